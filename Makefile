@@ -1,0 +1,36 @@
+# `make run` and `make test` are all a newcomer needs; both create .venv on first use.
+PYTHON ?= $(shell command -v python3.11 || command -v python3)
+VENV := .venv
+BIN := $(VENV)/bin
+HOST ?= 127.0.0.1
+PORT ?= 8000
+export HOST PORT
+
+.PHONY: run test install demo clean
+
+$(BIN)/python:
+	$(PYTHON) -m venv $(VENV)
+	$(BIN)/pip install --quiet --upgrade "pip>=24"
+
+# Reinstall whenever the pinned requirements or the project metadata change.
+$(VENV)/.installed: $(BIN)/python requirements.txt pyproject.toml
+	$(BIN)/pip install --quiet -r requirements.txt
+	$(BIN)/pip install --quiet --no-deps -e .
+	touch $@
+
+install: $(VENV)/.installed
+
+run: install
+	$(BIN)/crosspost migrate --noinput
+	$(BIN)/crosspost collectstatic --noinput --verbosity 0
+	$(BIN)/crosspost demo --if-empty
+	$(BIN)/crosspost serve --host $(HOST) --port $(PORT)
+
+test: install
+	$(BIN)/python -m pytest $(PYTEST_ARGS)
+
+demo: install
+	$(BIN)/crosspost demo
+
+clean:
+	rm -rf $(VENV) var

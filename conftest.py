@@ -1,0 +1,84 @@
+"""Fixtures shared by every app's tests: a small newsroom built through the real services."""
+
+from __future__ import annotations
+
+import datetime
+from collections.abc import Callable
+
+import pytest
+from django.utils import timezone
+from wagtail.rich_text import RichText
+
+from newsroom.models import ArticleAuthor, ArticlePage, DossierPage, Publication, RegionPage, ThemePage
+from newsroom.services import author_get_or_create, section_folder, unique_child_slug
+
+
+def _section(model, folder_slug: str, title: str):
+    folder = section_folder(folder_slug)
+    page = model(title=title, slug=unique_child_slug(folder, title))
+    folder.add_child(instance=page)
+    page.save_revision().publish()
+    return page
+
+
+@pytest.fixture
+def make_section(db) -> Callable:
+    folders = {RegionPage: "regions", ThemePage: "themes", DossierPage: "dossiers"}
+    return lambda model, title: _section(model, folders[model], title)
+
+
+@pytest.fixture
+def publication(db) -> Publication:
+    return Publication.objects.create(name="The Harbour Ledger", homepage="https://ledger.example.org/")
+
+
+@pytest.fixture
+def make_article(db) -> Callable[..., ArticlePage]:
+    """Publish an article; paragraphs become one rich-text block each."""
+    counter = {"n": 0}
+
+    def make(
+        title: str = "",
+        *,
+        authors: tuple[str, ...] = ("Ada Reporter",),
+        paragraphs: tuple[str, ...] = ("First paragraph.", "Second paragraph."),
+        dek: str = "",
+        days_ago: float = 0,
+        publish: bool = True,
+        **fields,
+    ) -> ArticlePage:
+        counter["n"] += 1
+        title = title or f"Article number {counter['n']}"
+        folder = section_folder("articles")
+        regions = fields.pop("regions", [])
+        themes = fields.pop("themes", [])
+        dossiers = fields.pop("dossiers", [])
+        article = ArticlePage(
+            title=title,
+            slug=unique_child_slug(folder, title),
+            dek=dek,
+            body=[("paragraph", RichText(f"<p>{text}</p>")) for text in paragraphs],
+            first_published_at=timezone.now() - datetime.timedelta(days=days_ago) if publish else None,
+            live=False,
+            **fields,
+        )
+        article.article_authors = [ArticleAuthor(author=author_get_or_create(name=n)) for n in authors]
+        article.regions, article.themes, article.dossiers = regions, themes, dossiers
+        folder.add_child(instance=article)
+        revision = article.save_revision()
+        if publish:
+            revision.publish()
+        article.refresh_from_db()
+        return article
+
+    return make
+
+
+@pytest.fixture(autouse=True)
+def _english_by_default():
+    # Django keeps the last request's language active in the thread; each test starts in English.
+    from django.utils import translation
+
+    translation.activate("en")
+    yield
+    translation.activate("en")

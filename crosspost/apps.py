@@ -1,0 +1,6 @@
+from django.apps import AppConfig
+
+
+class CrosspostConfig(AppConfig):
+    name = "crosspost"
+    verbose_name = "Crosspost"

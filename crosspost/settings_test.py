@@ -1,0 +1,10 @@
+"""Settings for the test suite: the real settings with tasks run inline and fast hashing."""
+
+from crosspost.settings import *  # noqa: F403
+
+TASKS = {"default": {"BACKEND": "django_tasks.backends.immediate.ImmediateBackend"}}
+PASSWORD_HASHERS = ["django.contrib.auth.hashers.MD5PasswordHasher"]
+EMAIL_BACKEND = "django.core.mail.backends.locmem.EmailBackend"
+CACHES = {"default": {"BACKEND": "django.core.cache.backends.locmem.LocMemCache"}}
+SITE_URL = "http://testserver"
+WAGTAILADMIN_BASE_URL = SITE_URL

@@ -1,0 +1,37 @@
+from django.conf import settings
+from django.conf.urls.i18n import i18n_patterns
+from django.contrib.sitemaps import views as sitemap_views
+from django.urls import include, path, re_path
+from django.views.static import serve as serve_static_file
+from wagtail import urls as wagtail_urls
+from wagtail.admin import urls as wagtailadmin_urls
+from wagtail.documents import urls as wagtaildocs_urls
+
+from newsroom import views as newsroom_views
+from newsroom.api import api_router
+from newsroom.sitemaps import SITEMAPS
+
+urlpatterns = [
+    path("admin/", include(wagtailadmin_urls)),
+    path("documents/", include(wagtaildocs_urls)),
+    path("api/v2/", api_router.urls),
+    path("healthz", newsroom_views.healthz, name="healthz"),
+    path("robots.txt", newsroom_views.robots_txt, name="robots_txt"),
+    path("sitemap.xml", sitemap_views.index, {"sitemaps": SITEMAPS, "sitemap_url_name": "sitemap"}, name="sitemap_index"),
+    path("sitemap-<section>.xml", sitemap_views.sitemap, {"sitemaps": SITEMAPS}, name="sitemap"),
+]
+
+if settings.SERVE_MEDIA:
+    urlpatterns.append(
+        re_path(r"^media/(?P<path>.*)$", serve_static_file, {"document_root": settings.MEDIA_ROOT})
+    )
+
+# Every public page also exists under /<lang>/ (English has no prefix); the page renders in the
+# active language.
+urlpatterns += i18n_patterns(
+    path("search/", newsroom_views.search, name="search"),
+    path("newsletter/", include("newsletter.urls")),
+    path("ingest/", include("ingest.urls")),
+    path("", include(wagtail_urls)),
+    prefix_default_language=False,
+)

@@ -1,0 +1,48 @@
+"""RSS 2.0 and Atom feeds for any page that lists articles (home, author, region, theme, dossier)."""
+
+from __future__ import annotations
+
+from typing import TYPE_CHECKING
+
+from django.conf import settings
+from django.http import HttpRequest, HttpResponse
+from django.utils import feedgenerator
+
+if TYPE_CHECKING:
+    from newsroom.models import FeedMixin
+
+FEED_LENGTH = 30
+_GENERATORS = {"rss": feedgenerator.Rss201rev2Feed, "atom": feedgenerator.Atom1Feed}
+
+
+def absolute(url: str) -> str:
+    return url if url.startswith("http") else settings.SITE_URL + url
+
+
+def feed_response(request: HttpRequest, *, page: "FeedMixin", kind: str) -> HttpResponse:
+    generator_class = _GENERATORS[kind]
+    urls = page.feed_urls()
+    feed = generator_class(
+        title=page.feed_title(),
+        link=absolute(page.get_url(request)),
+        description=getattr(page, "search_description", "") or page.feed_title(),
+        language=request.LANGUAGE_CODE if hasattr(request, "LANGUAGE_CODE") else settings.LANGUAGE_CODE,
+        feed_url=absolute(urls[kind]),
+    )
+    for article in page.feed_articles()[:FEED_LENGTH]:
+        link = absolute(article.get_url(request))
+        names = article.author_names()
+        feed.add_item(
+            title=article.title,
+            link=link,
+            unique_id=link,
+            unique_id_is_permalink=True,
+            description=article.plain_summary(),
+            author_name=names or None,
+            pubdate=article.display_date,
+            updateddate=article.last_published_at or article.display_date,
+            categories=[article.publication.name] if article.is_repost else None,
+        )
+    response = HttpResponse(content_type=f"{feed.content_type}")
+    feed.write(response, "utf-8")
+    return response

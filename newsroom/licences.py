@@ -1,0 +1,26 @@
+"""The licences under which an original source lets us repost, and what each allows.
+
+A licence decides the default repost mode: without permission to republish in full we show an
+excerpt and send readers to the original.
+"""
+
+from django.db import models
+
+
+class Licence(models.TextChoices):
+    ALL_RIGHTS_RESERVED = "all-rights-reserved", "All rights reserved (excerpt under fair use)"
+    PERMISSION = "permission", "Full republication by permission"
+    CC_BY = "cc-by-4.0", "CC BY 4.0"
+    CC_BY_ND = "cc-by-nd-4.0", "CC BY-ND 4.0"
+    CC_BY_NC_ND = "cc-by-nc-nd-4.0", "CC BY-NC-ND 4.0"
+
+
+class RepostMode(models.TextChoices):
+    EXCERPT = "excerpt", "Excerpt (first paragraphs and a link to the original)"
+    FULL = "full", "Full text (with permission)"
+
+
+def default_repost_mode(licence: str) -> str:
+    if licence == Licence.ALL_RIGHTS_RESERVED:
+        return RepostMode.EXCERPT
+    return RepostMode.FULL

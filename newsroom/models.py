@@ -1,0 +1,493 @@
+"""The pages readers read: home, articles, authors, and the Region / Theme / Dossier sections.
+
+Everything lives in one page tree in the source language (see DESIGN.md): translations are data,
+not copies of pages. Reposts are ordinary articles with an original source attached.
+"""
+
+from __future__ import annotations
+
+import datetime
+from typing import Any
+
+from django import forms
+from django.conf import settings
+from django.core.exceptions import ValidationError
+from django.core.paginator import Page as PaginatorPage
+from django.core.paginator import Paginator
+from django.db import models
+from django.http import HttpRequest, HttpResponse
+from django.utils import timezone, translation
+from django.utils.functional import cached_property
+from django.utils.html import strip_tags
+from modelcluster.fields import ParentalKey, ParentalManyToManyField
+from wagtail.admin.forms import WagtailAdminPageForm
+from wagtail.admin.panels import (
+    FieldPanel,
+    FieldRowPanel,
+    InlinePanel,
+    MultiFieldPanel,
+    ObjectList,
+    TabbedInterface,
+)
+from wagtail.api import APIField
+from wagtail.contrib.routable_page.models import RoutablePageMixin, path
+from wagtail.contrib.settings.models import BaseSiteSetting, register_setting
+from wagtail.fields import RichTextField, StreamField
+from wagtail.models import Orderable, Page
+from wagtail.search import index
+from wagtail.snippets.models import register_snippet
+
+from crosspost.lib.html import truncate_paragraphs
+from newsroom.blocks import RICH_TEXT_FEATURES, BodyBlock
+from newsroom.feeds import feed_response
+from newsroom.licences import Licence, RepostMode, default_repost_mode
+
+PAGE_SIZE = 12
+MAX_DOSSIERS = 3
+
+
+def paginate(request: HttpRequest, queryset: Any, per_page: int = PAGE_SIZE) -> PaginatorPage:
+    """A page of results from `?page=`; junk or out-of-range numbers give the nearest page."""
+    return Paginator(queryset, per_page).get_page(request.GET.get("page"))
+
+
+def article_cards(queryset: models.QuerySet) -> models.QuerySet:
+    """What a listing needs of each article, fetched in a fixed number of queries."""
+    return (
+        queryset.live()
+        .public()
+        .select_related("hero_image", "publication")
+        .prefetch_related("article_authors__author")
+        .order_by("-first_published_at", "-pk")
+    )
+
+
+class FeedMixin(RoutablePageMixin):
+    """Adds `feed/rss/` and `feed/atom/` under a page, listing what `feed_articles` returns."""
+
+    def feed_articles(self) -> models.QuerySet:
+        raise NotImplementedError
+
+    def feed_title(self) -> str:
+        return f"{settings.SITE_NAME}: {self.title}"
+
+    @path("feed/rss/", name="feed_rss")
+    def feed_rss(self, request: HttpRequest) -> HttpResponse:
+        return feed_response(request, page=self, kind="rss")
+
+    @path("feed/atom/", name="feed_atom")
+    def feed_atom(self, request: HttpRequest) -> HttpResponse:
+        return feed_response(request, page=self, kind="atom")
+
+    def feed_urls(self) -> dict[str, str]:
+        base = self.url
+        return {"rss": f"{base}feed/rss/", "atom": f"{base}feed/atom/"}
+
+
+@register_snippet
+class Publication(index.Indexed, models.Model):
+    """An outlet whose articles we repost: its name, home page and the licence it grants us."""
+
+    name = models.CharField(max_length=200, unique=True)
+    homepage = models.URLField(blank=True)
+    default_licence = models.CharField(
+        max_length=32, choices=Licence.choices, default=Licence.ALL_RIGHTS_RESERVED
+    )
+
+    panels = [FieldPanel("name"), FieldPanel("homepage"), FieldPanel("default_licence")]
+    search_fields = [index.SearchField("name"), index.AutocompleteField("name")]
+    api_fields = [APIField("name"), APIField("homepage"), APIField("default_licence")]
+
+    class Meta:
+        ordering = ["name"]
+
+    def __str__(self) -> str:
+        return self.name
+
+    @property
+    def default_repost_mode(self) -> str:
+        return default_repost_mode(self.default_licence)
+
+
+@register_setting(icon="doc-full")
+class SiteSettings(BaseSiteSetting):
+    """Site-wide text editors change without a deploy: disclaimer, fair use, contacts."""
+
+    tagline = models.CharField(max_length=200, blank=True, default="Independent news and analysis")
+    reader_note = RichTextField(
+        blank=True,
+        features=["bold", "italic", "link"],
+        help_text="Shown under every article as a note to readers.",
+    )
+    disclaimer = RichTextField(blank=True, features=["bold", "italic", "link"])
+    fair_use_notice = RichTextField(blank=True, features=["bold", "italic", "link"])
+    media_inquiries_email = models.EmailField(blank=True)
+    publisher_logo_url = models.URLField(blank=True)
+
+    panels = [
+        FieldPanel("tagline"),
+        FieldPanel("reader_note"),
+        FieldPanel("disclaimer"),
+        FieldPanel("fair_use_notice"),
+        FieldPanel("media_inquiries_email"),
+        FieldPanel("publisher_logo_url"),
+    ]
+
+
+class HomePage(FeedMixin, Page):
+    """The front page: latest articles, editors' picks and a few sections; the site-wide feeds."""
+
+    intro = models.TextField(blank=True)
+    content_panels = Page.content_panels + [FieldPanel("intro")]
+    subpage_types = ["newsroom.IndexPage"]
+    parent_page_types = ["wagtailcore.Page"]
+    max_count = 1
+
+    def feed_articles(self) -> models.QuerySet:
+        return article_cards(ArticlePage.objects.all())
+
+    def feed_title(self) -> str:
+        return settings.SITE_NAME
+
+    def get_context(self, request: HttpRequest, *args: Any, **kwargs: Any) -> dict:
+        context = super().get_context(request, *args, **kwargs)
+        latest = list(article_cards(ArticlePage.objects.all())[:10])
+        picks = list(article_cards(ArticlePage.objects.filter(editors_pick=True))[:4])
+        sections = []
+        for theme in ThemePage.objects.live().public().filter(show_on_home=True).order_by("title")[:4]:
+            articles = list(article_cards(ArticlePage.objects.filter(themes=theme))[:3])
+            if articles:
+                sections.append((theme, articles))
+        context.update(latest=latest, picks=picks, sections=sections)
+        return context
+
+
+class IndexPage(Page):
+    """A folder page (/articles/, /authors/, /regions/ ...) that lists its children."""
+
+    intro = models.TextField(blank=True)
+    content_panels = Page.content_panels + [FieldPanel("intro")]
+    parent_page_types = ["newsroom.HomePage"]
+    subpage_types = [
+        "newsroom.ArticlePage",
+        "newsroom.AuthorPage",
+        "newsroom.RegionPage",
+        "newsroom.ThemePage",
+        "newsroom.DossierPage",
+    ]
+
+    def get_context(self, request: HttpRequest, *args: Any, **kwargs: Any) -> dict:
+        context = super().get_context(request, *args, **kwargs)
+        children = self.get_children().live().public().specific()
+        if ArticlePage.objects.child_of(self).exists():
+            context["articles"] = paginate(request, article_cards(ArticlePage.objects.child_of(self)))
+        else:
+            context["children"] = paginate(request, children.order_by("title"), per_page=48)
+        return context
+
+
+class AuthorPage(FeedMixin, Page):
+    """A writer's archive ("Articles by"): bio, photo and their articles, newest first."""
+
+    bio = RichTextField(blank=True, features=["bold", "italic", "link"])
+    photo = models.ForeignKey(
+        "wagtailimages.Image", null=True, blank=True, on_delete=models.SET_NULL, related_name="+"
+    )
+    role = models.CharField(max_length=200, blank=True)
+    website = models.URLField(blank=True)
+
+    content_panels = Page.content_panels + [
+        FieldPanel("role"),
+        FieldPanel("bio"),
+        FieldPanel("photo"),
+        FieldPanel("website"),
+    ]
+    search_fields = Page.search_fields + [index.SearchField("bio")]
+    api_fields = [APIField("role"), APIField("bio"), APIField("website"), APIField("photo")]
+    parent_page_types = ["newsroom.IndexPage"]
+    subpage_types: list[str] = []
+
+    def feed_articles(self) -> models.QuerySet:
+        return article_cards(ArticlePage.objects.filter(article_authors__author=self))
+
+    def get_context(self, request: HttpRequest, *args: Any, **kwargs: Any) -> dict:
+        context = super().get_context(request, *args, **kwargs)
+        context["articles"] = paginate(request, self.feed_articles())
+        return context
+
+
+class SectionPage(FeedMixin, Page):
+    """What Region, Theme and Dossier pages share: a description and a paginated article list."""
+
+    description = RichTextField(blank=True, features=["bold", "italic", "link"])
+    content_panels = Page.content_panels + [FieldPanel("description")]
+    search_fields = Page.search_fields + [index.SearchField("description")]
+    api_fields = [APIField("description")]
+    parent_page_types = ["newsroom.IndexPage"]
+    subpage_types: list[str] = []
+    template = "newsroom/section_page.html"
+    # The ArticlePage field that points at this kind of section.
+    article_field = ""
+    kind_label = ""
+
+    class Meta:
+        abstract = True
+
+    def feed_articles(self) -> models.QuerySet:
+        return article_cards(ArticlePage.objects.filter(**{self.article_field: self}))
+
+    def get_context(self, request: HttpRequest, *args: Any, **kwargs: Any) -> dict:
+        context = super().get_context(request, *args, **kwargs)
+        context["articles"] = paginate(request, self.feed_articles())
+        return context
+
+
+class RegionPage(SectionPage):
+    """A part of the world (Europe, Russia and FSU, USA ...)."""
+
+    article_field = "regions"
+    kind_label = "Region"
+    template = "newsroom/section_page.html"
+
+
+class ThemePage(SectionPage):
+    """A subject (Intelligence, Economy ...); themes marked for it get a block on the home page."""
+
+    show_on_home = models.BooleanField(default=False)
+    content_panels = SectionPage.content_panels + [FieldPanel("show_on_home")]
+    article_field = "themes"
+    kind_label = "Theme"
+    template = "newsroom/section_page.html"
+
+
+class DossierPage(SectionPage):
+    """An In-depth Report: a running file of articles on one story."""
+
+    article_field = "dossiers"
+    kind_label = "In-depth Report"
+    template = "newsroom/section_page.html"
+
+
+class ArticleAuthor(Orderable):
+    """One name in an article's byline, in byline order."""
+
+    page = ParentalKey("newsroom.ArticlePage", on_delete=models.CASCADE, related_name="article_authors")
+    author = models.ForeignKey(AuthorPage, on_delete=models.CASCADE, related_name="author_articles")
+
+    panels = [FieldPanel("author")]
+
+    class Meta(Orderable.Meta):
+        constraints = [models.UniqueConstraint(fields=["page", "author"], name="unique_article_author")]
+
+
+class ArticlePageForm(WagtailAdminPageForm):
+    def clean(self) -> dict:
+        cleaned = super().clean()
+        dossiers = cleaned.get("dossiers")
+        if dossiers is not None and len(dossiers) > MAX_DOSSIERS:
+            self.add_error("dossiers", f"An article can belong to at most {MAX_DOSSIERS} in-depth reports.")
+        return cleaned
+
+
+class ArticlePage(Page):
+    """A story: our own, or a repost of another outlet's with its original source attached.
+
+    A repost names its publication, original URL, date and copyright holder, and shows either an
+    excerpt (the first paragraphs and a link to the original) or, with permission, the full text.
+    """
+
+    dek = models.TextField("Dek (subtitle)", blank=True)
+    hero_image = models.ForeignKey(
+        "wagtailimages.Image", null=True, blank=True, on_delete=models.SET_NULL, related_name="+"
+    )
+    hero_caption = models.CharField(max_length=500, blank=True)
+    body = StreamField(BodyBlock(), blank=True)
+    note_to_readers = RichTextField(blank=True, features=RICH_TEXT_FEATURES)
+    language = models.CharField(max_length=12, default="en", help_text="Language the article is written in.")
+    editors_pick = models.BooleanField("Editors' pick", default=False, db_index=True)
+
+    regions = ParentalManyToManyField(RegionPage, blank=True, related_name="articles")
+    themes = ParentalManyToManyField(ThemePage, blank=True, related_name="articles")
+    dossiers = ParentalManyToManyField(
+        DossierPage, blank=True, related_name="articles", verbose_name="In-depth reports"
+    )
+
+    publication = models.ForeignKey(
+        Publication,
+        null=True,
+        blank=True,
+        on_delete=models.PROTECT,
+        related_name="articles",
+        help_text="Set for a repost: the outlet that first published the article.",
+    )
+    original_url = models.URLField("Original URL", max_length=1000, blank=True, db_index=True)
+    original_published_at = models.DateField("Original publication date", null=True, blank=True)
+    copyright_holder = models.CharField(
+        max_length=300, blank=True, help_text="Leave blank to credit the authors and the publication."
+    )
+    repost_mode = models.CharField(max_length=10, choices=RepostMode.choices, default=RepostMode.EXCERPT)
+    excerpt_paragraphs = models.PositiveSmallIntegerField(default=4)
+
+    content_panels = Page.content_panels + [
+        FieldPanel("dek"),
+        InlinePanel("article_authors", label="Authors", min_num=0),
+        MultiFieldPanel([FieldPanel("hero_image"), FieldPanel("hero_caption")], heading="Hero image"),
+        FieldPanel("body"),
+        FieldPanel("note_to_readers"),
+    ]
+    repost_panels = [
+        MultiFieldPanel(
+            [
+                FieldPanel("publication"),
+                FieldPanel("original_url"),
+                FieldRowPanel([FieldPanel("original_published_at"), FieldPanel("copyright_holder")]),
+                FieldRowPanel([FieldPanel("repost_mode"), FieldPanel("excerpt_paragraphs")]),
+            ],
+            heading="Original source",
+        )
+    ]
+    taxonomy_panels = [
+        FieldPanel("regions", widget=forms.CheckboxSelectMultiple),
+        FieldPanel("themes", widget=forms.CheckboxSelectMultiple),
+        FieldPanel("dossiers", widget=forms.CheckboxSelectMultiple),
+        FieldPanel("editors_pick"),
+        FieldPanel("language"),
+    ]
+    edit_handler = TabbedInterface(
+        [
+            ObjectList(content_panels, heading="Content"),
+            ObjectList(taxonomy_panels, heading="Sections"),
+            ObjectList(repost_panels, heading="Repost"),
+            ObjectList(Page.promote_panels, heading="Promote"),
+            ObjectList(Page.settings_panels, heading="Settings"),
+        ]
+    )
+
+    search_fields = Page.search_fields + [
+        index.SearchField("dek"),
+        index.SearchField("body"),
+        index.SearchField("author_names"),
+        index.FilterField("first_published_at"),
+        index.FilterField("editors_pick"),
+    ]
+    api_fields = [
+        APIField("dek"),
+        APIField("body"),
+        APIField("hero_image"),
+        APIField("hero_caption"),
+        APIField("byline"),
+        APIField("regions"),
+        APIField("themes"),
+        APIField("dossiers"),
+        APIField("publication"),
+        APIField("original_url"),
+        APIField("original_published_at"),
+        APIField("copyright_line"),
+        APIField("repost_mode"),
+        APIField("language"),
+    ]
+    parent_page_types = ["newsroom.IndexPage"]
+    subpage_types: list[str] = []
+    base_form_class = ArticlePageForm
+
+    def clean(self) -> None:
+        super().clean()
+        errors = {}
+        if self.publication_id and not self.original_url:
+            errors["original_url"] = "A repost needs the URL of the original article."
+        if self.original_url and not self.publication_id:
+            errors["publication"] = "Name the publication the original appeared in."
+        if errors:
+            raise ValidationError(errors)
+
+    @property
+    def is_repost(self) -> bool:
+        return self.publication_id is not None
+
+    @cached_property
+    def authors(self) -> list[AuthorPage]:
+        return [link.author for link in self.article_authors.all()]
+
+    def author_names(self) -> str:
+        return ", ".join(author.title for author in self.authors)
+
+    @property
+    def byline(self) -> list[dict[str, str]]:
+        return [{"name": a.title, "url": a.url or ""} for a in self.authors]
+
+    @property
+    def copyright_line(self) -> str:
+        if not self.is_repost:
+            return ""
+        if self.copyright_holder:
+            return self.copyright_holder
+        year = (self.original_published_at or self.display_date).year
+        names = [a.title for a in self.authors]
+        holders = ", ".join(filter(None, [join_names(names), self.publication.name]))
+        return f"{holders}, {year}"
+
+    @property
+    def display_date(self) -> datetime.datetime:
+        return self.first_published_at or self.go_live_at or timezone.now()
+
+    @property
+    def shows_excerpt(self) -> bool:
+        return self.is_repost and self.repost_mode == RepostMode.EXCERPT
+
+    def body_html(self) -> str:
+        """The body as readers see it: cut to the first paragraphs for an excerpt repost."""
+        parts = [block.render() if hasattr(block, "render") else str(block) for block in self.body]
+        html = "".join(str(part) for part in parts)
+        if self.shows_excerpt:
+            return truncate_paragraphs(html, self.excerpt_paragraphs)
+        return html
+
+    def plain_summary(self) -> str:
+        if self.dek:
+            return self.dek
+        return strip_tags(self.body_html())[:300]
+
+    def canonical_url(self, request: HttpRequest | None = None) -> str:
+        with translation.override(settings.LANGUAGE_CODE):
+            return settings.SITE_URL + (self.get_url_parts(request) or (None, None, self.url_path))[2]
+
+    def json_ld(self, request: HttpRequest | None = None) -> dict:
+        data: dict[str, Any] = {
+            "@context": "https://schema.org",
+            "@type": "NewsArticle",
+            "headline": self.title,
+            "description": self.plain_summary(),
+            "url": self.canonical_url(request),
+            "mainEntityOfPage": self.canonical_url(request),
+            "datePublished": self.display_date.isoformat(),
+            "dateModified": (self.last_published_at or self.display_date).isoformat(),
+            "inLanguage": self.language,
+            "author": [
+                {"@type": "Person", "name": a.title, "url": settings.SITE_URL + (a.url or "")}
+                for a in self.authors
+            ],
+            "publisher": {"@type": "Organization", "name": settings.SITE_NAME, "url": settings.SITE_URL + "/"},
+        }
+        if self.hero_image_id:
+            data["image"] = settings.SITE_URL + self.hero_image.get_rendition("width-1200").url
+        if self.is_repost:
+            data["isBasedOn"] = self.original_url
+            data["sourceOrganization"] = {"@type": "Organization", "name": self.publication.name}
+        return data
+
+    def get_context(self, request: HttpRequest, *args: Any, **kwargs: Any) -> dict:
+        context = super().get_context(request, *args, **kwargs)
+        context["canonical_url"] = self.canonical_url(request)
+        context["json_ld"] = self.json_ld(request)
+        context["regions_list"] = list(self.regions.live().order_by("title"))
+        context["themes_list"] = list(self.themes.live().order_by("title"))
+        context["dossiers_list"] = list(self.dossiers.live().order_by("title"))
+        return context
+
+
+def join_names(names: list[str]) -> str:
+    """'A', 'A and B', 'A, B, and C' — the way the byline reads."""
+    if len(names) <= 2:
+        return " and ".join(names)
+    return ", ".join(names[:-1]) + ", and " + names[-1]
+
