@@ -15,7 +15,7 @@ $(BIN)/python:
 # Reinstall whenever the pinned requirements or the project metadata change.
 $(VENV)/.installed: $(BIN)/python requirements.txt pyproject.toml
 	$(BIN)/pip install --quiet -r requirements.txt
-	$(BIN)/pip install --quiet --no-deps -e .
+	$(BIN)/pip install --quiet --no-deps --config-settings editable_mode=compat -e .
 	touch $@
 
 install: $(VENV)/.installed

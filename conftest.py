@@ -82,3 +82,10 @@ def _english_by_default():
     translation.activate("en")
     yield
     translation.activate("en")
+
+
+def pytest_report_header(config) -> str:
+    from django.conf import settings
+
+    db = settings.DATABASES["default"]
+    return f"database: {db['ENGINE'].rsplit('.', 1)[-1]} ({db.get('HOST') or db['NAME']})"

@@ -379,7 +379,7 @@ class ArticlePage(Page):
         APIField("regions"),
         APIField("themes"),
         APIField("dossiers"),
-        APIField("publication"),
+        APIField("source"),
         APIField("original_url"),
         APIField("original_published_at"),
         APIField("copyright_line"),
@@ -403,6 +403,12 @@ class ArticlePage(Page):
     @property
     def is_repost(self) -> bool:
         return self.publication_id is not None
+
+    @property
+    def source(self) -> dict[str, str] | None:
+        if not self.is_repost:
+            return None
+        return {"name": self.publication.name, "homepage": self.publication.homepage, "url": self.original_url}
 
     @cached_property
     def authors(self) -> list[AuthorPage]:

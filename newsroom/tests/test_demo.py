@@ -1,0 +1,37 @@
+import pytest
+from django.core.management import call_command
+
+from newsroom.models import ArticlePage, AuthorPage, DossierPage, RegionPage, ThemePage
+
+pytestmark = pytest.mark.django_db
+
+
+def test_the_demo_builds_a_newsroom_with_reposts_and_an_admin(client, capsys, django_user_model):
+    call_command("demo")
+    articles = ArticlePage.objects.live()
+    assert articles.count() >= 12
+    reposts = articles.filter(publication__isnull=False)
+    assert reposts.count() >= 3
+    assert {a.repost_mode for a in reposts} == {"excerpt", "full"}
+    assert AuthorPage.objects.live().count() >= 4
+    assert RegionPage.objects.count() >= 2 and ThemePage.objects.count() >= 2 and DossierPage.objects.count() >= 2
+    assert django_user_model.objects.filter(username="admin", is_superuser=True).exists()
+    assert "password:" in capsys.readouterr().out
+    excerpt = reposts.filter(repost_mode="excerpt").first()
+    page = client.get(excerpt.url).content.decode()
+    assert f"Click here to read the full article on {excerpt.publication.name}" in page
+
+
+def test_running_the_demo_twice_adds_nothing_and_prints_no_new_password(capsys):
+    call_command("demo")
+    count = ArticlePage.objects.count()
+    capsys.readouterr()
+    call_command("demo")
+    assert ArticlePage.objects.count() == count
+    assert "password:" not in capsys.readouterr().out
+
+
+def test_if_empty_leaves_an_existing_newsroom_alone(make_article, capsys):
+    make_article("Our only story")
+    call_command("demo", "--if-empty")
+    assert ArticlePage.objects.count() == 1
