@@ -191,6 +191,9 @@ STORAGES = {
         else "django.contrib.staticfiles.storage.StaticFilesStorage"
     },
 }
+# Outside production WhiteNoise also finds files in the apps, so a forgotten collectstatic
+# never leaves a page unstyled.
+WHITENOISE_USE_FINDERS = not PRODUCTION
 DATA_UPLOAD_MAX_NUMBER_FIELDS = 10_000
 
 WAGTAIL_SITE_NAME = SITE_NAME
