@@ -85,6 +85,7 @@ INSTALLED_APPS = [
     "newsroom",
     "ingest",
     "newsletter",
+    "translation",
 ]
 
 MIDDLEWARE = [
@@ -117,6 +118,7 @@ TEMPLATES = [
                 "django.contrib.messages.context_processors.messages",
                 "wagtail.contrib.settings.context_processors.settings",
                 "crosspost.context_processors.site",
+                "translation.context_processors.languages",
             ],
         },
     },
@@ -241,6 +243,15 @@ LOGGING = {
     "loggers": {"django.request": {"level": "ERROR"}, "wagtail": {"level": "WARNING"}, "django_tasks": {"level": "WARNING"}},
 }
 
+# --- translation ---
+CROSSPOST_MT_BACKEND = envstr("CROSSPOST_MT_BACKEND", "none")
+CROSSPOST_MT_URL = envstr("CROSSPOST_MT_URL").rstrip("/")
+CROSSPOST_MT_API_KEY = envstr("CROSSPOST_MT_API_KEY")
+CROSSPOST_MT_TIMEOUT = envint("CROSSPOST_MT_TIMEOUT", 30)
+CROSSPOST_MT_MODELS_DIR = Path(envstr("CROSSPOST_MT_MODELS_DIR", str(VAR_DIR / "models")))
+# Languages every article is translated into as soon as it is published.
+CROSSPOST_PRETRANSLATE = [code.lower() for code in envlist("CROSSPOST_PRETRANSLATE", [])]
+
 # --- ingest (reposting) ---
 # Hosts or CIDRs that URL fetching may reach even though they are private (for an operator's own
 # network, or tests serving pages on loopback). Empty: only public addresses.
@@ -250,3 +261,18 @@ CROSSPOST_FETCH_MAX_BYTES = envint("CROSSPOST_FETCH_MAX_BYTES", 5 * 1024 * 1024)
 CROSSPOST_FETCH_MAX_REDIRECTS = envint("CROSSPOST_FETCH_MAX_REDIRECTS", 5)
 
 # --- newsletter ---
+NEWSLETTER_SEND_TIME = envstr("NEWSLETTER_SEND_TIME", "07:00")  # site time (TIME_ZONE), HH:MM
+try:
+    _hour, _minute = (int(part) for part in NEWSLETTER_SEND_TIME.split(":"))
+    if not (0 <= _hour < 24 and 0 <= _minute < 60):
+        raise ValueError
+except ValueError:
+    raise ImproperlyConfigured(f"NEWSLETTER_SEND_TIME must be HH:MM, got {NEWSLETTER_SEND_TIME!r}") from None
+# Shared secret the mail provider's bounce/complaint webhook sends; empty disables the webhook.
+NEWSLETTER_WEBHOOK_SECRET = envstr("NEWSLETTER_WEBHOOK_SECRET")
+NEWSLETTER_WORKERS = envint("NEWSLETTER_WORKERS", 2)
+NEWSLETTER_BATCH_SIZE = envint("NEWSLETTER_BATCH_SIZE", 100)
+# Claims by a sender on another host are taken back after this many seconds (same host: at once).
+NEWSLETTER_STALE_CLAIM = envint("NEWSLETTER_STALE_CLAIM", 900)
+NEWSLETTER_RETRY_DELAYS = [float(s) for s in envlist("NEWSLETTER_RETRY_DELAYS", ["1", "5", "30"])]
+NEWSLETTER_SUBSCRIBE_RATE = envint("NEWSLETTER_SUBSCRIBE_RATE", 10)  # sign-ups per IP per hour

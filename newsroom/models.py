@@ -51,6 +51,23 @@ def paginate(request: HttpRequest, queryset: Any, per_page: int = PAGE_SIZE) -> 
     return Paginator(queryset, per_page).get_page(request.GET.get("page"))
 
 
+def translated(page_obj: Any) -> Any:
+    """Listed articles get their titles and deks in the reader's language where stored."""
+    from translation.services import cards_translate
+
+    language = translation.get_language() or settings.LANGUAGE_CODE
+    if isinstance(page_obj, PaginatorPage):
+        page_obj.object_list = cards_translate(list(page_obj.object_list), language)
+        return page_obj
+    return cards_translate(list(page_obj), language)
+
+
+def reader_translation(page: Page) -> Any:
+    from translation.services import page_translation_for_reader
+
+    return page_translation_for_reader(page, translation.get_language() or settings.LANGUAGE_CODE)
+
+
 def article_cards(queryset: models.QuerySet) -> models.QuerySet:
     """What a listing needs of each article, fetched in a fixed number of queries."""
     return (
@@ -151,11 +168,11 @@ class HomePage(FeedMixin, Page):
 
     def get_context(self, request: HttpRequest, *args: Any, **kwargs: Any) -> dict:
         context = super().get_context(request, *args, **kwargs)
-        latest = list(article_cards(ArticlePage.objects.all())[:10])
-        picks = list(article_cards(ArticlePage.objects.filter(editors_pick=True))[:4])
+        latest = translated(article_cards(ArticlePage.objects.all())[:10])
+        picks = translated(article_cards(ArticlePage.objects.filter(editors_pick=True))[:4])
         sections = []
         for theme in ThemePage.objects.live().public().filter(show_on_home=True).order_by("title")[:4]:
-            articles = list(article_cards(ArticlePage.objects.filter(themes=theme))[:3])
+            articles = translated(article_cards(ArticlePage.objects.filter(themes=theme))[:3])
             if articles:
                 sections.append((theme, articles))
         context.update(latest=latest, picks=picks, sections=sections)
@@ -180,7 +197,7 @@ class IndexPage(Page):
         context = super().get_context(request, *args, **kwargs)
         children = self.get_children().live().public().specific()
         if ArticlePage.objects.child_of(self).exists():
-            context["articles"] = paginate(request, article_cards(ArticlePage.objects.child_of(self)))
+            context["articles"] = translated(paginate(request, article_cards(ArticlePage.objects.child_of(self))))
         else:
             context["children"] = paginate(request, children.order_by("title"), per_page=48)
         return context
@@ -212,7 +229,7 @@ class AuthorPage(FeedMixin, Page):
 
     def get_context(self, request: HttpRequest, *args: Any, **kwargs: Any) -> dict:
         context = super().get_context(request, *args, **kwargs)
-        context["articles"] = paginate(request, self.feed_articles())
+        context["articles"] = translated(paginate(request, self.feed_articles()))
         return context
 
 
@@ -238,7 +255,8 @@ class SectionPage(FeedMixin, Page):
 
     def get_context(self, request: HttpRequest, *args: Any, **kwargs: Any) -> dict:
         context = super().get_context(request, *args, **kwargs)
-        context["articles"] = paginate(request, self.feed_articles())
+        context["articles"] = translated(paginate(request, self.feed_articles()))
+        context["tr"] = reader_translation(self)
         return context
 
 
@@ -488,6 +506,7 @@ class ArticlePage(Page):
         context["regions_list"] = list(self.regions.live().order_by("title"))
         context["themes_list"] = list(self.themes.live().order_by("title"))
         context["dossiers_list"] = list(self.dossiers.live().order_by("title"))
+        context["tr"] = reader_translation(self)
         return context
 
 

@@ -1,0 +1,358 @@
+"""Translate pages by segments through the translation memory, and run the jobs that do it."""
+
+from __future__ import annotations
+
+import datetime
+import logging
+from dataclasses import dataclass, field
+
+import nh3
+from django.conf import settings
+from django.db import transaction
+from django.db.models import F
+from django.utils import timezone
+from wagtail.models import Page
+from wagtail.rich_text import expand_db_html
+
+from translation.engines import Engine, EngineError, EngineUnavailable, get_engine
+from translation.models import Segment, SegmentTranslation, TranslationJob
+from translation.segments import (
+    html_replace_segments,
+    html_segments,
+    segment_hash,
+    segment_to_text,
+    text_segment,
+)
+
+log = logging.getLogger(__name__)
+
+MAX_ATTEMPTS = 6
+BATCH_SEGMENTS = 50
+BATCH_CHARACTERS = 20_000
+STALE_RUNNING = datetime.timedelta(minutes=15)
+
+_INLINE_TAGS = {"a", "abbr", "b", "br", "cite", "code", "em", "i", "mark", "q", "s", "small", "span", "strong",
+                "sub", "sup", "u"}
+_INLINE_ATTRIBUTES = {"a": {"href", "title"}, "abbr": {"title"}}
+
+
+def clean_segment(text: str) -> str:
+    """Engine output and editors' corrections are shown as HTML: keep inline markup only."""
+    return nh3.clean(text, tags=_INLINE_TAGS, attributes=_INLINE_ATTRIBUTES, link_rel=None,
+                     url_schemes={"http", "https", "mailto"}).strip()
+
+
+# ---- what is translatable on a page -------------------------------------------------------------
+
+TEXT, HTML = "text", "html"
+
+
+def page_fields(page: Page) -> dict[str, tuple[str, str]]:
+    """slot → (kind, source) for the page's translatable text, as readers would see it."""
+    fields: dict[str, tuple[str, str]] = {"title": (TEXT, page.title)}
+    for name in ("dek", "hero_caption"):
+        if getattr(page, name, ""):
+            fields[name] = (TEXT, getattr(page, name))
+    if hasattr(page, "body_html"):
+        fields["body_html"] = (HTML, page.body_html())
+    for name in ("note_to_readers", "description"):
+        if getattr(page, name, ""):
+            fields[name] = (HTML, expand_db_html(getattr(page, name)))
+    return fields
+
+
+def _segments(fields: dict[str, tuple[str, str]]) -> list[str]:
+    segments: list[str] = []
+    for kind, source in fields.values():
+        if kind == TEXT:
+            if source.strip():
+                segments.append(text_segment(source))
+        else:
+            segments.extend(html_segments(source))
+    return segments
+
+
+def page_source_language(page: Page) -> str:
+    return getattr(page, "language", "") or settings.LANGUAGE_CODE
+
+
+# ---- reading ------------------------------------------------------------------------------------
+
+
+@dataclass
+class TranslatedPage:
+    """A page's text in one language; slots missing a translation hold the original."""
+
+    language: str
+    values: dict[str, str] = field(default_factory=dict)
+    total: int = 0
+    missing: int = 0
+    state: str = "original"  # original | complete | in_progress | unavailable | failed
+    error: str = ""
+
+    def __getattr__(self, name: str) -> str:
+        try:
+            return self.__dict__["values"][name]
+        except KeyError:
+            raise AttributeError(name) from None
+
+    @property
+    def is_partial(self) -> bool:
+        return self.missing > 0
+
+
+def page_translation(page: Page, language: str) -> TranslatedPage:
+    """The page's text in `language` from the translation memory: one query, no engine call."""
+    fields = page_fields(page)
+    source_language = page_source_language(page)
+    if language == source_language:
+        values = {slot: source for slot, (_, source) in fields.items()}
+        return TranslatedPage(language=language, values=values)
+    segments = _segments(fields)
+    hashes = {segment_hash(source_language, s) for s in segments}
+    found = dict(
+        SegmentTranslation.objects.filter(language=language, source_hash__in=hashes).values_list("source_hash", "text")
+    )
+
+    def lookup(segment: str) -> str | None:
+        return found.get(segment_hash(source_language, segment))
+
+    values = {}
+    for slot, (kind, source) in fields.items():
+        if kind == TEXT:
+            translated = lookup(text_segment(source)) if source.strip() else None
+            values[slot] = segment_to_text(translated) if translated is not None else source
+        else:
+            values[slot] = html_replace_segments(source, lookup)
+    missing = len(hashes - found.keys())
+    return TranslatedPage(language=language, values=values, total=len(hashes), missing=missing,
+                          state="in_progress" if missing else "complete")
+
+
+def page_translation_for_reader(page: Page, language: str) -> TranslatedPage:
+    """What a reader of /<language>/ gets: stored translations, and a job queued for the rest."""
+    result = page_translation(page, language)
+    if not result.missing:
+        return result
+    if get_engine() is None:
+        result.state = "unavailable"
+        return result
+    job = translation_request(page=page, language=language)
+    if job is not None and job.status == TranslationJob.Status.FAILED and job.attempts >= MAX_ATTEMPTS:
+        result.state, result.error = "failed", job.last_error
+    return result
+
+
+# ---- requesting and running jobs ----------------------------------------------------------------
+
+
+def translation_request(*, page: Page, language: str) -> TranslationJob | None:
+    """Make sure a job is queued to bring `page` up to date in `language`. Cheap when it is."""
+    if language == page_source_language(page) or get_engine() is None:
+        return None
+    now = timezone.now()
+    job, created = TranslationJob.objects.get_or_create(page_id=page.pk, language=language)
+    if created:
+        _enqueue(job)
+        return job
+    # Whoever flips the job back to queued enqueues it: a conditional UPDATE, so concurrent
+    # readers of the same page enqueue it once.
+    requeue = (
+        TranslationJob.objects.filter(pk=job.pk, status=TranslationJob.Status.DONE)
+        | TranslationJob.objects.filter(pk=job.pk, status=TranslationJob.Status.FAILED,
+                                        attempts__lt=MAX_ATTEMPTS, next_attempt_at__lte=now)
+        | TranslationJob.objects.filter(pk=job.pk, status=TranslationJob.Status.RUNNING,
+                                        started_at__lt=now - STALE_RUNNING)
+    )
+    if requeue.update(status=TranslationJob.Status.QUEUED, requested_at=now):
+        job.refresh_from_db()
+        _enqueue(job)
+    return job
+
+
+def translation_request_many(*, page: Page, languages: list[str]) -> list[TranslationJob]:
+    jobs = [translation_request(page=page, language=language) for language in languages]
+    return [job for job in jobs if job is not None]
+
+
+def _enqueue(job: TranslationJob, run_after: datetime.datetime | None = None) -> None:
+    from translation.tasks import translate_page
+
+    task = translate_page
+    if run_after is not None and task.get_backend().supports_defer:
+        task = task.using(run_after=run_after)
+    # After commit, so the worker finds the job row the request just wrote.
+    transaction.on_commit(lambda: task.enqueue(job.page_id, job.language))
+
+
+def translation_job_run(*, page_id: int, language: str) -> TranslationJob | None:
+    """Claim the job and run it. Does nothing if another worker holds it or it is not queued."""
+    now = timezone.now()
+    claimed = TranslationJob.objects.filter(
+        page_id=page_id, language=language, status=TranslationJob.Status.QUEUED
+    ).update(status=TranslationJob.Status.RUNNING, started_at=now, attempts=F("attempts") + 1)
+    if not claimed:
+        return None
+    job = TranslationJob.objects.get(page_id=page_id, language=language)
+    page = Page.objects.get(pk=page_id).specific
+    try:
+        count = page_translate(page=page, language=language)
+    except EngineError as exc:
+        log.warning("translation of page %s into %s failed: %s", page_id, language, exc)
+        _job_failed(job, exc)
+        return job
+    job.status = TranslationJob.Status.DONE
+    job.last_error = ""
+    job.segments_translated = count
+    job.finished_at = timezone.now()
+    job.next_attempt_at = None
+    job.save(update_fields=["status", "last_error", "segments_translated", "finished_at", "next_attempt_at"])
+    from translation.signals import page_translation_changed
+
+    page_translation_changed.send(sender=Page, page=page, language=language)
+    return job
+
+
+def _job_failed(job: TranslationJob, exc: EngineError) -> None:
+    """Record the failure; retry with exponential backoff unless retrying cannot help."""
+    from translation.tasks import translate_page
+
+    job.last_error = str(exc)[:1000]
+    job.finished_at = timezone.now()
+    if not exc.retryable or job.attempts >= MAX_ATTEMPTS:
+        job.status, job.attempts, job.next_attempt_at = TranslationJob.Status.FAILED, MAX_ATTEMPTS, None
+    else:
+        job.next_attempt_at = timezone.now() + datetime.timedelta(seconds=min(3600, 30 * 2 ** (job.attempts - 1)))
+        if translate_page.get_backend().supports_defer:
+            job.status = TranslationJob.Status.QUEUED
+            _enqueue(job, run_after=job.next_attempt_at)
+        else:
+            # The next reader's visit after next_attempt_at queues it again.
+            job.status = TranslationJob.Status.FAILED
+    job.save(update_fields=["status", "last_error", "next_attempt_at", "attempts", "finished_at"])
+
+
+def _batches(items: list[tuple[str, str]]):
+    batch: list[tuple[str, str]] = []
+    size = 0
+    for item in items:
+        if batch and (len(batch) >= BATCH_SEGMENTS or size + len(item[1]) > BATCH_CHARACTERS):
+            yield batch
+            batch, size = [], 0
+        batch.append(item)
+        size += len(item[1])
+    if batch:
+        yield batch
+
+
+def page_translate(*, page: Page, language: str, engine: Engine | None = None) -> int:
+    """Translate the page's segments that the memory lacks; each distinct one is sent once."""
+    engine = engine or get_engine()
+    if engine is None:
+        raise EngineUnavailable("No machine-translation engine is configured (CROSSPOST_MT_BACKEND)")
+    source_language = page_source_language(page)
+    distinct = {segment_hash(source_language, s): s for s in _segments(page_fields(page))}
+    known = set(
+        SegmentTranslation.objects.filter(language=language, source_hash__in=distinct).values_list(
+            "source_hash", flat=True
+        )
+    )
+    todo = [(h, text) for h, text in distinct.items() if h not in known]
+    if not todo:
+        return 0
+    Segment.objects.bulk_create(
+        [Segment(source_hash=h, source_language=source_language, source_text=text) for h, text in todo],
+        ignore_conflicts=True,
+    )
+    segment_ids = dict(Segment.objects.filter(source_hash__in=[h for h, _ in todo]).values_list("source_hash", "id"))
+    translated = 0
+    for batch in _batches(todo):
+        outputs = engine.translate([text for _, text in batch], source=source_language, target=language)
+        # ignore_conflicts: a translation stored meanwhile (say, an editor's) is never overwritten.
+        SegmentTranslation.objects.bulk_create(
+            [
+                SegmentTranslation(segment_id=segment_ids[h], source_hash=h, language=language,
+                                   text=clean_segment(output), engine=engine.name)
+                for (h, _), output in zip(batch, outputs)
+            ],
+            ignore_conflicts=True,
+        )
+        translated += len(batch)
+    return translated
+
+
+# ---- editors ------------------------------------------------------------------------------------
+
+
+def page_segment_rows(page: Page, language: str) -> list[dict]:
+    """The page's segments with their translation in `language` (None where missing), in order."""
+    source_language = page_source_language(page)
+    rows, seen = [], set()
+    for segment in _segments(page_fields(page)):
+        h = segment_hash(source_language, segment)
+        if h not in seen:
+            seen.add(h)
+            rows.append({"hash": h, "source": segment})
+    found = {t.source_hash: t for t in SegmentTranslation.objects.filter(language=language, source_hash__in=seen)}
+    for row in rows:
+        row["translation"] = found.get(row["hash"])
+    return rows
+
+
+@transaction.atomic
+def segment_correct(*, page: Page, language: str, source_hash: str, text: str, user=None) -> SegmentTranslation:
+    """Store an editor's translation of one segment; it is marked reviewed and kept for good."""
+    source_language = page_source_language(page)
+    sources = {segment_hash(source_language, s): s for s in _segments(page_fields(page))}
+    if source_hash not in sources:
+        raise ValueError("That segment is not part of this page any more.")
+    segment, _ = Segment.objects.get_or_create(
+        source_hash=source_hash, defaults={"source_language": source_language, "source_text": sources[source_hash]}
+    )
+    translation, _ = SegmentTranslation.objects.update_or_create(
+        source_hash=source_hash,
+        language=language,
+        defaults={"segment": segment, "text": clean_segment(text), "status": SegmentTranslation.Status.REVIEWED,
+                  "engine": "", "reviewed_by": user},
+    )
+    from translation.signals import page_translation_changed
+
+    transaction.on_commit(lambda: page_translation_changed.send(sender=Page, page=page, language=language))
+    return translation
+
+
+def page_retranslate(*, page: Page, language: str) -> TranslationJob | None:
+    """Drop the machine translations of this page's segments and queue them again; reviewed stay."""
+    source_language = page_source_language(page)
+    hashes = [segment_hash(source_language, s) for s in _segments(page_fields(page))]
+    SegmentTranslation.objects.filter(
+        language=language, source_hash__in=hashes, status=SegmentTranslation.Status.MACHINE
+    ).delete()
+    return translation_request(page=page, language=language)
+
+
+def cards_translate(articles: list, language: str) -> list:
+    """Give each listed article `tr_title` and `tr_dek` in `language` where the memory has them."""
+    wanted = {}
+    for article in articles:
+        source_language = page_source_language(article)
+        article.tr_title, article.tr_dek = article.title, getattr(article, "dek", "")
+        if language == source_language:
+            continue
+        for value in (article.title, article.tr_dek):
+            if value and value.strip():
+                wanted[segment_hash(source_language, text_segment(value))] = None
+    if not wanted:
+        return articles
+    found = dict(
+        SegmentTranslation.objects.filter(language=language, source_hash__in=wanted).values_list("source_hash", "text")
+    )
+    for article in articles:
+        source_language = page_source_language(article)
+        if language == source_language:
+            continue
+        for attr, value in (("tr_title", article.title), ("tr_dek", article.tr_dek)):
+            translated = found.get(segment_hash(source_language, text_segment(value))) if value else None
+            if translated is not None:
+                setattr(article, attr, segment_to_text(translated))
+    return articles
