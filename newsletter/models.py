@@ -1,0 +1,134 @@
+"""Who gets the daily newsletter, what goes in it, and what happened to each copy sent.
+
+A Subscriber opts in twice (form, then confirm link). Editors select articles; each day's Digest
+takes the selections made since the previous one. A Delivery row per (digest, subscriber) is the
+send's memory: workers claim rows with a conditional UPDATE, so a crash, a re-run or a second
+sender never mails anyone twice (see sending.py).
+"""
+
+from __future__ import annotations
+
+from django.conf import settings
+from django.db import models
+from django.utils import timezone
+
+
+def email_key(address: str) -> str:
+    """The form two spellings of one address share: 'Ada@Example.ORG ' and 'ada@example.org'."""
+    return address.strip().casefold()
+
+
+def email_clean(address: str) -> str:
+    """The address we mail to: trimmed, domain lowercased, local part as the reader typed it."""
+    local, _, domain = address.strip().rpartition("@")
+    return f"{local}@{domain.lower()}" if local else address.strip()
+
+
+class Subscriber(models.Model):
+    """A reader's address, language and where they are in the opt-in / opt-out life cycle."""
+
+    class Status(models.TextChoices):
+        PENDING = "pending", "Waiting for confirmation"
+        CONFIRMED = "confirmed", "Confirmed"
+        UNSUBSCRIBED = "unsubscribed", "Unsubscribed"
+        BOUNCED = "bounced", "Bounced"
+        COMPLAINED = "complained", "Complained (marked as spam)"
+
+    email = models.EmailField(max_length=254)
+    email_key = models.CharField(max_length=254, unique=True, editable=False)
+    name = models.CharField(max_length=200, blank=True)
+    language = models.CharField(max_length=12, default="en")
+    status = models.CharField(max_length=16, choices=Status.choices, default=Status.PENDING, db_index=True)
+    source = models.CharField(max_length=20, blank=True, help_text="form, import or admin")
+    created_at = models.DateTimeField(default=timezone.now)
+    updated_at = models.DateTimeField(auto_now=True)
+    confirmed_at = models.DateTimeField(null=True, blank=True)
+    unsubscribed_at = models.DateTimeField(null=True, blank=True)
+    bounced_at = models.DateTimeField(null=True, blank=True)
+
+    class Meta:
+        ordering = ["-created_at"]
+
+    def __str__(self) -> str:
+        return self.email
+
+    def save(self, *args, **kwargs) -> None:
+        # The key is derived, never typed: keep it in step with the address however it is saved.
+        self.email = email_clean(self.email)
+        self.email_key = email_key(self.email)
+        super().save(*args, **kwargs)
+
+
+class Selection(models.Model):
+    """An article an editor picked for the next digest."""
+
+    article = models.OneToOneField(
+        "newsroom.ArticlePage", on_delete=models.CASCADE, related_name="newsletter_selection"
+    )
+    selected_at = models.DateTimeField(default=timezone.now, db_index=True)
+    selected_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.SET_NULL, related_name="+"
+    )
+
+    class Meta:
+        ordering = ["selected_at"]
+
+    def __str__(self) -> str:
+        return f"{self.article} ({self.selected_at:%Y-%m-%d %H:%M})"
+
+
+class Digest(models.Model):
+    """One day's newsletter: the articles selected in (since, until], frozen when it is built."""
+
+    date = models.DateField(unique=True)
+    since = models.DateTimeField(null=True, blank=True)
+    until = models.DateTimeField()
+    created_at = models.DateTimeField(default=timezone.now)
+    recipients_ready_at = models.DateTimeField(null=True, blank=True)
+    articles = models.ManyToManyField("newsroom.ArticlePage", through="DigestArticle", related_name="+")
+
+    class Meta:
+        ordering = ["-date"]
+
+    def __str__(self) -> str:
+        return f"Digest {self.date}"
+
+
+class DigestArticle(models.Model):
+    digest = models.ForeignKey(Digest, on_delete=models.CASCADE, related_name="items")
+    article = models.ForeignKey("newsroom.ArticlePage", on_delete=models.CASCADE, related_name="+")
+    position = models.PositiveSmallIntegerField(default=0)
+
+    class Meta:
+        ordering = ["position"]
+        constraints = [models.UniqueConstraint(fields=["digest", "article"], name="unique_digest_article")]
+
+
+class Delivery(models.Model):
+    """One subscriber's copy of one digest: claimed, then sent or failed, exactly once."""
+
+    class Status(models.TextChoices):
+        PENDING = "pending"
+        SENDING = "sending"
+        SENT = "sent"
+        FAILED = "failed"
+        SKIPPED = "skipped"
+
+    digest = models.ForeignKey(Digest, on_delete=models.CASCADE, related_name="deliveries")
+    subscriber = models.ForeignKey(Subscriber, on_delete=models.CASCADE, related_name="deliveries")
+    status = models.CharField(max_length=10, choices=Status.choices, default=Status.PENDING)
+    attempts = models.PositiveSmallIntegerField(default=0)
+    claimed_by = models.CharField(max_length=200, blank=True, default="")
+    claimed_at = models.DateTimeField(null=True, blank=True)
+    sent_at = models.DateTimeField(null=True, blank=True)
+    error = models.TextField(blank=True, default="")
+
+    class Meta:
+        verbose_name_plural = "deliveries"
+        constraints = [
+            models.UniqueConstraint(fields=["digest", "subscriber"], name="unique_delivery_per_subscriber")
+        ]
+        indexes = [models.Index(fields=["digest", "status"], name="delivery_digest_status")]
+
+    def __str__(self) -> str:
+        return f"{self.digest} → {self.subscriber_id}: {self.status}"

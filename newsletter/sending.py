@@ -1,0 +1,316 @@
+"""Sending one digest to every confirmed subscriber: exactly once, crash-safe, on every core.
+
+The Delivery table is the only coordination. Rows are created up front (idempotently); a worker
+claims a small batch with one conditional UPDATE … RETURNING, mails it over a reused SMTP
+connection and records the outcome. A claim names its claimer (host, pid, process start time), so
+a sender starting after a SIGKILL sees at once that the claimer is dead and puts its rows back:
+no lock has to expire, and at most the batches that were in flight are mailed twice.
+Claims made on another host cannot be checked; they are taken back after NEWSLETTER_STALE_CLAIM.
+"""
+
+from __future__ import annotations
+
+import ctypes
+import datetime
+import logging
+import multiprocessing
+import os
+import signal
+import socket
+import time
+from collections import Counter
+from email.utils import parseaddr
+from functools import lru_cache
+from typing import Any
+
+from django.conf import settings
+from django.db import connection, connections, transaction
+from django.db.models import Min
+from django.utils import timezone
+
+from crosspost.lib import email as mail
+from newsletter import rendering
+from newsletter.models import Delivery, Digest, Subscriber
+
+log = logging.getLogger(__name__)
+
+DELIVERY = Delivery._meta.db_table
+SUBSCRIBER = Subscriber._meta.db_table
+
+
+def _process_start(pid: int) -> str:
+    """When the process started (clock ticks since boot), to tell a reused pid from the original."""
+    try:
+        with open(f"/proc/{pid}/stat") as stat:
+            return stat.read().rsplit(")", 1)[1].split()[19]
+    except (OSError, IndexError):
+        return ""
+
+
+@lru_cache
+def _hostname() -> str:
+    return socket.gethostname()
+
+
+def claimer_id() -> str:
+    pid = os.getpid()
+    return f"{_hostname()}|{pid}|{_process_start(pid)}"
+
+
+def claimer_alive(claimer: str) -> bool | None:
+    """True or False for a claimer on this host; None when it runs elsewhere and we cannot tell."""
+    host, _, rest = claimer.partition("|")
+    pid_text, _, started = rest.partition("|")
+    if host != _hostname() or not pid_text.isdigit():
+        return None
+    pid = int(pid_text)
+    try:
+        os.kill(pid, 0)
+    except ProcessLookupError:
+        return False
+    except PermissionError:
+        pass  # alive, owned by someone else
+    return not started or _process_start(pid) == started
+
+
+def _now_db() -> Any:
+    return connection.ops.adapt_datetimefield_value(timezone.now())
+
+
+def deliveries_create(digest: Digest) -> None:
+    """A pending Delivery for every confirmed subscriber, once per digest, in one statement."""
+    with transaction.atomic():
+        first = Digest.objects.filter(pk=digest.pk, recipients_ready_at__isnull=True).update(
+            recipients_ready_at=timezone.now()
+        )
+        if not first:
+            return
+        with connection.cursor() as cursor:
+            cursor.execute(
+                f"INSERT INTO {DELIVERY} (digest_id, subscriber_id, status, attempts, claimed_by, error) "
+                f"SELECT %s, id, 'pending', 0, '', '' FROM {SUBSCRIBER} WHERE status = 'confirmed' "
+                "ON CONFLICT (digest_id, subscriber_id) DO NOTHING",
+                [digest.pk],
+            )
+
+
+def deliveries_reclaim(digest: Digest) -> int:
+    """Put back to pending the rows claimed by senders that are gone. Returns how many."""
+    stale_before = timezone.now() - datetime.timedelta(seconds=settings.NEWSLETTER_STALE_CLAIM)
+    claims = (
+        Delivery.objects.filter(digest=digest, status=Delivery.Status.SENDING)
+        .values_list("claimed_by")
+        .annotate(oldest=Min("claimed_at"))
+    )
+    reclaimed = 0
+    for claimer, oldest in claims:
+        alive = claimer_alive(claimer)
+        if alive is False or (alive is None and oldest is not None and oldest < stale_before):
+            reclaimed += Delivery.objects.filter(
+                digest=digest, status=Delivery.Status.SENDING, claimed_by=claimer
+            ).update(status=Delivery.Status.PENDING, claimed_by="")
+    return reclaimed
+
+
+def _claim(digest_id: int, claimer: str, size: int) -> list[tuple[int, int]]:
+    skip_locked = " FOR UPDATE SKIP LOCKED" if connection.vendor == "postgresql" else ""
+    # The outer status test matters on PostgreSQL: a second UPDATE that waited on our rows
+    # re-checks it against the committed row and so cannot take them too.
+    sql = (
+        f"UPDATE {DELIVERY} SET status = 'sending', claimed_by = %s, claimed_at = %s, "
+        "attempts = attempts + 1 "
+        f"WHERE status = 'pending' AND id IN (SELECT id FROM {DELIVERY} "
+        f"WHERE digest_id = %s AND status = 'pending' ORDER BY id LIMIT %s{skip_locked}) "
+        "RETURNING id, subscriber_id"
+    )
+    with transaction.atomic(), connection.cursor() as cursor:
+        cursor.execute(sql, [claimer, _now_db(), digest_id, size])
+        return list(cursor.fetchall())
+
+
+def _record(claimer: str, status: str, ids: list[int], error: str = "") -> None:
+    if not ids:
+        return
+    fields: dict[str, Any] = {"status": status, "error": error[:1000]}
+    if status == Delivery.Status.SENT:
+        fields["sent_at"] = timezone.now()
+    elif status == Delivery.Status.PENDING:
+        fields["claimed_by"] = ""
+    Delivery.objects.filter(id__in=ids, claimed_by=claimer).update(**fields)
+
+
+class Batch:
+    """What one worker needs to mail a digest: the rendered message per language."""
+
+    def __init__(self, digest: Digest) -> None:
+        self.digest = digest
+        self.articles = rendering.digest_articles(digest)
+        self.prepared: dict[str, mail.PreparedMessage | None] = {}
+        self.unsubscribe: dict[str, Any] = {}
+
+    def prepare(self, language: str) -> None:
+        if language not in self.prepared:
+            self.prepared[language] = rendering.digest_prepare(
+                articles=self.articles, date=self.digest.date, language=language
+            )
+            self.unsubscribe[language] = rendering.unsubscribe_url_maker(language)
+
+    def raw_for(self, subscriber_id: int, address: str, language: str, date_header: str) -> tuple[str, bytes]:
+        self.prepare(language)
+        prepared = self.prepared[language]
+        unsubscribe = self.unsubscribe[language](subscriber_id)
+        message_id = rendering.digest_message_id(self.digest.date, subscriber_id)
+        if prepared is not None and address.isascii():
+            values = {
+                rendering.TO_TOKEN: address,
+                rendering.MESSAGE_ID_TOKEN: message_id,
+                rendering.DATE_TOKEN: date_header,
+                rendering.UNSUBSCRIBE_TOKEN: unsubscribe,
+            }
+            return prepared.from_address, prepared.personalise(values)
+        message = rendering.digest_message(
+            articles=self.articles,
+            date=self.digest.date,
+            language=language,
+            to=address,
+            unsubscribe=unsubscribe,
+            headers={"Message-ID": message_id},
+        )
+        from_address = parseaddr(message.from_email)[1]
+        return from_address, message.message().as_bytes(linesep="\r\n")
+
+
+class SenderGone(Exception):
+    """The mail server stayed unreachable through every retry: stop, leave the rest pending."""
+
+
+def _send_one(conn: mail.BulkConnection, from_address: str, to: str, raw: bytes) -> str:
+    """'' once sent, else the error of a permanent failure. Raises SenderGone if the server is down."""
+    delays = list(settings.NEWSLETTER_RETRY_DELAYS)
+    while True:
+        try:
+            conn.send_raw(from_address=from_address, to=to, raw=raw)
+            return ""
+        except mail.SendError as error:
+            if not error.transient:
+                return str(error)
+            if not delays:
+                if error.args[0][:1].isdigit():  # a 4xx reply for this recipient, not a dead server
+                    return f"gave up after retries: {error}"
+                raise SenderGone(str(error)) from error
+            time.sleep(delays.pop(0))
+
+
+def work(batch: Batch, *, batch_size: int, parent: int | None = None) -> Counter:
+    """Claim and mail batches until none is left. Returns counts of sent, failed and skipped."""
+    claimer = claimer_id()
+    counts: Counter = Counter()
+    with mail.BulkConnection() as conn:
+        while parent is None or os.getppid() == parent:
+            claimed = _claim(batch.digest.pk, claimer, batch_size)
+            if not claimed:
+                break
+            readers = {
+                row[0]: row[1:]
+                for row in Subscriber.objects.filter(
+                    id__in=[sub for _, sub in claimed], status=Subscriber.Status.CONFIRMED
+                ).values_list("id", "email", "language")
+            }
+            sent, skipped, failed, unsent = [], [], [], []
+            date_header = mail.now_header()
+            for n, (delivery_id, subscriber_id) in enumerate(claimed):
+                if subscriber_id not in readers:
+                    skipped.append(delivery_id)
+                    continue
+                address, language = readers[subscriber_id]
+                from_address, raw = batch.raw_for(subscriber_id, address, language, date_header)
+                try:
+                    error = _send_one(conn, from_address, address, raw)
+                except SenderGone:
+                    unsent = [d for d, _ in claimed[n:]]
+                    break
+                if error:
+                    failed.append((delivery_id, error))
+                else:
+                    sent.append(delivery_id)
+            _record(claimer, Delivery.Status.SENT, sent)
+            _record(claimer, Delivery.Status.SKIPPED, skipped)
+            for delivery_id, error in failed:
+                _record(claimer, Delivery.Status.FAILED, [delivery_id], error)
+            counts.update(sent=len(sent), skipped=len(skipped), failed=len(failed))
+            if unsent:
+                _record(claimer, Delivery.Status.PENDING, unsent)
+                raise SenderGone(f"mail server unreachable; {len(unsent)} messages left pending")
+    return counts
+
+
+def _die_with_parent() -> None:
+    try:  # Linux: a SIGKILLed send takes its workers with it, so nothing runs on unseen
+        ctypes.CDLL(None).prctl(1, signal.SIGKILL)  # PR_SET_PDEATHSIG
+    except (AttributeError, OSError):
+        pass
+
+
+def _child(batch: Batch, batch_size: int, parent: int, results: Any) -> None:
+    _die_with_parent()
+    if os.getppid() != parent:
+        return
+    try:
+        results.put(dict(work(batch, batch_size=batch_size, parent=parent)))
+    except Exception as exc:
+        log.exception("newsletter worker failed")
+        results.put({"error": str(exc)})
+    finally:
+        connections.close_all()
+
+
+def run(digest: Digest, *, workers: int, batch_size: int) -> dict[str, Any]:
+    """Mail `digest`: reclaim dead claims, create rows, then `workers` processes claim and send."""
+    reclaimed = deliveries_reclaim(digest)
+    deliveries_create(digest)
+    done_before = Delivery.objects.filter(
+        digest=digest, status__in=[Delivery.Status.SENT, Delivery.Status.FAILED, Delivery.Status.SKIPPED]
+    ).count()
+    batch = Batch(digest)
+    if not batch.articles:
+        return {"sent": 0, "skipped": 0, "failed": 0, "reclaimed": reclaimed, "empty": True}
+    for language in Subscriber.objects.filter(status=Subscriber.Status.CONFIRMED).values_list(
+        "language", flat=True
+    ).distinct():
+        batch.prepare(language)
+    if "memory" in str(connection.settings_dict["NAME"]):
+        workers = 1  # an in-memory SQLite database cannot be shared with child processes
+    counts: Counter = Counter()
+    errors: list[str] = []
+    if workers <= 1:
+        try:
+            counts = work(batch, batch_size=batch_size)
+        except SenderGone as exc:
+            errors.append(str(exc))
+    else:
+        connections.close_all()  # children must not share the parent's database socket
+        context = multiprocessing.get_context("fork")
+        results = context.SimpleQueue()
+        children = [
+            context.Process(target=_child, args=(batch, batch_size, os.getpid(), results))
+            for _ in range(workers)
+        ]
+        for child in children:
+            child.start()
+        for child in children:
+            child.join()
+        while not results.empty():
+            result = results.get()
+            if "error" in result:
+                errors.append(result.pop("error"))
+            counts.update(result)
+        errors += [f"worker exited with {c.exitcode}" for c in children if c.exitcode not in (0, None)]
+    in_flight = Delivery.objects.filter(digest=digest, status=Delivery.Status.SENDING).count()
+    return {
+        "sent": counts["sent"],
+        "failed": counts["failed"],
+        "skipped": counts["skipped"] + done_before,
+        "reclaimed": reclaimed,
+        "in_flight_elsewhere": in_flight,
+        "errors": errors,
+    }

@@ -1,0 +1,250 @@
+"""Writes for the newsletter: subscribing, opting out, selecting articles, building and sending."""
+
+from __future__ import annotations
+
+import csv
+import datetime
+from collections.abc import Callable, Iterable, Iterator
+from dataclasses import dataclass, field
+from typing import IO, Any
+
+from django.conf import settings
+from django.core.exceptions import ValidationError
+from django.core.validators import validate_email
+from django.db import IntegrityError, transaction
+from django.utils import timezone
+
+from crosspost.lib import email as mail
+from crosspost.lib.signing import unsign
+from newsletter import rendering, sending
+from newsletter.models import Delivery, Digest, DigestArticle, Selection, Subscriber, email_clean, email_key
+from newsroom.models import ArticlePage
+
+S = Subscriber.Status
+CONFIRM_MAX_AGE = 7 * 24 * 3600
+
+
+def language_or_default(language: str) -> str:
+    codes = {code for code, _ in settings.LANGUAGES}
+    language = (language or "").strip().lower()
+    return language if language in codes else settings.LANGUAGE_CODE
+
+
+def subscriber_subscribe(*, email: str, name: str = "", language: str = "") -> Subscriber:
+    """Record a sign-up and mail the confirmation link. Signing up again is harmless.
+
+    A confirmed reader is left alone (no mail, nothing that tells a stranger they subscribed);
+    anyone else, including past unsubscribers, gets a fresh confirmation link.
+    """
+    validate_email(email.strip())
+    language = language_or_default(language)
+    name = name.strip()[:200]
+    try:
+        with transaction.atomic():
+            subscriber = Subscriber.objects.create(email=email, name=name, language=language, source="form")
+    except IntegrityError:
+        subscriber = Subscriber.objects.get(email_key=email_key(email))
+        if subscriber.status == S.CONFIRMED:
+            return subscriber
+        subscriber.status = S.PENDING
+        subscriber.name = name or subscriber.name
+        subscriber.language = language
+        subscriber.save(update_fields=["status", "name", "language", "updated_at"])
+    rendering.confirm_mail_send(subscriber)
+    return subscriber
+
+
+def subscriber_from_token(token: str, *, salt: str, max_age: int | None = None) -> Subscriber | None:
+    value = unsign(token, salt=salt, max_age=max_age)
+    if value is None or not value.isdigit():
+        return None
+    return Subscriber.objects.filter(pk=int(value)).first()
+
+
+def subscriber_confirm(*, subscriber: Subscriber) -> None:
+    Subscriber.objects.filter(pk=subscriber.pk).exclude(status=S.CONFIRMED).update(
+        status=S.CONFIRMED, confirmed_at=timezone.now(), updated_at=timezone.now()
+    )
+
+
+def subscriber_unsubscribe(*, subscriber: Subscriber) -> None:
+    Subscriber.objects.filter(pk=subscriber.pk).exclude(
+        status__in=[S.UNSUBSCRIBED, S.BOUNCED, S.COMPLAINED]
+    ).update(status=S.UNSUBSCRIBED, unsubscribed_at=timezone.now(), updated_at=timezone.now())
+
+
+def subscriber_mark_bounced(*, email: str, complaint: bool = False) -> bool:
+    """Stop mailing an address that hard-bounced or reported us as spam. False if unknown."""
+    status = S.COMPLAINED if complaint else S.BOUNCED
+    now = timezone.now()
+    return bool(
+        Subscriber.objects.filter(email_key=email_key(email)).update(status=status, bounced_at=now, updated_at=now)
+    )
+
+
+@dataclass
+class ImportResult:
+    created: int = 0
+    updated: int = 0
+    unchanged: int = 0
+    rejected: list[tuple[int, str, str]] = field(default_factory=list)  # (line, email, reason)
+
+
+def _import_rows(file: IO[str]) -> Iterator[tuple[int, dict[str, str]]]:
+    reader = csv.reader(file)
+    header = ["email", "name", "language"]
+    for row in reader:
+        if reader.line_num == 1 and row and "@" not in row[0]:
+            header = [cell.strip().lower() for cell in row]
+            continue
+        yield reader.line_num, dict(zip(header, (cell.strip() for cell in row)))
+
+
+def subscribers_import(
+    *, file: IO[str], confirmed: bool, progress: Callable[[int], Any] = lambda n: None, chunk: int = 1000
+) -> ImportResult:
+    """Add readers from a CSV (email, name, language). Opt-outs stay opted out.
+
+    With `confirmed`, the list has opted in elsewhere: new and pending readers become confirmed.
+    Without, new readers are pending and each gets a confirmation mail.
+    """
+    result = ImportResult()
+    seen: set[str] = set()
+    rows: list[tuple[int, dict[str, str]]] = []
+    with mail.BulkConnection() as conn:
+        for line, row in _import_rows(file):
+            rows.append((line, row))
+            if len(rows) >= chunk:
+                _import_chunk(rows, confirmed, seen, result, conn.backend)
+                progress(len(rows))
+                rows = []
+        if rows:
+            _import_chunk(rows, confirmed, seen, result, conn.backend)
+            progress(len(rows))
+    return result
+
+
+def _import_chunk(rows, confirmed: bool, seen: set[str], result: ImportResult, connection: Any) -> None:
+    valid: dict[str, Subscriber] = {}
+    for line, row in rows:
+        address = row.get("email", "")
+        try:
+            validate_email(address)
+        except ValidationError:
+            result.rejected.append((line, address, "not a valid email address"))
+            continue
+        key = email_key(address)
+        if key in seen:
+            result.rejected.append((line, address, "duplicate of an earlier row"))
+            continue
+        seen.add(key)
+        valid[key] = Subscriber(
+            email=email_clean(address),
+            email_key=key,
+            name=row.get("name", "")[:200],
+            language=language_or_default(row.get("language", "")),
+            status=S.CONFIRMED if confirmed else S.PENDING,
+            confirmed_at=timezone.now() if confirmed else None,
+            source="import",
+        )
+    existing = {s.email_key: s for s in Subscriber.objects.filter(email_key__in=list(valid))}
+    for key, found in existing.items():
+        new = valid.pop(key)
+        if found.status in (S.UNSUBSCRIBED, S.BOUNCED, S.COMPLAINED):
+            result.rejected.append((0, found.email, f"previously {found.status}; left alone"))
+        elif confirmed and found.status == S.PENDING:
+            subscriber_confirm(subscriber=found)
+            result.updated += 1
+        else:
+            result.unchanged += 1
+    created = Subscriber.objects.bulk_create(valid.values(), ignore_conflicts=True)
+    result.created += len(created)
+    if not confirmed:
+        for subscriber in Subscriber.objects.filter(email_key__in=list(valid), status=S.PENDING):
+            rendering.confirm_mail_send(subscriber, connection=connection)
+
+
+EXPORT_FIELDS = ["email", "name", "language", "status", "created_at", "confirmed_at", "unsubscribed_at"]
+
+
+def subscribers_export_rows() -> Iterable[list[Any]]:
+    yield EXPORT_FIELDS
+    for row in Subscriber.objects.order_by("pk").values_list(*EXPORT_FIELDS).iterator(chunk_size=2000):
+        yield [value.isoformat() if isinstance(value, datetime.datetime) else value for value in row]
+
+
+def selection_add(*, article: ArticlePage, user: Any = None) -> Selection:
+    selection, _ = Selection.objects.update_or_create(
+        article=article, defaults={"selected_at": timezone.now(), "selected_by": user}
+    )
+    return selection
+
+
+def selection_remove(*, article: ArticlePage) -> None:
+    Selection.objects.filter(article=article).delete()
+
+
+def last_digest_until() -> datetime.datetime | None:
+    return Digest.objects.order_by("-until").values_list("until", flat=True).first()
+
+
+def selections_pending(*, until: datetime.datetime | None = None) -> list[ArticlePage]:
+    """Live articles selected since the last digest (up to `until`), oldest selection first."""
+    since = last_digest_until()
+    selections = Selection.objects.filter(article__live=True)
+    if since is not None:
+        selections = selections.filter(selected_at__gt=since)
+    if until is not None:
+        selections = selections.filter(selected_at__lte=until)
+    ids = list(selections.order_by("selected_at", "pk").values_list("article_id", flat=True))
+    articles = ArticlePage.objects.in_bulk(ids)
+    return [articles[i] for i in ids if i in articles]
+
+
+def digest_build(*, date: datetime.date) -> Digest:
+    """The digest for `date`, built from the selections since the previous one. Idempotent."""
+    existing = Digest.objects.filter(date=date).first()
+    if existing is not None:
+        return existing
+    until = timezone.now()
+    try:
+        with transaction.atomic():
+            articles = selections_pending(until=until)
+            digest = Digest.objects.create(date=date, since=last_digest_until(), until=until)
+            DigestArticle.objects.bulk_create(
+                DigestArticle(digest=digest, article=article, position=n) for n, article in enumerate(articles)
+            )
+    except IntegrityError:  # another process built it first
+        return Digest.objects.get(date=date)
+    return digest
+
+
+def digest_send(*, digest: Digest, workers: int = 2, batch_size: int | None = None) -> dict[str, Any]:
+    """Mail the digest once to every confirmed subscriber; safe to re-run, crash or run twice."""
+    result = sending.run(digest, workers=workers, batch_size=batch_size or settings.NEWSLETTER_BATCH_SIZE)
+    result["date"] = digest.date.isoformat()
+    result["articles"] = digest.items.count()
+    result["recipients"] = Delivery.objects.filter(digest=digest).count()
+    return result
+
+
+def digest_send_test(*, to: str, language: str, articles: list[ArticlePage] | None = None) -> None:
+    """Mail a preview of the next digest to one address (an editor), outside any delivery record."""
+    articles = selections_pending() if articles is None else articles
+    today = timezone.localdate()
+    message = rendering.digest_message(
+        articles=articles,
+        date=today,
+        language=language_or_default(language),
+        to=to,
+        unsubscribe=rendering.site_url("/newsletter/unsubscribe/preview/"),
+        headers={"X-Crosspost-Test": "preview"},
+    )
+    message.subject = f"[TEST] {message.subject}"
+    message.send()
+
+
+def daily_digest_send(*, date: datetime.date | None = None, workers: int = 2) -> dict[str, Any]:
+    """What the schedule runs: build today's digest (site time) and send it."""
+    digest = digest_build(date=date or timezone.localdate())
+    return digest_send(digest=digest, workers=workers)
