@@ -1,0 +1,27 @@
+from django.urls import path, reverse
+from wagtail import hooks
+from wagtail.admin.menu import MenuItem
+from wagtail.admin.widgets import Button
+
+from translation import views
+
+
+@hooks.register("register_admin_urls")
+def translation_admin_urls():
+    return [
+        path("translations/", views.job_list, name="translation_jobs"),
+        path("translations/page/<int:page_id>/", views.page_overview, name="translation_page"),
+        path("translations/page/<int:page_id>/<str:language>/", views.page_segments, name="translation_segments"),
+    ]
+
+
+@hooks.register("register_admin_menu_item")
+def translation_menu_item():
+    return MenuItem("Translations", reverse("translation_jobs"), icon_name="site", order=350)
+
+
+@hooks.register("register_page_header_buttons")
+def translation_header_button(page, user, next_url=None, view_name=None):
+    if page.specific_class is None or not hasattr(page.specific_class, "body_html"):
+        return []
+    return [Button("Translations", reverse("translation_page", args=[page.pk]), icon_name="site", priority=60)]
