@@ -174,7 +174,8 @@ LANGUAGES = [(code, code) for code in _language_codes]
 RTL_LANGUAGES = {"ar", "fa", "he", "ur"}
 WAGTAIL_I18N_ENABLED = False
 WAGTAILADMIN_PERMITTED_LANGUAGES = [("en", "English")]
-LOCALE_PATHS = [BASE_DIR / "locale"]
+# Compiled interface translations (translation/ui.py) first, then the source catalogue.
+LOCALE_PATHS = [VAR_DIR / "locale", BASE_DIR / "locale"]
 TIME_ZONE = envstr("TIME_ZONE", "UTC")
 USE_I18N = True
 USE_TZ = True

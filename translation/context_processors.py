@@ -3,10 +3,12 @@ from django.http import HttpRequest
 from django.utils import translation
 
 from translation.languages import served_languages
+from translation.ui import reload_if_recompiled
 
 
 def languages(request: HttpRequest) -> dict:
     """The request's path without its language prefix, and the languages to offer."""
+    reload_if_recompiled()
     language = translation.get_language() or settings.LANGUAGE_CODE
     path = request.path
     prefix = f"/{language}/"

@@ -33,7 +33,8 @@ STALE_RUNNING = datetime.timedelta(minutes=15)
 
 _INLINE_TAGS = {"a", "abbr", "b", "br", "cite", "code", "em", "i", "mark", "q", "s", "small", "span", "strong",
                 "sub", "sup", "u"}
-_INLINE_ATTRIBUTES = {"a": {"href", "title"}, "abbr": {"title"}}
+# span[data-p] carries interface placeholders through the engine (translation/ui.py).
+_INLINE_ATTRIBUTES = {"a": {"href", "title"}, "abbr": {"title"}, "span": {"data-p"}}
 
 
 def clean_segment(text: str) -> str:
@@ -257,16 +258,21 @@ def page_translate(*, page: Page, language: str, engine: Engine | None = None) -
             "source_hash", flat=True
         )
     )
-    todo = [(h, text) for h, text in distinct.items() if h not in known]
+    todo = {h: text for h, text in distinct.items() if h not in known}
+    return store_machine_translations(todo, source_language=source_language, language=language, engine=engine)
+
+
+def store_machine_translations(todo: dict[str, str], *, source_language: str, language: str, engine: Engine) -> int:
+    """Translate hash → source segments in batches and store them; each is sent exactly once."""
     if not todo:
         return 0
     Segment.objects.bulk_create(
-        [Segment(source_hash=h, source_language=source_language, source_text=text) for h, text in todo],
+        [Segment(source_hash=h, source_language=source_language, source_text=text) for h, text in todo.items()],
         ignore_conflicts=True,
     )
-    segment_ids = dict(Segment.objects.filter(source_hash__in=[h for h, _ in todo]).values_list("source_hash", "id"))
+    segment_ids = dict(Segment.objects.filter(source_hash__in=list(todo)).values_list("source_hash", "id"))
     translated = 0
-    for batch in _batches(todo):
+    for batch in _batches(list(todo.items())):
         outputs = engine.translate([text for _, text in batch], source=source_language, target=language)
         # ignore_conflicts: a translation stored meanwhile (say, an editor's) is never overwritten.
         SegmentTranslation.objects.bulk_create(

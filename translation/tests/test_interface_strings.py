@@ -1,0 +1,58 @@
+import pytest
+from django.core.management import call_command
+from django.utils import translation
+from lxml import html as lxml_html
+
+from translation.ui import catalogue_messages, protect, ui_correct, unprotect
+
+pytestmark = pytest.mark.django_db
+
+
+@pytest.fixture(autouse=True)
+def compiled_catalogues_in_tmp(settings, tmp_path, monkeypatch):
+    from translation import ui
+
+    monkeypatch.setattr(ui, "LOCALE_DIR", tmp_path / "locale")
+    monkeypatch.setattr(ui, "STAMP", tmp_path / "locale" / ".compiled")
+    settings.LOCALE_PATHS = [tmp_path / "locale", *settings.LOCALE_PATHS[1:]]
+    yield
+    ui.reset_catalogues()
+
+
+def test_the_source_catalogue_holds_the_templates_strings():
+    ids = {m.msgid for m in catalogue_messages()}
+    assert {"Skip to content", "Note to readers", "Click here to read the full article on %(name)s."} <= ids
+
+
+def test_placeholders_survive_a_round_trip_and_losing_one_is_detected():
+    protected, found = protect("Page %(n)s of %(total)s")
+    assert found == ["%(n)s", "%(total)s"]
+    assert unprotect(protected.replace("Page", "Seite").replace("of", "von"), found) == "Seite %(n)s von %(total)s"
+    assert unprotect("Seite von", found) is None
+
+
+def test_the_interface_is_machine_translated_once_and_served(client, libretranslate, make_article):
+    article = make_article("Story")
+    path = article.url
+    call_command("translation", "ui", "--languages", "fr")
+    sent = len(libretranslate.segments_sent)
+    assert sent > 50
+    tree = lxml_html.fromstring(client.get(f"/fr{path}").content)
+    translation.activate("en")
+    assert tree.xpath('//a[@class="skip-link"]/text()') == ["«fr» Skip to content"]
+    call_command("translation", "ui", "--languages", "fr")
+    assert len(libretranslate.segments_sent) == sent  # nothing new to send
+    # English pages are untouched.
+    assert lxml_html.fromstring(client.get(path).content).xpath('//a[@class="skip-link"]/text()') == ["Skip to content"]
+
+
+def test_an_editor_corrects_an_interface_string_and_keeps_placeholders(client, make_article, django_capture_on_commit_callbacks):
+    article = make_article("Story", publication=None)
+    path = article.url
+    with django_capture_on_commit_callbacks(execute=True):
+        ui_correct(language="fr", text="Skip to content", translation="Aller au contenu")
+    tree = lxml_html.fromstring(client.get(f"/fr{path}").content)
+    translation.activate("en")
+    assert tree.xpath('//a[@class="skip-link"]/text()') == ["Aller au contenu"]
+    with pytest.raises(ValueError, match="placeholders"):
+        ui_correct(language="fr", text="Page %(n)s of %(total)s", translation="Page %(n)s")
