@@ -95,3 +95,38 @@ def job_list(request: HttpRequest) -> HttpResponse:
     return TemplateResponse(request, "translation/admin/job_list.html", {
         "jobs": jobs[:200], "status": status, "statuses": TranslationJob.Status.choices,
     })
+
+
+@require_http_methods(["GET", "POST"])
+def interface_strings(request: HttpRequest, language: str) -> HttpResponse:
+    """Editors review the interface's own wording in one language."""
+    from translation.ui import ui_correct, ui_rows
+
+    if not request.user.has_perm("wagtailadmin.access_admin") or language not in dict(settings.LANGUAGES) \
+            or language == settings.LANGUAGE_CODE:
+        raise Http404("Not a translated language")
+    rows = ui_rows(language)
+    if request.method == "POST":
+        saved, errors = 0, []
+        for index, row in enumerate(rows):
+            text = request.POST.get(f"string-{index}", "").strip()
+            current = row["translation"]
+            if not text or (current is not None and text == current.text):
+                continue
+            try:
+                ui_correct(language=language, text=row["text"], translation=text, user=request.user)
+                saved += 1
+            except ValueError as exc:
+                errors.append(f"“{row['text']}”: {exc}")
+        for error in errors:
+            messages.error(request, error)
+        messages.success(request, f"{saved} interface string(s) saved as reviewed.")
+        return redirect("translation_interface", language=language)
+    from translation.ui import _as_text
+
+    for row in rows:
+        row["shown"] = _as_text(row["translation"].text, row["placeholders"]) if row["translation"] else ""
+    return TemplateResponse(request, "translation/admin/interface_strings.html", {
+        "rows": rows, "language": language, "language_name": NATIVE_NAMES.get(language, language),
+        "languages": [(c, NATIVE_NAMES.get(c, c)) for c, _ in settings.LANGUAGES if c != settings.LANGUAGE_CODE],
+    })

@@ -12,6 +12,7 @@ def translation_admin_urls():
         path("translations/", views.job_list, name="translation_jobs"),
         path("translations/page/<int:page_id>/", views.page_overview, name="translation_page"),
         path("translations/page/<int:page_id>/<str:language>/", views.page_segments, name="translation_segments"),
+        path("translations/interface/<str:language>/", views.interface_strings, name="translation_interface"),
     ]
 
 

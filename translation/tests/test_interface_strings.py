@@ -56,3 +56,21 @@ def test_an_editor_corrects_an_interface_string_and_keeps_placeholders(client, m
     assert tree.xpath('//a[@class="skip-link"]/text()') == ["Aller au contenu"]
     with pytest.raises(ValueError, match="placeholders"):
         ui_correct(language="fr", text="Page %(n)s of %(total)s", translation="Page %(n)s")
+
+
+def test_editors_review_interface_strings_in_the_admin(client, django_user_model, make_article,
+                                                       django_capture_on_commit_callbacks):
+    from translation.ui import ui_rows
+
+    client.force_login(django_user_model.objects.create_superuser(username="ed", password="pw"))
+    path = make_article("Story").url
+    screen = client.get("/admin/translations/interface/fr/")
+    assert screen.status_code == 200
+    index = next(i for i, row in enumerate(ui_rows("fr")) if row["text"] == "Skip to content")
+    with django_capture_on_commit_callbacks(execute=True):
+        response = client.post("/admin/translations/interface/fr/", {f"string-{index}": "Aller au contenu"})
+    assert response.status_code == 302
+    tree = lxml_html.fromstring(client.get(f"/fr{path}").content)
+    translation.activate("en")
+    assert tree.xpath('//a[@class="skip-link"]/text()') == ["Aller au contenu"]
+    assert client.get("/admin/translations/interface/xx/").status_code == 404
