@@ -6,7 +6,7 @@ HOST ?= 127.0.0.1
 PORT ?= 8000
 export HOST PORT
 
-.PHONY: run test install demo clean
+.PHONY: run test install demo clean messages
 
 $(BIN)/python:
 	$(PYTHON) -m venv $(VENV)
@@ -34,3 +34,7 @@ demo: install
 
 clean:
 	rm -rf $(VENV) var
+
+# Refresh the source catalogue of interface strings after changing templates.
+messages: install
+	$(BIN)/crosspost makemessages -l en --ignore=".venv/*" --ignore="var/*" --ignore="bench/*" --no-location
