@@ -8,6 +8,7 @@ from django.db import models
 
 
 class Licence(models.TextChoices):
+    COMMUNITY = "community", "Community sites may repost with source, copyright and link; commercial and print use must ask"
     ALL_RIGHTS_RESERVED = "all-rights-reserved", "All rights reserved (excerpt under fair use)"
     PERMISSION = "permission", "Full republication by permission"
     CC_BY = "cc-by-4.0", "CC BY 4.0"

@@ -346,6 +346,16 @@ class ArticlePage(Page):
     repost_mode = models.CharField(max_length=10, choices=RepostMode.choices, default=RepostMode.EXCERPT)
     excerpt_paragraphs = models.PositiveSmallIntegerField(default=4)
 
+    licence = models.CharField(
+        max_length=32, choices=Licence.choices, blank=True,
+        help_text="Blank: our own articles use the community licence; reposts use their publication's.",
+    )
+    republish_allowed = models.BooleanField(
+        "Offer republishing", default=True,
+        help_text="Show the 'Republish this article' box. Never shown for reposts of other outlets' work.",
+    )
+    comments_open = models.BooleanField(default=True)
+
     content_panels = Page.content_panels + [
         FieldPanel("dek"),
         InlinePanel("article_authors", label="Authors", min_num=0),
@@ -371,11 +381,13 @@ class ArticlePage(Page):
         FieldPanel("editors_pick"),
         FieldPanel("language"),
     ]
+    engagement_panels = [FieldPanel("licence"), FieldPanel("republish_allowed"), FieldPanel("comments_open")]
     edit_handler = TabbedInterface(
         [
             ObjectList(content_panels, heading="Content"),
             ObjectList(taxonomy_panels, heading="Sections"),
             ObjectList(repost_panels, heading="Repost"),
+            ObjectList(engagement_panels, heading="Licence & comments"),
             ObjectList(Page.promote_panels, heading="Promote"),
             ObjectList(Page.settings_panels, heading="Settings"),
         ]
@@ -453,6 +465,19 @@ class ArticlePage(Page):
     @property
     def display_date(self) -> datetime.datetime:
         return self.first_published_at or self.go_live_at or timezone.now()
+
+    @property
+    def effective_licence(self) -> str:
+        if self.licence:
+            return self.licence
+        if self.is_repost:
+            return self.publication.default_licence
+        return Licence.COMMUNITY
+
+    @property
+    def can_be_republished(self) -> bool:
+        """Others may take our own work; a repost of another outlet's is not ours to offer."""
+        return self.republish_allowed and not self.is_repost
 
     @property
     def shows_excerpt(self) -> bool:
