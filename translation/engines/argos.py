@@ -47,7 +47,9 @@ _TAG = re.compile(r"""<!--.*?-->|<[a-zA-Z/!?](?:[^>"']|"[^"]*"|'[^']*')*>""", re
 _TAG_NAME = re.compile(r"<(/?)([a-zA-Z][a-zA-Z0-9-]*)")
 _NO_TRANSLATE = re.compile(r"""\stranslate\s*=\s*["']?no\b""", re.I)
 _UNTRANSLATED_ELEMENTS = {"code", "kbd", "samp", "var", "pre", "script", "style"}
-_VOID_ELEMENTS = {"area", "base", "br", "col", "embed", "hr", "img", "input", "link", "meta", "source", "track", "wbr"}
+_VOID_ELEMENTS = {
+    "area", "base", "br", "col", "embed", "hr", "img", "input", "link", "meta", "source", "track", "wbr",
+}
 # End of a sentence: ".", "!", "?" or "…" then spaces and no lower-case letter ("e.g. this" stays
 # whole), or a CJK full stop with or without spaces.
 _SENTENCE_BREAK = re.compile(r"(?<=[.!?…])\s++(?![a-z])|(?<=[。！？])\s*")
@@ -232,6 +234,12 @@ def _candidates(code: str) -> list[str]:
 
 
 class ArgosEngine:
+    """Translate with the Argos models installed in `models_dir`, found again every minute.
+
+    A pair's model loads on first use and stays in memory for the life of the process. One
+    CTranslate2 translator serves every thread: it queues their batches for its single worker.
+    """
+
     name = "argos"
 
     def __init__(self, *, models_dir: str | Path) -> None:
@@ -345,13 +353,15 @@ def _add_sentence(sentence: str, template: list[str | int], sentences: dict[str,
 
 
 def _render(template: list[str | int], translated: list[str]) -> str:
-    return "".join(part if isinstance(part, str) else html.escape(translated[part], quote=False) for part in template)
+    return "".join(
+        part if isinstance(part, str) else html.escape(translated[part], quote=False) for part in template
+    )
 
 
 def _translate_sentences(loaded: _Loaded, sentences: list[str]) -> list[str]:
     """Translate every sentence in one `translate_batch` call; CTranslate2 sub-batches by length."""
     batch: list[list[str]] = []
-    spans = []
+    spans: list[tuple[int, int]] = []
     for sentence in sentences:
         tokens = loaded.tokenizer.encode(sentence, out_type=str)
         start = len(batch)

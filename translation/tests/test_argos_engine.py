@@ -8,6 +8,7 @@ from __future__ import annotations
 
 import shutil
 import zipfile
+from concurrent.futures import ThreadPoolExecutor
 from pathlib import Path
 
 import ctranslate2
@@ -193,16 +194,16 @@ def test_it_translates_the_same_text_the_same_way(engine):
 
 
 def test_it_translates_text_and_keeps_links_intact(engine):
-    link = '<a href="https://example.org/report?id=1&amp;lang=en" title="Full &quot;report&quot;">full report</a>'
+    link = '<a href="/report?id=1&amp;lang=en" title="Full &quot;report&quot;">full report</a>'
     fragment = f"Read the {link} on our website."
 
     (translated,) = translate(engine, fragment)
 
-    before, after = fragment.split(link)
-    assert translated.count('<a href="https://example.org/report?id=1&amp;lang=en" title="Full &quot;report&quot;">') == 1
+    opening_tag = link.split(">")[0] + ">"
+    assert translated.count(opening_tag) == 1
     assert translated.count("</a>") == 1
     assert "full report" not in translated
-    assert not translated.startswith(before) and not translated.endswith(after)
+    assert "Read the" not in translated
 
 
 def test_it_keeps_inline_tags_in_order(engine):
@@ -252,10 +253,11 @@ def test_it_returns_nothing_for_no_fragments(engine):
 
 def test_it_translates_a_batch_with_one_model_call(models_dir, monkeypatch):
     calls = []
+    real_translator = ctranslate2.Translator
 
     class SpyTranslator:
         def __init__(self, *args, **kwargs):
-            self._translator = ctranslate2.Translator(*args, **kwargs)
+            self._translator = real_translator(*args, **kwargs)
 
         def translate_batch(self, batch, **options):
             calls.append(batch)
@@ -278,7 +280,26 @@ def test_it_translates_a_batch_with_one_model_call(models_dir, monkeypatch):
     assert all(isinstance(piece, str) for tokens in calls[0] for piece in tokens)
 
 
-def test_it_splits_long_text_into_sentences(engine):
+def test_it_loads_a_model_once_when_threads_race(models_dir, monkeypatch):
+    loads = []
+    real_translator = ctranslate2.Translator
+
+    def counting_translator(*args, **kwargs):
+        loads.append(args)
+        return real_translator(*args, **kwargs)
+
+    monkeypatch.setattr(argos.ctranslate2, "Translator", counting_translator)
+    engine = ArgosEngine(models_dir=models_dir)
+    texts = [f"Volunteers cleaned beach number {n}." for n in range(6)]
+
+    with ThreadPoolExecutor(max_workers=6) as pool:
+        results = list(pool.map(lambda text: translate(engine, text)[0], texts))
+
+    assert len(loads) == 1
+    assert len(results) == 6
+
+
+def test_it_splits_long_text_into_sentences():
     sentences = argos._template("One thing happened. Then another! Did it? Yes… e.g. this stays", {})
 
     assert [part for part in sentences if isinstance(part, int)] == [0, 1, 2, 3]
