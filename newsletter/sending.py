@@ -38,13 +38,19 @@ DELIVERY = Delivery._meta.db_table
 SUBSCRIBER = Subscriber._meta.db_table
 
 
-def _process_start(pid: int) -> str:
-    """When the process started (clock ticks since boot), to tell a reused pid from the original."""
+def _proc_stat(pid: int) -> list[str]:
+    """Fields of /proc/<pid>/stat after the command name ([0] is the state), or [] off Linux."""
     try:
         with open(f"/proc/{pid}/stat") as stat:
-            return stat.read().rsplit(")", 1)[1].split()[19]
+            return stat.read().rsplit(")", 1)[1].split()
     except (OSError, IndexError):
-        return ""
+        return []
+
+
+def _process_start(pid: int) -> str:
+    """When the process started (clock ticks since boot), to tell a reused pid from the original."""
+    fields = _proc_stat(pid)
+    return fields[19] if len(fields) > 19 else ""
 
 
 @lru_cache
@@ -70,7 +76,10 @@ def claimer_alive(claimer: str) -> bool | None:
         return False
     except PermissionError:
         pass  # alive, owned by someone else
-    return not started or _process_start(pid) == started
+    fields = _proc_stat(pid)
+    if fields and fields[0] in ("Z", "X"):  # killed, not yet reaped
+        return False
+    return not started or (len(fields) > 19 and fields[19] == started)
 
 
 def _now_db() -> Any:
@@ -113,19 +122,27 @@ def deliveries_reclaim(digest: Digest) -> int:
 
 
 def _claim(digest_id: int, claimer: str, size: int) -> list[tuple[int, int]]:
-    skip_locked = " FOR UPDATE SKIP LOCKED" if connection.vendor == "postgresql" else ""
-    # The outer status test matters on PostgreSQL: a second UPDATE that waited on our rows
-    # re-checks it against the committed row and so cannot take them too.
-    sql = (
-        f"UPDATE {DELIVERY} SET status = 'sending', claimed_by = %s, claimed_at = %s, "
-        "attempts = attempts + 1 "
-        f"WHERE status = 'pending' AND id IN (SELECT id FROM {DELIVERY} "
-        f"WHERE digest_id = %s AND status = 'pending' ORDER BY id LIMIT %s{skip_locked}) "
-        "RETURNING id, subscriber_id"
-    )
+    set_claim = "status = 'sending', claimed_by = %s, claimed_at = %s, attempts = attempts + 1"
+    if connection.vendor == "postgresql":
+        # Materialised first: a LIMIT … SKIP LOCKED subquery inside IN may be re-run by the
+        # planner and pick different rows each time, claiming far more than one batch.
+        sql = (
+            f"WITH picked AS MATERIALIZED (SELECT id FROM {DELIVERY} WHERE digest_id = %s "
+            "AND status = 'pending' ORDER BY id LIMIT %s FOR UPDATE SKIP LOCKED) "
+            f"UPDATE {DELIVERY} AS d SET {set_claim} FROM picked WHERE d.id = picked.id "
+            "RETURNING d.id, d.subscriber_id"
+        )
+        params = [digest_id, size, claimer, _now_db()]
+    else:
+        # SQLite runs one writer at a time, so the statement alone is the claim.
+        sql = (
+            f"UPDATE {DELIVERY} SET {set_claim} WHERE id IN (SELECT id FROM {DELIVERY} "
+            "WHERE digest_id = %s AND status = 'pending' ORDER BY id LIMIT %s) RETURNING id, subscriber_id"
+        )
+        params = [claimer, _now_db(), digest_id, size]
     with transaction.atomic(), connection.cursor() as cursor:
-        cursor.execute(sql, [claimer, _now_db(), digest_id, size])
-        return list(cursor.fetchall())
+        cursor.execute(sql, params)
+        return sorted(cursor.fetchall())
 
 
 def _record(claimer: str, status: str, ids: list[int], error: str = "") -> None:

@@ -98,3 +98,121 @@ def confirmed_subscribers(db):
         return list(Subscriber.objects.filter(email__startswith=prefix).order_by("pk"))
 
     return make
+
+
+SCRATCH_DATE = "2030-01-02"
+SCRATCH_SUBSCRIBERS = 400
+
+
+@dataclass
+class ScratchDB:
+    """A real database (a SQLite file or a PostgreSQL database) that subprocesses can share."""
+
+    url: str
+    vendor: str
+    path: str = ""
+    pg: dict = field(default_factory=dict)
+
+    def query(self, sql: str) -> list[tuple]:
+        if self.vendor == "sqlite":
+            import sqlite3
+
+            with sqlite3.connect(self.path) as conn:
+                return conn.execute(sql).fetchall()
+        import psycopg
+
+        with psycopg.connect(**self.pg) as conn:
+            return conn.execute(sql).fetchall()
+
+    def env(self, sink_port: int, tmp_path) -> dict:
+        import os
+
+        return {
+            **os.environ,
+            "DJANGO_SETTINGS_MODULE": "crosspost.settings",
+            "CROSSPOST_ENV": "test",
+            "DATABASE_URL": self.url,
+            "EMAIL_HOST": "127.0.0.1",
+            "EMAIL_PORT": str(sink_port),
+            "SECRET_KEY": "newsletter-tests-" + "x" * 40,
+            "SITE_URL": "http://testserver",
+            "CROSSPOST_VAR_DIR": str(tmp_path),
+            "NEWSLETTER_RETRY_DELAYS": "0.01",
+        }
+
+
+def _pg_admin(settings_dict: dict) -> dict:
+    return {
+        "dbname": "postgres",
+        "user": settings_dict["USER"],
+        "password": settings_dict["PASSWORD"] or None,
+        "host": settings_dict["HOST"] or None,
+        "port": settings_dict["PORT"] or None,
+    }
+
+
+def _pg_url(settings_dict: dict, name: str) -> str:
+    auth = settings_dict["USER"] + (f":{settings_dict['PASSWORD']}" if settings_dict["PASSWORD"] else "")
+    return f"postgres://{auth}@{settings_dict['HOST'] or 'localhost'}:{settings_dict['PORT'] or 5432}/{name}"
+
+
+def _pg_execute(settings_dict: dict, sql: str) -> None:
+    import psycopg
+
+    with psycopg.connect(**_pg_admin(settings_dict), autocommit=True) as conn:
+        conn.execute(sql)
+
+
+@pytest.fixture(scope="session")
+def scratch_template(django_db_setup, django_db_blocker, tmp_path_factory):
+    """A copy of the migrated test database, seeded by a subprocess; copied again for each test."""
+    import sqlite3
+    import subprocess
+    import sys
+
+    from django.db import connection, connections
+
+    with django_db_blocker.unblock():
+        settings_dict = dict(connection.settings_dict)
+        # Only tests marked django_db make pytest-django create the test database.
+        assert "memory" in str(settings_dict["NAME"]) or str(settings_dict["NAME"]).startswith("test_"), (
+            "scratch_template needs the test database: mark the test with pytest.mark.django_db"
+        )
+        if connection.vendor == "sqlite":
+            path = str(tmp_path_factory.mktemp("scratch") / "template.sqlite3")
+            connection.ensure_connection()
+            target = sqlite3.connect(path)
+            connection.connection.backup(target)
+            target.close()
+            template = ScratchDB(url=f"sqlite:///{path}", vendor="sqlite", path=path)
+        else:
+            connections.close_all()
+            name = f"{settings_dict['NAME']}_scratch"
+            _pg_execute(settings_dict, f'DROP DATABASE IF EXISTS "{name}"')
+            _pg_execute(settings_dict, f'CREATE DATABASE "{name}" TEMPLATE "{settings_dict["NAME"]}"')
+            template = ScratchDB(url=_pg_url(settings_dict, name), vendor="postgresql", pg={**_pg_admin(settings_dict), "dbname": name})
+    env = template.env(0, tmp_path_factory.mktemp("var"))
+    subprocess.run(
+        [sys.executable, "-m", "newsletter.tests.scratch", str(SCRATCH_SUBSCRIBERS), SCRATCH_DATE],
+        env=env, check=True,
+    )
+    yield template, settings_dict
+    if template.vendor == "postgresql":
+        _pg_execute(settings_dict, f'DROP DATABASE IF EXISTS "{template.pg["dbname"]}"')
+
+
+@pytest.fixture
+def scratch_db(scratch_template, tmp_path):
+    import shutil
+    import uuid
+
+    template, settings_dict = scratch_template
+    if template.vendor == "sqlite":
+        path = str(tmp_path / "scratch.sqlite3")
+        shutil.copyfile(template.path, path)
+        yield ScratchDB(url=f"sqlite:///{path}", vendor="sqlite", path=path)
+        return
+    name = f"{template.pg['dbname']}_{uuid.uuid4().hex[:8]}"
+    _pg_execute(settings_dict, f'CREATE DATABASE "{name}" TEMPLATE "{template.pg["dbname"]}"')
+    yield ScratchDB(url=_pg_url(settings_dict, name), vendor="postgresql", pg={**template.pg, "dbname": name})
+    _pg_execute(settings_dict, f'DROP DATABASE IF EXISTS "{name}" WITH (FORCE)')

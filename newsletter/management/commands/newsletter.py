@@ -1,0 +1,115 @@
+"""`crosspost newsletter import|export|send|bounce|run-scheduler`: the newsletter from a shell."""
+
+from __future__ import annotations
+
+import csv
+import datetime
+import json
+import sys
+import time
+
+from django.conf import settings
+from django.core.management.base import BaseCommand, CommandError
+from django.utils import timezone
+from tqdm import tqdm
+
+from newsletter import services
+from newsletter.models import Digest
+
+
+def _date(text: str) -> datetime.date:
+    try:
+        return datetime.date.fromisoformat(text)
+    except ValueError:
+        raise CommandError(f"--date must be YYYY-MM-DD, got {text!r}") from None
+
+
+class Command(BaseCommand):
+    help = "Import, export and bounce subscribers; send the daily digest; run the daily schedule."
+
+    def add_arguments(self, parser) -> None:
+        sub = parser.add_subparsers(dest="action", required=True)
+        imp = sub.add_parser("import", help="Add subscribers from a CSV file (email, name, language).")
+        imp.add_argument("file")
+        imp.add_argument("--confirmed", action="store_true", help="The list already opted in elsewhere.")
+        exp = sub.add_parser("export", help="Write all subscribers as CSV (to FILE or standard output).")
+        exp.add_argument("file", nargs="?", default="-")
+        send = sub.add_parser("send", help="Send the digest of a day (default today) to every confirmed reader.")
+        send.add_argument("--date", type=_date, default=None)
+        send.add_argument("--json", action="store_true", help="Print the outcome as one JSON object.")
+        send.add_argument("--workers", type=int, default=settings.NEWSLETTER_WORKERS)
+        send.add_argument("--batch-size", type=int, default=settings.NEWSLETTER_BATCH_SIZE)
+        bounce = sub.add_parser("bounce", help="Stop mailing an address that hard-bounced or complained.")
+        bounce.add_argument("email")
+        bounce.add_argument("--complaint", action="store_true")
+        sub.add_parser("run-scheduler", help="Send each day's digest at NEWSLETTER_SEND_TIME; runs until stopped.")
+
+    def handle(self, *args, action: str, **options) -> None:
+        getattr(self, "do_" + action.replace("-", "_"))(**options)
+
+    def do_import(self, *, file: str, confirmed: bool, **options) -> None:
+        try:
+            with open(file, newline="", encoding="utf-8-sig") as handle:
+                total = sum(1 for _ in handle)
+                handle.seek(0)
+                with tqdm(total=total, unit="row", file=sys.stderr, disable=None) as bar:
+                    result = services.subscribers_import(file=handle, confirmed=confirmed, progress=bar.update)
+        except OSError as exc:
+            raise CommandError(f"Cannot read {file}: {exc}") from None
+        self.stdout.write(
+            f"{result.created} added, {result.updated} confirmed, {result.unchanged} already there, "
+            f"{len(result.rejected)} rejected."
+        )
+        for line, address, reason in result.rejected:
+            self.stdout.write(f"  line {line}: {address or '(empty)'}: {reason}")
+
+    def do_export(self, *, file: str, **options) -> None:
+        handle = self.stdout if file == "-" else open(file, "w", newline="", encoding="utf-8")
+        try:
+            writer = csv.writer(handle)
+            for row in services.subscribers_export_rows():
+                writer.writerow(row)
+        finally:
+            if handle is not self.stdout:
+                handle.close()
+
+    def do_send(self, *, date, json: bool, workers: int, batch_size: int, **options) -> None:
+        digest = services.digest_build(date=date or timezone.localdate())
+        result = services.digest_send(digest=digest, workers=workers, batch_size=batch_size)
+        if json:
+            self.stdout.write(_json(result))
+        else:
+            self.stdout.write(
+                f"Digest {result['date']} ({result['articles']} articles): {result['sent']} sent, "
+                f"{result['failed']} failed, {result['skipped']} skipped."
+            )
+        if result.get("errors"):
+            raise CommandError("; ".join(result["errors"]))
+
+    def do_bounce(self, *, email: str, complaint: bool, **options) -> None:
+        if not services.subscriber_mark_bounced(email=email, complaint=complaint):
+            raise CommandError(f"No subscriber with address {email}")
+        self.stdout.write(f"{email} will not be mailed again.")
+
+    def do_run_scheduler(self, **options) -> None:
+        hour, minute = (int(part) for part in settings.NEWSLETTER_SEND_TIME.split(":"))
+        self.stdout.write(f"Sending the digest daily at {hour:02d}:{minute:02d} ({settings.TIME_ZONE}).")
+        while True:
+            now = timezone.localtime()
+            due = (now.hour, now.minute) >= (hour, minute)
+            if due and _unfinished(now.date()):
+                result = services.daily_digest_send(date=now.date(), workers=settings.NEWSLETTER_WORKERS)
+                self.stdout.write(_json(result))
+            time.sleep(30)
+
+
+def _unfinished(date: datetime.date) -> bool:
+    """True until today's digest has been built and every copy claimed (crash: resume it)."""
+    digest = Digest.objects.filter(date=date).first()
+    if digest is None or digest.recipients_ready_at is None:
+        return True
+    return digest.deliveries.filter(status__in=["pending", "sending"]).exists()
+
+
+def _json(result: dict) -> str:
+    return json.dumps(result, sort_keys=True)
