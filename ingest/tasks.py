@@ -1,0 +1,14 @@
+"""Background work for reposting; tasks only call services and are safe to run twice."""
+
+from __future__ import annotations
+
+from django_tasks import task
+
+from ingest.models import FeedSubscription
+from ingest.services import feed_poll
+
+
+@task()
+def poll_feeds() -> int:
+    """Poll every followed feed; returns how many new inbox items arrived."""
+    return sum(feed_poll(subscription=s).new_items for s in FeedSubscription.objects.all())

@@ -1,0 +1,193 @@
+import socket
+import time
+
+import pytest
+
+from crosspost.lib import safe_fetch
+from crosspost.lib.safe_fetch import address_allowed, fetch
+from ingest.tests.conftest import Reply
+
+
+def test_it_fetches_a_page_on_an_allowed_host(web):
+    url = web.route("/story", Reply("<p>Hello</p>"))
+    result = fetch(url)
+    assert result.status == 200
+    assert result.content == b"<p>Hello</p>"
+    assert result.content_type == "text/html"
+    assert result.charset == "utf-8"
+
+
+def test_it_refuses_loopback_without_the_allow_setting(make_server, fetch_settings):
+    server = make_server("127.0.0.1")
+    url = server.route("/story", Reply("<p>secret</p>"))
+    with pytest.raises(safe_fetch.AddressNotAllowed, match="127.0.0.1"):
+        fetch(url)
+    assert server.requests == []
+
+
+@pytest.mark.parametrize(
+    "url", ["file:///etc/passwd", "ftp://example.org/x", "javascript:alert(1)", "gopher://x/", "/relative", "http://"]
+)
+def test_it_refuses_urls_that_are_not_http_or_https(fetch_settings, url):
+    with pytest.raises(safe_fetch.BadURL):
+        fetch(url)
+
+
+@pytest.mark.parametrize(
+    "address",
+    [
+        "127.0.0.1", "10.1.2.3", "172.16.0.1", "192.168.1.1", "169.254.169.254", "0.0.0.0", "224.0.0.1",
+        "100.64.0.1", "::1", "::", "fe80::1", "fc00::1", "ff02::1", "::ffff:127.0.0.1", "::ffff:10.0.0.1",
+        "::ffff:169.254.169.254",
+    ],
+)
+def test_it_refuses_private_and_special_addresses(fetch_settings, address):
+    assert not address_allowed("example.org", address)
+
+
+def test_it_allows_public_addresses(fetch_settings):
+    assert address_allowed("example.org", "93.184.216.34")
+    assert address_allowed("example.org", "2606:2800:220:1:248:1893:25c8:1946")
+
+
+def test_the_allow_setting_takes_host_names_and_networks(fetch_settings):
+    fetch_settings.CROSSPOST_INGEST_ALLOW_HOSTS = ["intranet.example", "10.0.0.0/8"]
+    assert address_allowed("intranet.example", "192.168.5.5")
+    assert address_allowed("other.example", "10.20.30.40")
+    assert address_allowed("other.example", "::ffff:10.20.30.40")
+    assert not address_allowed("other.example", "192.168.5.5")
+
+
+def test_it_follows_redirects_and_reports_the_final_url(web):
+    final = web.route("/final", Reply("<p>arrived</p>"))
+    web.route("/b", Reply(status=302, headers={"Location": "/final"}))
+    start = web.route("/a", Reply(status=301, headers={"Location": web.url("/b")}))
+    result = fetch(start)
+    assert result.url == final
+    assert result.content == b"<p>arrived</p>"
+
+
+def test_it_stops_after_too_many_redirects(web):
+    for n in range(10):
+        web.route(f"/r{n}", Reply(status=302, headers={"Location": f"/r{n + 1}"}))
+    with pytest.raises(safe_fetch.TooManyRedirects):
+        fetch(web.url("/r0"))
+    assert len(web.requests) == 4  # the first request and three redirects
+
+
+def test_it_refuses_a_redirect_to_loopback(make_server, fetch_settings):
+    fetch_settings.CROSSPOST_INGEST_ALLOW_HOSTS = ["127.0.0.2/32"]
+    inside = make_server("127.0.0.1")
+    inside_url = inside.route("/admin", Reply("<p>internal</p>"))
+    outside = make_server("127.0.0.2")
+    start = outside.route("/go", Reply(status=302, headers={"Location": inside_url}))
+    with pytest.raises(safe_fetch.AddressNotAllowed, match="127.0.0.1"):
+        fetch(start)
+    assert inside.requests == []
+
+
+def test_it_checks_the_address_it_actually_connected_to(make_server, fetch_settings, monkeypatch):
+    # DNS rebinding: the name looks public when checked and points at loopback when connecting.
+    server = make_server("127.0.0.1")
+    server.route("/story", Reply("<p>internal</p>"))
+    real_getaddrinfo = socket.getaddrinfo
+    answers = iter(["93.184.216.34"])
+
+    def rebinding(host, port, *args, **kwargs):
+        if host == "rebind.example":
+            address = next(answers, "127.0.0.1")
+            return [(socket.AF_INET, socket.SOCK_STREAM, 6, "", (address, port))]
+        return real_getaddrinfo(host, port, *args, **kwargs)
+
+    monkeypatch.setattr(socket, "getaddrinfo", rebinding)
+    with pytest.raises(safe_fetch.AddressNotAllowed, match="connected to 127.0.0.1"):
+        fetch(f"http://rebind.example:{server.port}/story")
+    assert server.requests == []
+
+
+def test_it_caps_the_response_size(web):
+    web.route("/big", Reply(b"<p>" + b"x" * (600 * 1024)))
+    with pytest.raises(safe_fetch.ResponseTooLarge):
+        fetch(web.url("/big"))
+
+
+def test_it_caps_a_response_that_does_not_declare_its_size(web):
+    def endless(handler):
+        handler.send_response(200)
+        handler.send_header("Content-Type", "text/html")
+        handler.end_headers()
+        try:
+            for _ in range(100):
+                handler.wfile.write(b"<p>" + b"y" * 65536 + b"</p>")
+        except (BrokenPipeError, ConnectionResetError):
+            pass
+        handler.close_connection = True
+
+    web.route("/stream", endless)
+    with pytest.raises(safe_fetch.ResponseTooLarge):
+        fetch(web.url("/stream"))
+
+
+def test_it_gives_up_on_a_server_that_does_not_answer(web, settings):
+    settings.CROSSPOST_FETCH_TIMEOUT = 1
+
+    def silent(handler):
+        time.sleep(2.5)
+        return Reply("<p>too late</p>")
+
+    web.route("/slow", silent)
+    started = time.monotonic()
+    with pytest.raises(safe_fetch.FetchTimeout):
+        fetch(web.url("/slow"))
+    assert time.monotonic() - started < 2
+
+
+def test_it_gives_up_on_a_server_that_trickles_its_body(web, settings):
+    settings.CROSSPOST_FETCH_TIMEOUT = 1
+
+    def trickle(handler):
+        handler.send_response(200)
+        handler.send_header("Content-Type", "text/html")
+        handler.end_headers()
+        try:
+            for _ in range(30):
+                handler.wfile.write(b"<p>.</p>")
+                handler.wfile.flush()
+                time.sleep(0.1)
+        except (BrokenPipeError, ConnectionResetError):
+            pass
+        handler.close_connection = True
+
+    web.route("/trickle", trickle)
+    started = time.monotonic()
+    with pytest.raises(safe_fetch.FetchTimeout):
+        fetch(web.url("/trickle"))
+    assert time.monotonic() - started < 2
+
+
+def test_it_refuses_what_is_not_a_web_page(web):
+    web.route("/file.pdf", Reply(b"%PDF-1.4", content_type="application/pdf"))
+    with pytest.raises(safe_fetch.UnsupportedContentType, match="application/pdf"):
+        fetch(web.url("/file.pdf"))
+
+
+@pytest.mark.parametrize("status", [404, 500, 503])
+def test_it_reports_http_errors_in_one_line(web, status):
+    web.route("/broken", Reply("oops", status=status))
+    with pytest.raises(safe_fetch.HTTPStatusError) as error:
+        fetch(web.url("/broken"))
+    assert error.value.status == status
+    assert "\n" not in str(error.value) and f"HTTP {status}" in str(error.value)
+
+
+def test_it_sends_conditional_headers_and_returns_not_modified(web):
+    def conditional(handler):
+        if handler.headers.get("If-None-Match") == '"v1"':
+            return Reply(status=304)
+        return Reply("<rss/>", content_type="application/rss+xml", headers={"ETag": '"v1"'})
+
+    url = web.route("/feed", conditional)
+    first = fetch(url, accept=safe_fetch.FEED_TYPES)
+    assert first.headers["etag"] == '"v1"'
+    second = fetch(url, accept=safe_fetch.FEED_TYPES, headers={"If-None-Match": '"v1"'})
+    assert second.not_modified and second.content == b""
