@@ -150,6 +150,20 @@ if REDIS_URL:
 else:
     CACHES = {"default": {"BACKEND": "django.core.cache.backends.locmem.LocMemCache"}}
 
+# Full-page cache (crosspost/pagecache.py): files under var/ by default, Redis when configured,
+# so every web process sees the same entries and the same purges.
+PAGECACHE_ENABLED = envbool("PAGECACHE_ENABLED", True)
+PAGECACHE_ALIAS = "pagecache"
+PAGECACHE_TTL = envint("PAGECACHE_TTL", 3600)
+PAGECACHE_EXCLUDE = ("/admin/", "/api/", "/healthz", "/static/", "/media/", "/documents/", "/search/",
+                     "/newsletter/", "/membership/", "/webhooks/", "/r/", "/contact/", "/ingest/")
+if REDIS_URL:
+    CACHES["pagecache"] = {"BACKEND": "django.core.cache.backends.redis.RedisCache", "LOCATION": REDIS_URL,
+                           "KEY_PREFIX": "page"}
+else:
+    CACHES["pagecache"] = {"BACKEND": "django.core.cache.backends.filebased.FileBasedCache",
+                           "LOCATION": str(VAR_DIR / "pagecache"), "OPTIONS": {"MAX_ENTRIES": 100_000}}
+
 TASKS = {
     "default": {
         "BACKEND": envstr("TASKS_BACKEND", "django_tasks_db.DatabaseBackend"),
@@ -171,6 +185,7 @@ _language_codes = [code.lower() for code in envlist("CROSSPOST_LANGUAGES", _ALL_
 if "en" not in _language_codes:
     _language_codes.insert(0, "en")
 LANGUAGES = [(code, code) for code in _language_codes]
+PAGECACHE_LANGUAGE_PREFIXES = tuple(code for code in _language_codes if code != "en")
 RTL_LANGUAGES = {"ar", "fa", "he", "ur"}
 WAGTAIL_I18N_ENABLED = False
 WAGTAILADMIN_PERMITTED_LANGUAGES = [("en", "English")]

@@ -1,5 +1,6 @@
 from django.apps import AppConfig
-from django.db.models.signals import post_migrate
+from django.db import transaction
+from django.db.models.signals import post_delete, post_migrate, post_save
 
 
 def _ensure_site(sender, **kwargs) -> None:
@@ -11,9 +12,41 @@ def _ensure_site(sender, **kwargs) -> None:
     groups_ensure()
 
 
+def _purge_page(sender, instance, **kwargs) -> None:
+    from newsroom.services import pagecache_purge_for_page
+
+    # After commit: a reader arriving in between must not re-cache the old version.
+    transaction.on_commit(lambda: pagecache_purge_for_page(instance))
+
+
+def _purge_all(sender, **kwargs) -> None:
+    from crosspost.pagecache import pagecache_purge_all
+
+    transaction.on_commit(pagecache_purge_all)
+
+
+def _purge_translated_page(sender, page, language, **kwargs) -> None:
+    from newsroom.services import pagecache_purge_for_page
+
+    pagecache_purge_for_page(page, languages=[language])
+
+
 class NewsroomConfig(AppConfig):
     name = "newsroom"
     verbose_name = "Newsroom"
 
     def ready(self) -> None:
+        from wagtail.models import Page
+        from wagtail.signals import page_published, page_slug_changed, page_unpublished
+
+        from newsroom.models import Publication, SiteSettings
+        from translation.signals import page_translation_changed
+
         post_migrate.connect(_ensure_site, sender=self)
+        page_published.connect(_purge_page, dispatch_uid="pagecache_published")
+        page_unpublished.connect(_purge_page, dispatch_uid="pagecache_unpublished")
+        page_slug_changed.connect(_purge_all, dispatch_uid="pagecache_slug_changed")
+        post_delete.connect(_purge_all, sender=Page, dispatch_uid="pagecache_deleted")
+        for model in (SiteSettings, Publication):
+            post_save.connect(_purge_all, sender=model, dispatch_uid=f"pagecache_{model.__name__}")
+        page_translation_changed.connect(_purge_translated_page, dispatch_uid="pagecache_translation")

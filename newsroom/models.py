@@ -18,6 +18,7 @@ from django.db import models
 from django.http import HttpRequest, HttpResponse
 from django.utils import timezone, translation
 from django.utils.functional import cached_property
+from django.utils.cache import add_never_cache_headers
 from django.utils.html import strip_tags
 from modelcluster.fields import ParentalKey, ParentalManyToManyField
 from wagtail.admin.forms import WagtailAdminPageForm
@@ -66,6 +67,15 @@ def reader_translation(page: Page) -> Any:
     from translation.services import page_translation_for_reader
 
     return page_translation_for_reader(page, translation.get_language() or settings.LANGUAGE_CODE)
+
+
+def uncached_while_translating(response: HttpResponse) -> HttpResponse:
+    """A page still waiting for its translation must not be kept by the page cache."""
+    context = getattr(response, "context_data", None) or {}
+    tr = context.get("tr")
+    if tr is not None and tr.state not in ("original", "complete"):
+        add_never_cache_headers(response)
+    return response
 
 
 def article_cards(queryset: models.QuerySet) -> models.QuerySet:
@@ -252,6 +262,9 @@ class SectionPage(FeedMixin, Page):
 
     def feed_articles(self) -> models.QuerySet:
         return article_cards(ArticlePage.objects.filter(**{self.article_field: self}))
+
+    def serve(self, request: HttpRequest, *args: Any, **kwargs: Any) -> HttpResponse:
+        return uncached_while_translating(super().serve(request, *args, **kwargs))
 
     def get_context(self, request: HttpRequest, *args: Any, **kwargs: Any) -> dict:
         context = super().get_context(request, *args, **kwargs)
@@ -523,6 +536,9 @@ class ArticlePage(Page):
             data["isBasedOn"] = self.original_url
             data["sourceOrganization"] = {"@type": "Organization", "name": self.publication.name}
         return data
+
+    def serve(self, request: HttpRequest, *args: Any, **kwargs: Any) -> HttpResponse:
+        return uncached_while_translating(super().serve(request, *args, **kwargs))
 
     def get_context(self, request: HttpRequest, *args: Any, **kwargs: Any) -> dict:
         context = super().get_context(request, *args, **kwargs)

@@ -5,6 +5,7 @@ from __future__ import annotations
 from django.conf import settings
 from django.contrib.auth.models import Group, Permission
 from django.db import transaction
+from django.utils import translation
 from django.utils.text import slugify
 from wagtail.models import Collection, GroupApprovalTask, GroupCollectionPermission, GroupPagePermission, Page, Site
 
@@ -115,3 +116,40 @@ def unique_child_slug(parent: Page, title: str) -> str:
         n += 1
         slug = f"{base}-{n}"
     return slug
+
+
+def page_dependent_paths(page: Page) -> set[str]:
+    """Language-neutral paths whose content shows this page: itself, its listings and feeds."""
+    from newsroom.models import ArticlePage
+
+    page = page.specific
+    paths = {"/feed/rss/", "/feed/atom/", "/sitemap.xml", "/sitemap-articles.xml", "/sitemap-sections.xml", "/"}
+    with translation.override(settings.LANGUAGE_CODE):
+        own = page.get_url_parts()
+        if own and own[2]:
+            paths.add(own[2])
+        parent = page.get_parent()
+        if parent is not None and parent.get_url_parts() and parent.get_url_parts()[2]:
+            paths.add(parent.get_url_parts()[2])
+        if isinstance(page, ArticlePage):
+            related = [*page.authors, *page.regions.all(), *page.themes.all(), *page.dossiers.all()]
+            for listing in related:
+                url = listing.get_url_parts()[2]
+                paths.update({url, f"{url}feed/rss/", f"{url}feed/atom/"})
+    return paths
+
+
+def pagecache_purge_for_page(page: Page, *, languages: list[str] | None = None) -> None:
+    """Drop the cached copies of everything that shows `page`.
+
+    An article is purged precisely (itself, its authors', sections', home and site listings and
+    feeds, the sitemap); any other page (an author, a section, the home page) can show up in
+    many articles' bylines and links, so everything goes.
+    """
+    from crosspost.pagecache import pagecache_purge_all, pagecache_purge_paths
+    from newsroom.models import ArticlePage
+
+    if isinstance(page.specific, ArticlePage):
+        pagecache_purge_paths(page_dependent_paths(page), languages=languages)
+    else:
+        pagecache_purge_all()

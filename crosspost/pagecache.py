@@ -1,0 +1,177 @@
+"""Full-page cache for anonymous readers, served before Django's request cycle starts.
+
+Published pages barely change and readers vastly outnumber editors (DESIGN.md), so the rendered
+bytes of an anonymous GET are kept per URL (the language is part of the URL) and handed out by
+a thin WSGI layer. Each path has a version token; purging a path swaps its token, which retires
+every cached variant of it (its ?page=N listings included) at once. A site-wide generation
+token retires everything, for the rare edits that show on every page (site settings).
+
+Only responses Django marks as shareable are stored: status 200, no Set-Cookie, no
+`Vary: Cookie` (a session or CSRF token was used), no private/no-store Cache-Control.
+"""
+
+from __future__ import annotations
+
+import hashlib
+import secrets
+from collections.abc import Iterable
+from typing import Any
+
+from django.conf import settings
+from django.core.cache import caches
+
+_GENERATION = "pc:generation"
+_STORABLE_TYPES = ("text/html", "application/rss+xml", "application/atom+xml", "application/xml", "text/xml",
+                   "text/plain")
+
+
+def _cache():
+    return caches[settings.PAGECACHE_ALIAS]
+
+
+# One site per deployment: keys are paths, not hosts (ALLOWED_HOSTS already rejects the rest).
+def _path_key(path: str) -> str:
+    return "pc:path:" + hashlib.sha1(path.encode()).hexdigest()
+
+
+def _page_key(path: str, query: str, generation: str, version: str) -> str:
+    return "pc:page:" + hashlib.sha1(f"{generation}|{version}|{path}?{query}".encode()).hexdigest()
+
+
+def _excluded(path: str) -> bool:
+    if path.startswith(settings.PAGECACHE_EXCLUDE):
+        return True
+    # /fr/search/ is /search/ in French.
+    parts = path.split("/", 2)
+    if len(parts) == 3 and parts[1] in settings.PAGECACHE_LANGUAGE_PREFIXES:
+        return ("/" + parts[2]).startswith(settings.PAGECACHE_EXCLUDE)
+    return False
+
+
+def _cacheable_request(environ: dict) -> bool:
+    if environ.get("REQUEST_METHOD") not in ("GET", "HEAD"):
+        return False
+    if "HTTP_AUTHORIZATION" in environ:
+        return False
+    cookies = environ.get("HTTP_COOKIE", "")
+    if settings.SESSION_COOKIE_NAME + "=" in cookies:
+        return False
+    return not _excluded(environ.get("PATH_INFO", "/"))
+
+
+def _storable(status: str, headers: list[tuple[str, str]]) -> bool:
+    if not status.startswith("200"):
+        return False
+    content_type = ""
+    for name, value in headers:
+        lower = name.lower()
+        if lower == "set-cookie":
+            return False
+        if lower == "vary" and "cookie" in value.lower():
+            return False
+        if lower == "cache-control" and any(w in value.lower() for w in ("private", "no-store", "no-cache")):
+            return False
+        if lower == "content-type":
+            content_type = value.lower()
+    return content_type.startswith(_STORABLE_TYPES)
+
+
+def _tokens(cache, path_key: str) -> dict[str, str]:
+    """The site generation and the path's version, created when missing.
+
+    A missing token gets a fresh random value rather than a fixed default: if a token was
+    evicted, pages stored under its old value must never be reachable again.
+    """
+    tokens = cache.get_many([_GENERATION, path_key])
+    missing = [key for key in (_GENERATION, path_key) if key not in tokens]
+    if missing:
+        for key in missing:
+            cache.add(key, secrets.token_hex(8), timeout=None)  # add: the first process wins
+        tokens = cache.get_many([_GENERATION, path_key])
+    return tokens
+
+
+class PageCacheMiddleware:
+    """WSGI middleware: answer cached anonymous GETs, store fresh shareable responses."""
+
+    def __init__(self, application: Any) -> None:
+        self.application = application
+
+    def __call__(self, environ: dict, start_response: Any) -> Iterable[bytes]:
+        if not settings.PAGECACHE_ENABLED or not _cacheable_request(environ):
+            return self.application(environ, start_response)
+        path = environ.get("PATH_INFO", "/")
+        query = environ.get("QUERY_STRING", "")
+        path_key = _path_key(path)
+        try:
+            cache = _cache()
+            tokens = _tokens(cache, path_key)
+            key = _page_key(path, query, tokens[_GENERATION], tokens[path_key])
+            hit = cache.get(key)
+        except Exception:  # noqa: BLE001 - a cache outage must not take the site down with it
+            return self.application(environ, start_response)
+        if hit is not None:
+            status, headers, body, etag = hit
+            if etag and environ.get("HTTP_IF_NONE_MATCH") == etag:
+                start_response("304 Not Modified", [("ETag", etag), ("X-Cache", "hit")])
+                return [b""]
+            start_response(status, [*headers, ("X-Cache", "hit")])
+            return [b""] if environ["REQUEST_METHOD"] == "HEAD" else [body]
+        if environ["REQUEST_METHOD"] != "GET":
+            return self.application(environ, start_response)
+
+        captured: dict[str, Any] = {}
+
+        def capture(status: str, headers: list[tuple[str, str]], exc_info: Any = None):
+            captured["status"], captured["headers"] = status, headers
+            captured["storable"] = exc_info is None and _storable(status, headers)
+            return start_response(status, [*headers, ("X-Cache", "miss")], exc_info)
+
+        result = self.application(environ, capture)
+        if not captured.get("storable"):
+            return result
+        try:
+            body = b"".join(result)
+        finally:
+            if hasattr(result, "close"):
+                result.close()
+        etag = '"' + hashlib.md5(body, usedforsecurity=False).hexdigest() + '"'
+        headers = [(n, v) for n, v in captured["headers"] if n.lower() not in ("etag", "x-cache")]
+        try:
+            cache.set(key, (captured["status"], [*headers, ("ETag", etag)], body, etag), settings.PAGECACHE_TTL)
+        except Exception:  # noqa: BLE001 - serving the page matters more than caching it
+            pass
+        return [body]
+
+
+# ---- purging ------------------------------------------------------------------------------------
+
+
+def _language_variants(path: str) -> list[str]:
+    return [path] + [f"/{code}{path}" for code in settings.PAGECACHE_LANGUAGE_PREFIXES]
+
+
+def pagecache_purge_paths(paths: Iterable[str], *, languages: Iterable[str] | None = None) -> int:
+    """Retire every cached variant (query strings included) of these language-neutral paths.
+
+    With `languages`, only those language versions are purged ("en" is the unprefixed one);
+    by default all of them.
+    """
+    wanted = None if languages is None else set(languages)
+    expanded: set[str] = set()
+    for path in paths:
+        if wanted is None:
+            expanded.update(_language_variants(path))
+            continue
+        for code in wanted:
+            expanded.add(path if code == settings.LANGUAGE_CODE else f"/{code}{path}")
+    token = secrets.token_hex(8)
+    keys = {_path_key(path): token for path in expanded}
+    if keys:
+        _cache().set_many(keys, timeout=None)
+    return len(expanded)
+
+
+def pagecache_purge_all() -> None:
+    """Retire every cached page, for edits that show everywhere (site settings, navigation)."""
+    _cache().set(_GENERATION, secrets.token_hex(8), timeout=None)
