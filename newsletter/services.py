@@ -126,6 +126,7 @@ def subscribers_import(
 
 def _import_chunk(rows, confirmed: bool, seen: set[str], result: ImportResult, connection: Any) -> None:
     valid: dict[str, Subscriber] = {}
+    lines: dict[str, int] = {}
     for line, row in rows:
         address = row.get("email", "")
         try:
@@ -138,6 +139,7 @@ def _import_chunk(rows, confirmed: bool, seen: set[str], result: ImportResult, c
             result.rejected.append((line, address, "duplicate of an earlier row"))
             continue
         seen.add(key)
+        lines[key] = line
         valid[key] = Subscriber(
             email=email_clean(address),
             email_key=key,
@@ -151,7 +153,7 @@ def _import_chunk(rows, confirmed: bool, seen: set[str], result: ImportResult, c
     for key, found in existing.items():
         new = valid.pop(key)
         if found.status in (S.UNSUBSCRIBED, S.BOUNCED, S.COMPLAINED):
-            result.rejected.append((0, found.email, f"previously {found.status}; left alone"))
+            result.rejected.append((lines[key], found.email, f"previously {found.status}; left alone"))
         elif confirmed and found.status == S.PENDING:
             subscriber_confirm(subscriber=found)
             result.updated += 1
@@ -244,7 +246,7 @@ def digest_send_test(*, to: str, language: str, articles: list[ArticlePage] | No
     message.send()
 
 
-def daily_digest_send(*, date: datetime.date | None = None, workers: int = 2) -> dict[str, Any]:
+def daily_digest_send(*, date: datetime.date | None = None, workers: int | None = None) -> dict[str, Any]:
     """What the schedule runs: build today's digest (site time) and send it."""
     digest = digest_build(date=date or timezone.localdate())
-    return digest_send(digest=digest, workers=workers)
+    return digest_send(digest=digest, workers=workers or settings.NEWSLETTER_WORKERS)

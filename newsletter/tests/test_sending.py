@@ -1,0 +1,135 @@
+import pytest
+from django.core.management import call_command
+
+from newsletter import services
+from newsletter.models import Delivery, Subscriber
+
+pytestmark = pytest.mark.django_db
+
+
+@pytest.fixture
+def digest(make_article, publication):
+    own = make_article("Harbour strike ends", dek="Dockers vote to return.", authors=("Ada Reporter",))
+    repost = make_article(
+        "Grain prices fall",
+        authors=("Ben Writer",),
+        publication=publication,
+        original_url="https://ledger.example.org/grain",
+    )
+    services.selection_add(article=own)
+    services.selection_add(article=repost)
+    return services.digest_build(date=own.first_published_at.date())
+
+
+def test_the_digest_lists_title_dek_byline_link_and_original_source(smtp, digest, confirmed_subscribers):
+    confirmed_subscribers(1)
+    services.digest_send(digest=digest, workers=1)
+    (message,) = smtp.parsed()
+    text = message.get_body(preferencelist=("plain",)).get_content()
+    html = message.get_body(preferencelist=("html",)).get_content()
+    assert text.index("Harbour strike ends") < text.index("Grain prices fall")
+    assert "By Ada Reporter" in text and "Dockers vote to return." in text
+    assert "Originally published by The Harbour Ledger: https://ledger.example.org/grain" in text
+    assert 'href="https://ledger.example.org/grain"' in html
+    assert 'style="' in html and "max-width:600px" in html and 'name="viewport"' in html
+
+
+def test_each_reader_gets_the_digest_in_their_language_with_their_own_unsubscribe_link(smtp, digest, confirmed_subscribers):
+    english = confirmed_subscribers(2)
+    (french,) = confirmed_subscribers(1, language="fr", prefix="lecteur")
+    services.digest_send(digest=digest, workers=1)
+    links = {m["To"]: m["List-Unsubscribe"] for m in smtp.parsed()}
+    assert len(set(links.values())) == 3
+    assert links[french.email].startswith("<http://testserver/fr/newsletter/unsubscribe/")
+    (to_french,) = smtp.to(french.email)
+    assert "http://testserver/fr/articles/" in to_french.get_body(preferencelist=("plain",)).get_content()
+    assert links[english[0].email].startswith("<http://testserver/newsletter/unsubscribe/")
+    assert len({m["Message-ID"] for m in smtp.parsed()}) == 3
+
+
+def test_sending_again_sends_nothing_new(smtp, digest, confirmed_subscribers):
+    confirmed_subscribers(5)
+    first = services.digest_send(digest=digest, workers=1)
+    again = services.digest_send(digest=digest, workers=1)
+    assert (first["sent"], again["sent"], again["skipped"]) == (5, 0, 5)
+    assert len(smtp.messages) == 5
+
+
+def test_readers_who_confirm_after_the_digest_went_out_do_not_get_it_on_a_rerun(smtp, digest, confirmed_subscribers):
+    confirmed_subscribers(2)
+    services.digest_send(digest=digest, workers=1)
+    confirmed_subscribers(1, prefix="late")
+    assert services.digest_send(digest=digest, workers=1)["sent"] == 0
+
+
+def test_a_reader_who_unsubscribes_before_their_turn_is_skipped(smtp, digest, confirmed_subscribers):
+    readers = confirmed_subscribers(3)
+    from newsletter import sending
+
+    sending.deliveries_create(digest)
+    services.subscriber_unsubscribe(subscriber=readers[1])
+    result = services.digest_send(digest=digest, workers=1)
+    assert (result["sent"], result["skipped"]) == (2, 1)
+    assert readers[1].email not in smtp.counts()
+
+
+def test_a_transient_smtp_error_is_retried_and_a_permanent_one_recorded(smtp, digest, confirmed_subscribers):
+    readers = confirmed_subscribers(3)
+    smtp.replies[readers[0].email] = ["451 4.7.1 Greylisted, try again", "451 4.7.1 Greylisted, try again"]
+    smtp.replies[readers[1].email] = ["550 5.1.1 No such user"]
+    result = services.digest_send(digest=digest, workers=1)
+    assert (result["sent"], result["failed"]) == (2, 1)
+    assert smtp.counts() == {readers[0].email: 1, readers[2].email: 1}
+    greylisted = Delivery.objects.get(subscriber=readers[0])
+    assert greylisted.status == "sent"
+    failed = Delivery.objects.get(subscriber=readers[1])
+    assert failed.status == "failed" and failed.error.startswith("550")
+
+
+def test_an_unreachable_server_leaves_the_rest_pending_for_the_next_run(smtp, settings, digest, confirmed_subscribers):
+    confirmed_subscribers(3)
+    settings.EMAIL_PORT = 1  # nothing listens there
+    result = services.digest_send(digest=digest, workers=1)
+    assert result["sent"] == 0 and result["errors"]
+    assert set(Delivery.objects.values_list("status", flat=True)) == {"pending"}
+
+
+def test_an_empty_digest_is_not_sent(smtp, confirmed_subscribers):
+    import datetime
+
+    confirmed_subscribers(2)
+    result = services.daily_digest_send(date=datetime.date(2031, 5, 1), workers=1)
+    assert result["empty"] and smtp.messages == []
+
+
+def test_each_digest_takes_only_what_was_selected_since_the_previous_one(make_article):
+    import datetime
+
+    first = make_article("First")
+    services.selection_add(article=first)
+    monday = services.digest_build(date=datetime.date(2031, 5, 5))
+    second = make_article("Second")
+    services.selection_add(article=second)
+    tuesday = services.digest_build(date=datetime.date(2031, 5, 6))
+    assert list(monday.articles.all()) == [first]
+    assert list(tuesday.articles.all()) == [second]
+    assert services.digest_build(date=datetime.date(2031, 5, 6)) == tuesday
+
+
+def test_the_send_command_prints_sent_skipped_and_failed_as_json(smtp, digest, confirmed_subscribers, capsys):
+    import json
+
+    confirmed_subscribers(2)
+    call_command("newsletter", "send", "--date", digest.date.isoformat(), "--json", "--workers", "1")
+    result = json.loads(capsys.readouterr().out)
+    assert {k: result[k] for k in ("sent", "skipped", "failed")} == {"sent": 2, "skipped": 0, "failed": 0}
+
+
+def test_the_daily_task_builds_and_sends_todays_digest(smtp, digest, confirmed_subscribers, settings):
+    from newsletter.tasks import send_daily_digest
+
+    settings.NEWSLETTER_WORKERS = 1
+    confirmed_subscribers(1)
+    result = send_daily_digest.enqueue(date=digest.date.isoformat())
+    assert result.return_value["sent"] == 1
+    assert Subscriber.objects.get().deliveries.get().status == "sent"
