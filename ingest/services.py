@@ -14,7 +14,7 @@ from dataclasses import dataclass
 from urllib.parse import urlsplit
 
 import feedparser
-from django.contrib.auth.models import AbstractBaseUser
+from django.contrib.auth.models import AbstractBaseUser, Group, Permission
 from django.core.files.images import ImageFile
 from django.db import IntegrityError, transaction
 from django.utils import timezone
@@ -29,7 +29,7 @@ from ingest.extract import Extracted, NoArticleFound, decode, extract
 from ingest.models import FeedSubscription, FingerprintBand, InboxItem, OriginalFingerprint
 from ingest.urlnorm import normalize_url
 from newsroom.models import ArticleAuthor, ArticlePage, Publication
-from newsroom.services import author_get_or_create, section_folder, unique_child_slug
+from newsroom.services import EDITOR_GROUP, author_get_or_create, section_folder, unique_child_slug
 
 logger = logging.getLogger(__name__)
 
@@ -304,3 +304,12 @@ def inbox_item_dismiss(*, item: InboxItem) -> bool:
     return bool(
         InboxItem.objects.filter(pk=item.pk, status=InboxItem.Status.NEW).update(status=InboxItem.Status.DISMISSED)
     )
+
+
+def editors_grant_feed_permissions() -> None:
+    """Let the Editor group manage feed subscriptions. Idempotent."""
+    group = Group.objects.filter(name=EDITOR_GROUP).first()
+    if group:
+        group.permissions.add(
+            *Permission.objects.filter(content_type__app_label="ingest", codename__endswith="_feedsubscription")
+        )
