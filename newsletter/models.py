@@ -9,6 +9,7 @@ sender never mails anyone twice (see sending.py).
 from __future__ import annotations
 
 from django.conf import settings
+from django.core.exceptions import ValidationError
 from django.db import models
 from django.utils import timezone
 
@@ -51,6 +52,11 @@ class Subscriber(models.Model):
 
     def __str__(self) -> str:
         return self.email
+
+    def clean(self) -> None:
+        duplicate = Subscriber.objects.filter(email_key=email_key(self.email)).exclude(pk=self.pk)
+        if self.email and duplicate.exists():
+            raise ValidationError({"email": "This address is already on the list."})
 
     def save(self, *args, **kwargs) -> None:
         # The key is derived, never typed: keep it in step with the address however it is saved.

@@ -1,0 +1,86 @@
+"""The "Newsletter" admin menu (subscribers, digest) and the article page's newsletter button."""
+
+from __future__ import annotations
+
+from django.urls import path, reverse
+from django.utils.http import urlencode
+from wagtail import hooks
+from wagtail.admin.menu import MenuItem
+from wagtail.admin.ui.menus.pages import PageMenuItem
+from wagtail.admin.viewsets.base import ViewSet, ViewSetGroup
+from wagtail.admin.viewsets.model import ModelViewSet
+
+from newsletter import admin_views
+from newsletter.models import Selection, Subscriber
+
+
+class SubscriberViewSet(ModelViewSet):
+    model = Subscriber
+    icon = "user"
+    menu_label = "Subscribers"
+    list_display = ["email", "name", "language", "status", "created_at", "confirmed_at"]
+    list_filter = ["status", "language"]
+    search_fields = ["email", "name"]
+    form_fields = ["email", "name", "language", "status"]
+    ordering = ["-created_at"]
+    list_export = ["email", "name", "language", "status", "created_at", "confirmed_at"]
+
+
+class _DigestMenuItem(MenuItem):
+    def is_shown(self, request) -> bool:
+        return request.user.has_perm("newsletter.view_digest")
+
+
+class DigestViewSet(ViewSet):
+    name = "newsletter_digest"
+    url_prefix = "newsletter/digest"
+    icon = "mail"
+    menu_label = "Digest preview"
+    menu_item_class = _DigestMenuItem
+
+    def get_urlpatterns(self):
+        return [
+            path("", admin_views.preview, name="index"),
+            path("send-test/", admin_views.send_test, name="send_test"),
+            path("export.csv", admin_views.export, name="export"),
+            path("select/<int:page_id>/", admin_views.select, name="select"),
+        ]
+
+
+class NewsletterGroup(ViewSetGroup):
+    menu_label = "Newsletter"
+    menu_icon = "mail"
+    menu_order = 300
+    items = (SubscriberViewSet("newsletter_subscribers", url_prefix="newsletter/subscribers"), DigestViewSet())
+
+
+@hooks.register("register_admin_viewset")
+def register_newsletter_viewsets():
+    return NewsletterGroup()
+
+
+class NewsletterButton(PageMenuItem):
+    icon_name = "mail"
+
+    def __init__(self, page, next_url=None, priority=45):
+        selected = Selection.objects.filter(article_id=page.pk).exists()
+        label = "Remove from newsletter" if selected else "Add to newsletter"
+        url = reverse("newsletter_digest:select", args=[page.pk])
+        if next_url:
+            url += "?" + urlencode({"next": next_url})
+        super().__init__(label=label, url=url, priority=priority, page=page, next_url=next_url)
+
+    def is_shown(self, user) -> bool:
+        return admin_views.can_select(user, self.page)
+
+
+@hooks.register("register_page_header_buttons")
+def newsletter_header_button(page, user, view_name=None, next_url=None):
+    if admin_views.can_select(user, page):
+        yield NewsletterButton(page)
+
+
+@hooks.register("register_page_listing_more_buttons")
+def newsletter_listing_button(page, user, next_url=None):
+    if admin_views.can_select(user, page):
+        yield NewsletterButton(page, next_url=next_url)
