@@ -105,10 +105,10 @@ def extract(html: str, *, url: str = "") -> Extracted:
     ld, by_id = md.json_ld(tree)
     base = url or md.canonical_link(tree, "")
     result = Extracted()
-    result.publisher = _publisher(tree, ld, by_id, url)
+    result.publisher = clean_text(_publisher(tree, ld, by_id, url))[:200]
     result.title = _title(tree, ld, result.publisher)
     result.dek = _dek(tree, ld)
-    result.authors = _authors(tree, ld, by_id)
+    result.authors = [name for name in map(clean_text, _authors(tree, ld, by_id)) if 0 < len(name) <= 100]
     result.date = _date(tree, ld, html, url)
     result.language = _language(tree, ld)
     result.canonical_url = (

@@ -15,6 +15,7 @@ from urllib.parse import urlsplit
 
 import feedparser
 from django.contrib.auth.models import AbstractBaseUser, Group, Permission
+from django.core.exceptions import ValidationError
 from django.core.files.images import ImageFile
 from django.db import IntegrityError, transaction
 from django.utils import timezone
@@ -104,6 +105,9 @@ def _repost(
     try:
         with transaction.atomic():
             return _create_article(extracted, original_url, sig, image, publish=publish, mode=mode, user=user)
+    except ValidationError as exc:
+        fields = ", ".join(sorted(getattr(exc, "message_dict", {}) or ["page"]))
+        raise RepostError(f"the extracted article could not be saved (invalid {fields})") from None
     except IntegrityError:
         # Someone reposted the same original between our check and our write.
         existing = selectors.article_for_original_url(original_url, source_url)

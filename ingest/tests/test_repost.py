@@ -174,3 +174,17 @@ def test_it_imports_html_an_editor_saved_by_hand(fetch_settings):
 def test_html_import_needs_an_http_source_url(fetch_settings):
     with pytest.raises(RepostError, match="http"):
         repost_from_html(html=article_html(), source_url="javascript:alert(1)")
+
+
+def test_markup_in_declared_names_is_removed(web):
+    html = article_html().replace('"name": "Ada Reporter"', '"name": "<img src=x onerror=alert(1)>Ada Reporter"')
+    html = html.replace('"name": "The Harbour Ledger"', '"name": "The <b>Harbour</b> Ledger"')
+    article = repost_from_url(url=web.route("/story", Reply(html)))
+    assert [a.title for a in article.authors] == ["Ada Reporter", "Ben Writer"]
+    assert article.publication.name == "The Harbour Ledger"
+
+
+def test_a_lead_image_that_is_not_an_image_is_skipped(web):
+    web.route("/lead.png", Reply(b"<script>alert(1)</script>", content_type="image/png"))
+    article = repost_from_url(url=web.route("/story", Reply(article_html(image="/lead.png"))))
+    assert article.hero_image is None
