@@ -154,27 +154,40 @@ def _publisher(tree, ld: dict, by_id: dict, url: str) -> str:
     declared = md.meta(tree, "og:site_name", "application-name", "publisher")
     if declared:
         return declared
+    # "Story headline | The Outlet": the last part of <title> names the site.
+    for title in tree.xpath("//title[1]"):
+        parts = re.split(r"\s+[|–—:-]{1,2}\s+", md.text_of(title))
+        if len(parts) > 1 and 0 < len(parts[-1]) < 40:
+            return parts[-1]
     host = urlsplit(url).hostname or ""
     return host.removeprefix("www.")
 
 
 def _title(tree, ld: dict, publisher: str) -> str:
-    candidates = [md.ld_text(ld.get("headline"))]
-    candidates += [md.text_of(h) for h in tree.xpath("(//article//h1 | //main//h1)[1]")]
-    candidates += [md.meta(tree, "og:title", "twitter:title")]
-    candidates += [md.text_of(h) for h in tree.xpath("//h1[1]")]
-    candidates += [md.text_of(t) for t in tree.xpath("//title[1]")]
-    for candidate in candidates:
-        candidate = _strip_site_suffix(clean_text(candidate), publisher)
+    visible = [md.ld_text(ld.get("headline"))]
+    visible += [md.text_of(h) for h in tree.xpath("(//article//h1 | //main//h1)[1]")]
+    declared = [md.meta(tree, "og:title", "twitter:title")]
+    fallback = [md.text_of(h) for h in tree.xpath("//h1[1]")]
+    titles = [md.text_of(t) for t in tree.xpath("//title[1]")]
+    for candidate in visible + [_strip_site_suffix(t, publisher) for t in declared] + fallback:
+        candidate = clean_text(candidate)
+        if candidate:
+            return candidate[:255]
+    for candidate in titles:
+        candidate = clean_text(_strip_site_suffix(candidate, publisher, loose=True))
         if candidate:
             return candidate[:255]
     return ""
 
 
-def _strip_site_suffix(title: str, publisher: str) -> str:
-    parts = re.split(r"\s+[|–—-]\s+", title)
-    if len(parts) > 1 and (not publisher or parts[-1].casefold() == publisher.casefold() or len(parts[-1]) < 25):
-        return " - ".join(parts[:-1]) if len(parts) > 2 else parts[0]
+def _strip_site_suffix(title: str, publisher: str, *, loose: bool = False) -> str:
+    """'Story | The Outlet' -> 'Story'. Loosely (for <title>), any short last part is a site name."""
+    parts = re.split(r"\s+[|–—:-]{1,2}\s+", title)
+    if len(parts) < 2:
+        return title
+    last = parts[-1].strip()
+    if (publisher and last.casefold() == publisher.casefold()) or (loose and len(last) < 30):
+        return title[: title.rfind(last)].rstrip(" |–—:-")
     return title
 
 
