@@ -14,6 +14,7 @@ from __future__ import annotations
 
 import hashlib
 import secrets
+import time
 from collections.abc import Iterable
 from typing import Any
 
@@ -76,12 +77,49 @@ def _storable(status: str, headers: list[tuple[str, str]]) -> bool:
     return content_type.startswith(_STORABLE_TYPES)
 
 
+# Each process remembers tokens and pages for PAGECACHE_LOCAL_SECONDS, so a hit usually costs no
+# trip to the shared store at all; a purge made by another process shows within that time.
+_local_tokens: dict[str, tuple[float, dict[str, str]]] = {}
+_local_pages: dict[str, tuple] = {}
+_LOCAL_PAGES_MAX = 512
+
+
 def _tokens(cache, path_key: str) -> dict[str, str]:
     """The site generation and the path's version, created when missing.
 
     A missing token gets a fresh random value rather than a fixed default: if a token was
     evicted, pages stored under its old value must never be reachable again.
     """
+    now = time.monotonic()
+    remembered = _local_tokens.get(path_key)
+    if remembered is not None and remembered[0] > now:
+        return remembered[1]
+    tokens = _shared_tokens(cache, path_key)
+    if settings.PAGECACHE_LOCAL_SECONDS > 0:
+        if len(_local_tokens) > 10_000:
+            _local_tokens.clear()
+        _local_tokens[path_key] = (now + settings.PAGECACHE_LOCAL_SECONDS, tokens)
+    return tokens
+
+
+def _lookup(cache, key: str):
+    hit = _local_pages.get(key)
+    if hit is not None:
+        return hit
+    hit = cache.get(key)
+    if hit is not None and settings.PAGECACHE_LOCAL_SECONDS > 0:
+        _remember(key, hit)
+    return hit
+
+
+def _remember(key: str, entry: tuple) -> None:
+    # Keys embed the version tokens, so an entry here can only go out of date by being unreachable.
+    if len(_local_pages) >= _LOCAL_PAGES_MAX:
+        _local_pages.clear()
+    _local_pages[key] = entry
+
+
+def _shared_tokens(cache, path_key: str) -> dict[str, str]:
     tokens = cache.get_many([_GENERATION, path_key])
     missing = [key for key in (_GENERATION, path_key) if key not in tokens]
     if missing:
@@ -107,7 +145,7 @@ class PageCacheMiddleware:
             cache = _cache()
             tokens = _tokens(cache, path_key)
             key = _page_key(path, query, tokens[_GENERATION], tokens[path_key])
-            hit = cache.get(key)
+            hit = _lookup(cache, key)
         except Exception:  # noqa: BLE001 - a cache outage must not take the site down with it
             return self.application(environ, start_response)
         if hit is not None:
@@ -137,8 +175,11 @@ class PageCacheMiddleware:
                 result.close()
         etag = '"' + hashlib.md5(body, usedforsecurity=False).hexdigest() + '"'
         headers = [(n, v) for n, v in captured["headers"] if n.lower() not in ("etag", "x-cache")]
+        entry = (captured["status"], [*headers, ("ETag", etag)], body, etag)
         try:
-            cache.set(key, (captured["status"], [*headers, ("ETag", etag)], body, etag), settings.PAGECACHE_TTL)
+            cache.set(key, entry, settings.PAGECACHE_TTL)
+            if settings.PAGECACHE_LOCAL_SECONDS > 0:
+                _remember(key, entry)
         except Exception:  # noqa: BLE001 - serving the page matters more than caching it
             pass
         return [body]
@@ -169,9 +210,11 @@ def pagecache_purge_paths(paths: Iterable[str], *, languages: Iterable[str] | No
     keys = {_path_key(path): token for path in expanded}
     if keys:
         _cache().set_many(keys, timeout=None)
+    _local_tokens.clear()
     return len(expanded)
 
 
 def pagecache_purge_all() -> None:
     """Retire every cached page, for edits that show everywhere (site settings, navigation)."""
     _cache().set(_GENERATION, secrets.token_hex(8), timeout=None)
+    _local_tokens.clear()

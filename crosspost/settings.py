@@ -155,6 +155,9 @@ else:
 PAGECACHE_ENABLED = envbool("PAGECACHE_ENABLED", True)
 PAGECACHE_ALIAS = "pagecache"
 PAGECACHE_TTL = envint("PAGECACHE_TTL", 3600)
+# How long a web process trusts what it last read from the shared cache: the most a reader can
+# see a page that another process has just purged.
+PAGECACHE_LOCAL_SECONDS = envint("PAGECACHE_LOCAL_SECONDS", 2)
 PAGECACHE_EXCLUDE = ("/admin/", "/api/", "/healthz", "/static/", "/media/", "/documents/", "/search/",
                      "/newsletter/", "/membership/", "/webhooks/", "/r/", "/contact/", "/ingest/")
 if REDIS_URL:

@@ -11,7 +11,7 @@ pytestmark = pytest.mark.django_db
 
 
 class Reader:
-    """Calls the WSGI stack the way gunicorn does, page cache included."""
+    """Calls the WSGI stack the way Granian does, page cache included."""
 
     def __init__(self) -> None:
         self.app = PageCacheMiddleware(WSGIHandler())
@@ -33,10 +33,16 @@ class Reader:
 
 
 @pytest.fixture
-def reader(settings, django_capture_on_commit_callbacks):
+def reader(settings):
     from django.core.cache import caches
 
+    from crosspost import pagecache
+
+    # Tests play one process; the per-process layer gets its own test below.
+    settings.PAGECACHE_LOCAL_SECONDS = 0
     caches["pagecache"].clear()
+    pagecache._local_tokens.clear()
+    pagecache._local_pages.clear()
     return Reader()
 
 
@@ -150,4 +156,23 @@ def test_an_evicted_version_token_never_resurrects_an_old_copy(reader, make_arti
     path = make_article().url
     reader.get(path)
     caches["pagecache"].delete(_path_key(path))
+    assert reader.get(path)[1]["X-Cache"] == "miss"
+
+
+def test_each_process_trusts_its_memory_for_a_moment_then_sees_other_processes_purges(reader, make_article, settings,
+                                                                                       monkeypatch):
+    from django.core.cache import caches
+
+    from crosspost import pagecache
+
+    settings.PAGECACHE_LOCAL_SECONDS = 2
+    clock = {"now": 1000.0}
+    monkeypatch.setattr(pagecache.time, "monotonic", lambda: clock["now"])
+    path = make_article().url
+    reader.get(path)
+    caches["pagecache"].clear()  # the shared store is gone: only this process's memory answers
+    assert reader.get(path)[1]["X-Cache"] == "hit"
+    # Another process purged the path: its new token reaches us once our memory expires.
+    caches["pagecache"].set(pagecache._path_key(path), "purged-elsewhere", timeout=None)
+    clock["now"] += 3
     assert reader.get(path)[1]["X-Cache"] == "miss"
