@@ -14,6 +14,7 @@ from __future__ import annotations
 
 import ipaddress
 import socket
+import threading
 import time
 from collections.abc import Iterable
 from dataclasses import dataclass, field
@@ -156,25 +157,64 @@ def _check_peer(sock: socket.socket, host: str) -> None:
         raise AddressNotAllowed(f"refused: {host} connected to {peer}, which is not a public address")
 
 
-class _GuardedHTTPConnection(HTTPConnection):
+def _expire(sock: socket.socket, expired: threading.Event) -> None:
+    expired.set()
+    try:
+        sock.shutdown(socket.SHUT_RDWR)
+    except OSError:
+        pass
+
+
+class _Guarded:
+    """Mixed into urllib3's connections: check the peer, and cut the socket at the deadline.
+
+    Socket timeouts bound each read, not the whole exchange: a server trickling one byte at a
+    time would never trip them. The watchdog shuts the socket down when the fetch's time is up.
+    """
+
+    deadline: float = 0.0
+    watchdogs: list[threading.Timer]
+    expired: threading.Event
+
     def _new_conn(self) -> socket.socket:
-        sock = super()._new_conn()
-        _check_peer(sock, self.host)
+        sock = super()._new_conn()  # type: ignore[misc]
+        _check_peer(sock, self.host)  # type: ignore[attr-defined]
+        watchdog = threading.Timer(max(self.deadline - time.monotonic(), 0), _expire, [sock, self.expired])
+        watchdog.daemon = True
+        watchdog.start()
+        self.watchdogs.append(watchdog)
         return sock
 
 
-class _GuardedHTTPSConnection(HTTPSConnection):
-    def _new_conn(self) -> socket.socket:
-        sock = super()._new_conn()
-        _check_peer(sock, self.host)
-        return sock
+class _GuardedHTTPConnection(_Guarded, HTTPConnection):
+    pass
 
 
-class _HTTPPool(HTTPConnectionPool):
+class _GuardedHTTPSConnection(_Guarded, HTTPSConnection):
+    pass
+
+
+class _GuardedPool:
+    deadline: float = 0.0
+    watchdogs: list[threading.Timer]
+    expired: threading.Event
+
+    def _new_conn(self):
+        conn = super()._new_conn()  # type: ignore[misc]
+        conn.deadline, conn.watchdogs, conn.expired = self.deadline, self.watchdogs, self.expired
+        return conn
+
+    def close(self) -> None:
+        for watchdog in self.watchdogs:
+            watchdog.cancel()
+        super().close()  # type: ignore[misc]
+
+
+class _HTTPPool(_GuardedPool, HTTPConnectionPool):
     ConnectionCls = _GuardedHTTPConnection
 
 
-class _HTTPSPool(HTTPSConnectionPool):
+class _HTTPSPool(_GuardedPool, HTTPSConnectionPool):
     ConnectionCls = _GuardedHTTPSConnection
 
 
@@ -228,7 +268,7 @@ def fetch(
             if response.status in REDIRECT_STATUSES and response.headers.get("Location"):
                 current = urljoin(current, response.headers["Location"])
                 continue
-            return _read(current, response, accept, limit, deadline, budget)
+            return _read(current, response, accept, limit, deadline, budget, pool.expired)
         finally:
             response.release_conn()
             pool.close()
@@ -253,10 +293,13 @@ def _request(
     pool_class = _HTTPSPool if scheme == "https" else _HTTPPool
     left = _remaining(deadline, budget)
     pool = pool_class(host, port, maxsize=1, retries=False, timeout=urllib3.Timeout(connect=left, read=left))
+    pool.deadline, pool.watchdogs, pool.expired = deadline, [], threading.Event()
     try:
         response = pool.urlopen(
             "GET", target, headers=headers, redirect=False, retries=False, preload_content=False
         )
+        if pool.expired.is_set():  # the watchdog cut the headers short
+            raise FetchTimeout(f"{host} did not answer within {budget:g} seconds")
         return pool, response
     except FetchError:
         pool.close()
@@ -269,6 +312,8 @@ def _request(
         raise ConnectionFailed(f"TLS error talking to {host}") from None
     except (urllib3.exceptions.HTTPError, OSError) as exc:
         pool.close()
+        if pool.expired.is_set():
+            raise FetchTimeout(f"{host} did not answer within {budget:g} seconds") from None
         reason = getattr(exc, "reason", None) or exc
         raise ConnectionFailed(f"could not fetch {url[:200]}: {type(reason).__name__}") from None
 
@@ -280,6 +325,7 @@ def _read(
     limit: int,
     deadline: float,
     budget: float,
+    expired: threading.Event,
 ) -> FetchResult:
     headers = {k.lower(): v for k, v in response.headers.items()}
     if response.status == 304:
@@ -305,7 +351,11 @@ def _read(
     except urllib3.exceptions.TimeoutError:
         raise FetchTimeout(f"gave up after {budget:g} seconds") from None
     except (urllib3.exceptions.HTTPError, OSError):
+        if expired.is_set():
+            raise FetchTimeout(f"gave up after {budget:g} seconds") from None
         raise ConnectionFailed(f"the connection to {url[:200]} broke off") from None
+    if expired.is_set():  # the watchdog cut the body short
+        raise FetchTimeout(f"gave up after {budget:g} seconds")
     return FetchResult(
         url=url, status=response.status, content=bytes(body), content_type=content_type,
         charset=charset, headers=headers,

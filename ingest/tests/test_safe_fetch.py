@@ -165,6 +165,27 @@ def test_it_gives_up_on_a_server_that_trickles_its_body(web, settings):
     assert time.monotonic() - started < 2
 
 
+def test_it_gives_up_on_a_server_that_trickles_its_headers(web, settings):
+    settings.CROSSPOST_FETCH_TIMEOUT = 1
+
+    def trickle(handler):
+        try:
+            handler.wfile.write(b"HTTP/1.1 200 OK\r\nX-Slow: ")
+            for _ in range(30):
+                handler.wfile.write(b"a")
+                handler.wfile.flush()
+                time.sleep(0.1)
+        except (BrokenPipeError, ConnectionResetError):
+            pass
+        handler.close_connection = True
+
+    web.route("/headers", trickle)
+    started = time.monotonic()
+    with pytest.raises(safe_fetch.FetchTimeout):
+        fetch(web.url("/headers"))
+    assert time.monotonic() - started < 1.5
+
+
 def test_it_refuses_what_is_not_a_web_page(web):
     web.route("/file.pdf", Reply(b"%PDF-1.4", content_type="application/pdf"))
     with pytest.raises(safe_fetch.UnsupportedContentType, match="application/pdf"):
