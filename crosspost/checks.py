@@ -1,0 +1,25 @@
+"""Crosspost's own system checks, run by `crosspost check` (and `--deploy`)."""
+
+from django.conf import settings
+from django.core.checks import Info, Tags, Warning, register
+
+
+@register(Tags.security, deploy=True)
+def check_site_url(app_configs, **kwargs):
+    from urllib.parse import urlsplit
+
+    problems = []
+    parts = urlsplit(settings.SITE_URL)
+    if settings.PRODUCTION and parts.scheme != "https":
+        problems.append(Warning("SITE_URL should be an https:// address in production", id="crosspost.W001"))
+    if parts.hostname and settings.ALLOWED_HOSTS and parts.hostname not in settings.ALLOWED_HOSTS \
+            and "*" not in settings.ALLOWED_HOSTS:
+        problems.append(Warning(f"SITE_URL's host {parts.hostname} is not in ALLOWED_HOSTS", id="crosspost.W002"))
+    return problems
+
+
+@register(deploy=True)
+def check_mail(app_configs, **kwargs):
+    if settings.PRODUCTION and not settings.EMAIL_HOST:
+        return [Info("EMAIL_HOST is not set: mail is written to files under var/mail", id="crosspost.I001")]
+    return []

@@ -1,0 +1,87 @@
+"""Project-wide middleware: security headers, and a 503 instead of a 500 when a backing
+service (database, Redis) is away, so readers and load balancers know to come back."""
+
+from __future__ import annotations
+
+import logging
+
+from django.conf import settings
+from django.db import DatabaseError, InterfaceError, OperationalError
+from django.http import HttpRequest, HttpResponse
+from django.template.loader import render_to_string
+
+log = logging.getLogger(__name__)
+
+# Our pages need no inline script or style (JSON-LD is a data block, which CSP does not run).
+# form-action allows https: because checkout and share forms end in redirects to other sites.
+READER_CSP = (
+    "default-src 'self'; script-src 'self'; style-src 'self'; img-src 'self' data: https:; "
+    "font-src 'self'; connect-src 'self'; media-src 'self' https:; frame-src https:; "
+    "frame-ancestors 'none'; base-uri 'self'; form-action 'self' https:; object-src 'none'"
+)
+# Wagtail's admin inlines scripts and styles; it gets frame protection but no script policy.
+ADMIN_CSP = "frame-ancestors 'self'; base-uri 'self'; object-src 'none'"
+
+
+def _unavailable_errors() -> tuple[type[BaseException], ...]:
+    errors: list[type[BaseException]] = [OperationalError, InterfaceError]
+    try:
+        from redis.exceptions import ConnectionError as RedisConnectionError
+        from redis.exceptions import TimeoutError as RedisTimeoutError
+
+        errors += [RedisConnectionError, RedisTimeoutError]
+    except ImportError:  # Redis is optional
+        pass
+    return tuple(errors)
+
+
+UNAVAILABLE = _unavailable_errors()
+
+
+class SecurityHeadersMiddleware:
+    def __init__(self, get_response) -> None:
+        self.get_response = get_response
+
+    def __call__(self, request: HttpRequest) -> HttpResponse:
+        response = self.get_response(request)
+        admin = request.path.startswith(("/admin/", "/django-admin/"))
+        response.headers.setdefault("Content-Security-Policy", ADMIN_CSP if admin else READER_CSP)
+        response.headers.setdefault("Permissions-Policy", "camera=(), microphone=(), geolocation=(), interest-cohort=()")
+        return response
+
+
+class ServiceUnavailableMiddleware:
+    """Turn a lost database or Redis connection into a 503 with Retry-After.
+
+    Django opens a fresh connection on the next request (CONN_HEALTH_CHECKS), so service comes
+    back by itself when the database does; no restart needed.
+    """
+
+    def __init__(self, get_response) -> None:
+        self.get_response = get_response
+
+    def __call__(self, request: HttpRequest) -> HttpResponse:
+        return self.get_response(request)
+
+    def process_exception(self, request: HttpRequest, exception: Exception) -> HttpResponse | None:
+        if not isinstance(exception, UNAVAILABLE) or (
+            isinstance(exception, DatabaseError) and not _is_connection_error(exception)
+        ):
+            return None
+        log.error("backing service unavailable: %s", exception.__class__.__name__)
+        try:
+            body = render_to_string("503.html", {"SITE_NAME": settings.SITE_NAME})
+        except Exception:  # noqa: BLE001 - the template system may need what is down
+            body = "<!DOCTYPE html><title>Back soon</title><h1>We will be back in a moment</h1>"
+        return HttpResponse(body, status=503, headers={"Retry-After": "30", "Cache-Control": "no-store"})
+
+
+def _is_connection_error(exception: DatabaseError) -> bool:
+    """OperationalError also covers 'no such column' and locks; only a lost server is a 503."""
+    if isinstance(exception, InterfaceError):
+        return True
+    text = str(exception).lower()
+    return any(phrase in text for phrase in (
+        "connection", "could not connect", "server closed", "terminating", "the database system is",
+        "unable to open database", "no route to host", "timeout",
+    ))
