@@ -89,3 +89,18 @@ def pytest_report_header(config) -> str:
 
     db = settings.DATABASES["default"]
     return f"database: {db['ENGINE'].rsplit('.', 1)[-1]} ({db.get('HOST') or db['NAME']})"
+
+
+@pytest.fixture(autouse=True)
+def _no_compiled_catalogues_left_behind(settings):
+    yield
+    import shutil
+    from pathlib import Path
+
+    directory = Path(settings.UI_LOCALE_DIR)
+    if directory.exists() and any(directory.iterdir()):
+        from translation.ui import reset_catalogues
+
+        for child in directory.iterdir():
+            shutil.rmtree(child) if child.is_dir() else child.unlink()
+        reset_catalogues()

@@ -200,7 +200,8 @@ RTL_LANGUAGES = {"ar", "fa", "he", "ur"}
 WAGTAIL_I18N_ENABLED = False
 WAGTAILADMIN_PERMITTED_LANGUAGES = [("en", "English")]
 # Compiled interface translations (translation/ui.py) first, then the source catalogue.
-LOCALE_PATHS = [VAR_DIR / "locale", BASE_DIR / "locale"]
+UI_LOCALE_DIR = VAR_DIR / "locale"
+LOCALE_PATHS = [UI_LOCALE_DIR, BASE_DIR / "locale"]
 TIME_ZONE = envstr("TIME_ZONE", "UTC")
 USE_I18N = True
 USE_TZ = True

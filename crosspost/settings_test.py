@@ -1,5 +1,8 @@
 """Settings for the test suite: the real settings with tasks run inline and fast hashing."""
 
+import tempfile
+from pathlib import Path
+
 from crosspost.settings import *  # noqa: F403
 
 TASKS = {"default": {"BACKEND": "django_tasks.backends.immediate.ImmediateBackend"}}
@@ -12,3 +15,8 @@ CACHES = {
 }
 SITE_URL = "http://testserver"
 WAGTAILADMIN_BASE_URL = SITE_URL
+
+# Interface catalogues compiled by a test go to a scratch directory, emptied after each test
+# (conftest.py), so a French catalogue from one test never changes what another one reads.
+UI_LOCALE_DIR = Path(tempfile.mkdtemp(prefix="crosspost-locale-"))
+LOCALE_PATHS = [UI_LOCALE_DIR, BASE_DIR / "locale"]  # noqa: F405

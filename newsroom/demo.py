@@ -35,6 +35,9 @@ from newsroom.models import (
 )
 from newsroom.services import author_get_or_create, section_folder, site_ensure_structure, unique_child_slug
 
+DEMO_CAPTION = "Illustration drawn for the Crosspost demo."
+CAPTION_TRANSLATIONS = {"fr": "Illustration dessinée pour la démonstration de Crosspost.",
+                        "ar": "رسم توضيحي أُعِدّ لعرض Crosspost التجريبي."}
 _LINK = re.compile(r"\[([^\]]+)\]\((https?://[^)\s]+)\)")
 _PALETTE = [(163, 38, 28), (26, 95, 180), (46, 125, 50), (120, 72, 160), (200, 120, 20), (40, 40, 40)]
 
@@ -154,7 +157,7 @@ def demo_load() -> dict[str, int]:
         )
         if number % 3 != 2:
             article.hero_image = demo_image(item["title"], number)
-            article.hero_caption = "Illustration drawn for the Crosspost demo."
+            article.hero_caption = DEMO_CAPTION
         repost = item.get("repost")
         if repost:
             article.publication = publications[repost["publication"]]
@@ -168,7 +171,37 @@ def demo_load() -> dict[str, int]:
         folder.add_child(instance=article)
         article.save_revision().publish()
         created += 1
-    return {"articles": created}
+    return {"articles": created, "translated_segments": demo_translations_load()}
+
+
+def demo_translations_load() -> int:
+    """Human French and Arabic translations of a few demo articles and of the interface."""
+    from newsroom.demo_translations import ARTICLE_TRANSLATIONS, UI_TRANSLATIONS
+    from translation.segments import html_segments, text_segment
+    from translation.services import translations_store_reviewed
+    from translation.ui import ui_correct_many
+
+    stored = 0
+    for title, languages in ARTICLE_TRANSLATIONS.items():
+        article = ArticlePage.objects.filter(title=title).first()
+        if article is None:
+            continue
+        source_body = html_segments(article.body_html())
+        for language, translated in languages.items():
+            # Render the translation through the same blocks, so its segments line up with the source's.
+            shadow = ArticlePage(body=body_blocks(translated["body"]), publication=article.publication,
+                                 repost_mode=article.repost_mode, excerpt_paragraphs=article.excerpt_paragraphs)
+            pairs = [(text_segment(article.title), text_segment(translated["title"])),
+                     (text_segment(article.dek), text_segment(translated["dek"])),
+                     (text_segment(DEMO_CAPTION), text_segment(CAPTION_TRANSLATIONS[language]))]
+            if translated.get("note_to_readers") and article.note_to_readers:
+                pairs.append((html_segments(article.note_to_readers)[0], text_segment(translated["note_to_readers"])))
+            pairs += list(zip(source_body, html_segments(shadow.body_html())))
+            stored += translations_store_reviewed(source_language=article.language, language=language, pairs=pairs,
+                                                  engine="human (demo)")
+    for language, strings in UI_TRANSLATIONS.items():
+        ui_correct_many(language=language, translations=strings)
+    return stored
 
 
 def admin_user_ensure() -> str | None:

@@ -327,6 +327,21 @@ def segment_correct(*, page: Page, language: str, source_hash: str, text: str, u
     return translation
 
 
+@transaction.atomic
+def translations_store_reviewed(*, source_language: str, language: str, pairs: list[tuple[str, str]],
+                                engine: str = "") -> int:
+    """Store human translations of source segments (source → translation), marked reviewed."""
+    for source, text in pairs:
+        source_hash = segment_hash(source_language, source)
+        segment, _ = Segment.objects.get_or_create(
+            source_hash=source_hash, defaults={"source_language": source_language, "source_text": source})
+        SegmentTranslation.objects.update_or_create(
+            source_hash=source_hash, language=language,
+            defaults={"segment": segment, "text": clean_segment(text), "engine": engine,
+                      "status": SegmentTranslation.Status.REVIEWED})
+    return len(pairs)
+
+
 def page_retranslate(*, page: Page, language: str) -> TranslationJob | None:
     """Drop the machine translations of this page's segments and queue them again; reviewed stay."""
     source_language = page_source_language(page)

@@ -103,12 +103,17 @@ def write_mo(path: Path, entries: dict[str, str], plural_forms: str = "nplurals=
     temporary = path.with_suffix(".tmp")
     temporary.write_bytes(header + body + blob)
     temporary.replace(path)
-    STAMP.parent.mkdir(parents=True, exist_ok=True)
-    STAMP.touch()
+    _stamp().parent.mkdir(parents=True, exist_ok=True)
+    _stamp().touch()
 
 
-LOCALE_DIR = Path(settings.VAR_DIR) / "locale"
-STAMP = LOCALE_DIR / ".compiled"
+def _locale_dir() -> Path:
+    return Path(settings.UI_LOCALE_DIR)
+
+
+def _stamp() -> Path:
+    return _locale_dir() / ".compiled"
+
 _seen = {"mtime": 0.0, "checked": 0.0}
 _lock = threading.Lock()
 
@@ -121,7 +126,7 @@ def reload_if_recompiled(every: float = 5.0) -> None:
     with _lock:
         _seen["checked"] = now
         try:
-            mtime = STAMP.stat().st_mtime
+            mtime = _stamp().stat().st_mtime
         except FileNotFoundError:
             return
         if mtime != _seen["mtime"]:
@@ -205,27 +210,33 @@ def ui_compile(*, language: str) -> Path:
             entries[message.key] = "\x00".join([by_text[message.msgid], plural])
         else:
             entries[message.key] = by_text[message.msgid]
-    path = LOCALE_DIR / to_locale(language) / "LC_MESSAGES" / "django.mo"
+    path = _locale_dir() / to_locale(language) / "LC_MESSAGES" / "django.mo"
     write_mo(path, entries)
     reset_catalogues()
     return path
 
 
-@transaction.atomic
 def ui_correct(*, language: str, text: str, translation: str, user=None) -> None:
     """An editor's wording for one interface text; reviewed, kept, and compiled at once."""
+    ui_correct_many(language=language, translations={text: translation}, user=user)
+
+
+@transaction.atomic
+def ui_correct_many(*, language: str, translations: dict[str, str], user=None) -> None:
+    """Store reviewed wordings for interface texts (English → translation), then compile once."""
     from translation.models import Segment, SegmentTranslation
     from translation.segments import segment_hash
 
-    source, placeholders = _source_segment(text)
-    protected, found = protect(html.escape(translation, quote=False))
-    if sorted(found) != sorted(placeholders):
-        raise ValueError(f"The translation must keep the placeholders {', '.join(placeholders) or '(none)'}")
-    source_hash = segment_hash(settings.LANGUAGE_CODE, source)
-    segment, _ = Segment.objects.get_or_create(
-        source_hash=source_hash, defaults={"source_language": settings.LANGUAGE_CODE, "source_text": source})
-    SegmentTranslation.objects.update_or_create(
-        source_hash=source_hash, language=language,
-        defaults={"segment": segment, "text": protected, "status": SegmentTranslation.Status.REVIEWED,
-                  "engine": "", "reviewed_by": user})
+    for text, translation in translations.items():
+        source, placeholders = _source_segment(text)
+        protected, found = protect(html.escape(translation, quote=False))
+        if sorted(found) != sorted(placeholders):
+            raise ValueError(f"The translation must keep the placeholders {', '.join(placeholders) or '(none)'}")
+        source_hash = segment_hash(settings.LANGUAGE_CODE, source)
+        segment, _ = Segment.objects.get_or_create(
+            source_hash=source_hash, defaults={"source_language": settings.LANGUAGE_CODE, "source_text": source})
+        SegmentTranslation.objects.update_or_create(
+            source_hash=source_hash, language=language,
+            defaults={"segment": segment, "text": protected, "status": SegmentTranslation.Status.REVIEWED,
+                      "engine": "", "reviewed_by": user})
     transaction.on_commit(lambda: ui_compile(language=language))

@@ -35,3 +35,23 @@ def test_if_empty_leaves_an_existing_newsroom_alone(make_article, capsys):
     make_article("Our only story")
     call_command("demo", "--if-empty")
     assert ArticlePage.objects.count() == 1
+
+
+def test_the_demo_ships_french_and_arabic_translations(client, django_capture_on_commit_callbacks):
+    from django.utils import translation
+    from lxml import html as lxml_html
+
+    from newsroom.demo_translations import ARTICLE_TRANSLATIONS
+
+    with django_capture_on_commit_callbacks(execute=True):
+        call_command("demo")
+    title = next(iter(ARTICLE_TRANSLATIONS))
+    path = ArticlePage.objects.get(title=title).url
+    for language in ("fr", "ar"):
+        tree = lxml_html.fromstring(client.get(f"/{language}{path}").content)
+        translation.activate("en")
+        assert tree.xpath("//h1/text()") == [ARTICLE_TRANSLATIONS[title][language]["title"]]
+        assert "Translation in progress" not in tree.text_content()
+        assert tree.xpath('//article[@class="article"]/@lang') == [language]
+        skip = tree.xpath('//a[@class="skip-link"]/text()')[0]
+        assert skip != "Skip to content"

@@ -8,17 +8,6 @@ from translation.ui import catalogue_messages, protect, ui_correct, unprotect
 pytestmark = pytest.mark.django_db
 
 
-@pytest.fixture(autouse=True)
-def compiled_catalogues_in_tmp(settings, tmp_path, monkeypatch):
-    from translation import ui
-
-    monkeypatch.setattr(ui, "LOCALE_DIR", tmp_path / "locale")
-    monkeypatch.setattr(ui, "STAMP", tmp_path / "locale" / ".compiled")
-    settings.LOCALE_PATHS = [tmp_path / "locale", *settings.LOCALE_PATHS[1:]]
-    yield
-    ui.reset_catalogues()
-
-
 def test_the_source_catalogue_holds_the_templates_strings():
     ids = {m.msgid for m in catalogue_messages()}
     assert {"Skip to content", "Note to readers", "Click here to read the full article on %(name)s."} <= ids
