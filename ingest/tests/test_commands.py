@@ -1,4 +1,5 @@
 import json
+import time
 from io import StringIO
 
 import pytest
@@ -61,6 +62,31 @@ def test_ingest_refuses_loopback_unless_allowed(make_server, fetch_settings):
     server = make_server()
     with pytest.raises(CommandError, match="not a public address"):
         run("ingest", server.route("/story", Reply(article_html())))
+
+
+def test_ingest_refuses_a_redirect_to_loopback_and_creates_nothing(make_server, fetch_settings):
+    fetch_settings.CROSSPOST_INGEST_ALLOW_HOSTS = ["127.0.0.2/32"]
+    inside = make_server("127.0.0.1")
+    target = inside.route("/story", Reply(article_html()))
+    outside = make_server("127.0.0.2")
+    outside.route("/c", Reply(status=302, headers={"Location": target}))
+    outside.route("/b", Reply(status=301, headers={"Location": "/c"}))
+    with pytest.raises(CommandError, match="connected to 127.0.0.1|resolves to 127.0.0.1"):
+        run("ingest", outside.url("/b"))
+    assert inside.requests == []
+    assert not ArticlePage.objects.exists()
+
+
+def test_ingest_gives_up_on_a_slow_server(web, settings):
+    settings.CROSSPOST_FETCH_TIMEOUT = 1
+
+    def slow(handler):
+        time.sleep(1.5)
+        return Reply(article_html())
+
+    with pytest.raises(CommandError, match="did not answer|gave up"):
+        run("ingest", web.route("/slow", slow))
+    assert not ArticlePage.objects.exists()
 
 
 def test_extract_prints_one_json_line_per_input_and_saves_nothing(web):

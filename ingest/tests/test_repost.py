@@ -101,6 +101,7 @@ def test_it_strips_xss_payloads_from_the_body(web):
         (Reply("broken", status=500), "HTTP 500"),
         (Reply(b"%PDF-1.4", content_type="application/pdf"), "application/pdf"),
         (Reply("<html><body><nav><a href='/'>Home</a></nav><p>Hi.</p></body></html>"), "no article"),
+        (Reply(b"<p>" + b"x" * (600 * 1024) + b"</p>"), "larger than"),
     ],
 )
 def test_failures_give_one_line_and_create_nothing(web, reply, message):
