@@ -32,6 +32,7 @@ urlpatterns += i18n_patterns(
     path("search/", newsroom_views.search, name="search"),
     path("newsletter/", include("newsletter.urls")),
     path("ingest/", include("ingest.urls")),
+    path("", include("engagement.urls")),
     path("", include(wagtail_urls)),
     prefix_default_language=False,
 )

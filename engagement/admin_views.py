@@ -1,0 +1,104 @@
+"""Editors' screens: comment moderation, permission requests, republications, reader messages."""
+
+from __future__ import annotations
+
+from django.contrib import messages
+from django.core.paginator import Paginator
+from django.http import HttpRequest, HttpResponse
+from django.shortcuts import get_object_or_404, redirect
+from django.template.response import TemplateResponse
+from django.views.decorators.http import require_http_methods
+
+from engagement import selectors, services
+from engagement.forms import PermissionAnswerForm
+from engagement.models import Comment, ContactMessage, PermissionRequest, WebhookDelivery
+
+
+@require_http_methods(["GET", "POST"])
+def comments(request: HttpRequest) -> HttpResponse:
+    """Pending comments first; approve, reject or ban the address, one row or a ticked batch."""
+    status = request.GET.get("status", Comment.Status.PENDING)
+    if request.method == "POST":
+        action, _, one = request.POST.get("one", "").partition(":")
+        ids = [int(one)] if one.isdigit() else [int(i) for i in request.POST.getlist("ids") if i.isdigit()]
+        action = action or request.POST.get("action", "")
+        if action == "approve":
+            done = services.comment_approve(comment_ids=ids, user=request.user)
+            messages.success(request, f"{done} comment(s) approved.")
+        elif action == "reject":
+            done = services.comment_reject(comment_ids=ids, user=request.user)
+            messages.success(request, f"{done} comment(s) rejected.")
+        elif action == "ban":
+            addresses = set(Comment.objects.filter(pk__in=ids).values_list("email_key", flat=True))
+            for address in addresses:
+                services.address_ban(email=address, reason="Banned from comment moderation", user=request.user)
+            messages.success(request, f"{len(addresses)} address(es) banned; their comments were rejected.")
+        return redirect(request.get_full_path())
+    rows = Comment.objects.select_related("article", "parent").order_by("-created_at")
+    if status in Comment.Status.values:
+        rows = rows.filter(status=status)
+    if request.GET.get("article", "").isdigit():
+        rows = rows.filter(article_id=int(request.GET["article"]))
+    page = Paginator(rows, 50).get_page(request.GET.get("p"))
+    return TemplateResponse(request, "engagement/admin/comments.html", {
+        "page": page, "status": status, "statuses": Comment.Status.choices,
+        "pending": Comment.objects.filter(status=Comment.Status.PENDING).count(),
+    })
+
+
+def permission_requests(request: HttpRequest) -> HttpResponse:
+    rows = PermissionRequest.objects.select_related("article")
+    status = request.GET.get("status", "")
+    if status in PermissionRequest.Status.values:
+        rows = rows.filter(status=status)
+    return TemplateResponse(request, "engagement/admin/permission_requests.html", {
+        "rows": rows[:200], "status": status, "statuses": PermissionRequest.Status.choices,
+    })
+
+
+@require_http_methods(["GET", "POST"])
+def permission_request(request: HttpRequest, pk: int) -> HttpResponse:
+    item = get_object_or_404(PermissionRequest.objects.select_related("article", "answered_by"), pk=pk)
+    form = PermissionAnswerForm(request.POST or None)
+    if request.method == "POST" and form.is_valid():
+        sent = services.permission_request_answer(
+            request_id=item.pk, approve=form.cleaned_data["decision"] == "approve",
+            message=form.cleaned_data["message"], user=request.user,
+        )
+        if sent:
+            messages.success(request, f"Answer sent to {item.email}.")
+        else:
+            messages.warning(request, "This request had already been answered.")
+        return redirect("engagement_permission", pk=item.pk)
+    return TemplateResponse(request, "engagement/admin/permission_request.html", {"item": item, "form": form})
+
+
+def republications(request: HttpRequest) -> HttpResponse:
+    article_id = int(request.GET["article"]) if request.GET.get("article", "").isdigit() else None
+    rows = selectors.republications(article_id=article_id)
+    page = Paginator(rows, 100).get_page(request.GET.get("p"))
+    article = rows.first().article if article_id and rows.exists() else None
+    return TemplateResponse(request, "engagement/admin/republications.html", {
+        "page": page, "article_id": article_id, "article": article,
+    })
+
+
+@require_http_methods(["GET", "POST"])
+def reader_messages(request: HttpRequest) -> HttpResponse:
+    if request.method == "POST" and request.POST.get("handled", "").isdigit():
+        ContactMessage.objects.filter(pk=int(request.POST["handled"])).update(handled=True)
+        return redirect(request.get_full_path())
+    rows = ContactMessage.objects.all()
+    kind = request.GET.get("kind", "")
+    if kind in ContactMessage.Kind.values:
+        rows = rows.filter(kind=kind)
+    if request.GET.get("all") != "1":
+        rows = rows.filter(handled=False)
+    return TemplateResponse(request, "engagement/admin/messages.html", {
+        "rows": rows[:200], "kind": kind, "kinds": ContactMessage.Kind.choices,
+    })
+
+
+def webhook_deliveries(request: HttpRequest) -> HttpResponse:
+    rows = WebhookDelivery.objects.select_related("endpoint", "article")[:200]
+    return TemplateResponse(request, "engagement/admin/webhook_deliveries.html", {"rows": rows})

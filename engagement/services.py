@@ -1,0 +1,405 @@
+"""Writes for engagement: republication counts, shared mail, comments, requests, messages, webhooks.
+
+Anything a reader can trigger is rate-limited here (not in the views), so every way in is
+covered. A refusal raises `Refused` with a sentence fit to show the reader.
+"""
+
+from __future__ import annotations
+
+import datetime
+import hashlib
+import hmac
+import json
+import logging
+import re
+import time
+from typing import Any
+
+import requests
+from django.conf import settings
+from django.db import IntegrityError, transaction
+from django.db.models import F
+from django.utils import timezone, translation
+from wagtail.models import Site
+
+from crosspost.lib import email as mail
+from crosspost.lib.ratelimit import ratelimit_hit_all
+from engagement import pixel
+from engagement.models import (
+    BannedAddress,
+    Comment,
+    ContactMessage,
+    EngagementSettings,
+    PermissionRequest,
+    Republication,
+    WebhookDelivery,
+    WebhookEndpoint,
+    email_key,
+)
+
+log = logging.getLogger(__name__)
+
+HOUR = 3600
+SHARE_LIMIT = getattr(settings, "ENGAGEMENT_SHARE_LIMIT", 5)  # per hour, per IP, sender and recipient
+COMMENT_LIMIT = getattr(settings, "ENGAGEMENT_COMMENT_LIMIT", 5)  # per hour, per IP and address
+FORM_LIMIT = getattr(settings, "ENGAGEMENT_FORM_LIMIT", 5)  # contact and permission forms, per hour per IP
+MAX_LINKS = 2
+WEBHOOK_TIMEOUT = 5
+WEBHOOK_RETRY_DELAYS = getattr(settings, "ENGAGEMENT_WEBHOOK_RETRY_DELAYS", [60, 300, 1800, 7200, 21600])
+WEBHOOK_STALE = 300  # a delivery stuck in "sending" this long (a crashed worker) is tried again
+EVENT_PUBLISHED = "article.published"
+
+_URL = re.compile(r"(?:https?://|www\.)\S+", re.IGNORECASE)
+
+
+class Refused(Exception):
+    """The request was understood and turned down; str(exc) is the reader-facing reason."""
+
+
+class RateLimited(Refused):
+    pass
+
+
+def link_count(text: str) -> int:
+    return len(_URL.findall(text))
+
+
+def has_line_break(*values: str) -> bool:
+    return any("\r" in value or "\n" in value for value in values)
+
+
+def engagement_settings() -> EngagementSettings:
+    site = Site.objects.filter(is_default_site=True).first() or Site.objects.first()
+    return EngagementSettings.for_site(site)
+
+
+# --- page cache --------------------------------------------------------------------------------
+
+def _pagecache():
+    try:
+        from crosspost import pagecache
+    except ImportError:  # a checkout without the page cache
+        return None
+    return pagecache
+
+
+def pagecache_purge_article(article) -> None:
+    """The article's cached copies show its comments; drop them once the change is committed."""
+    cache_module = _pagecache()
+    if cache_module is None:
+        return
+    with translation.override(settings.LANGUAGE_CODE):
+        parts = article.get_url_parts()
+    if parts and parts[2]:
+        transaction.on_commit(lambda: cache_module.pagecache_purge_paths({parts[2]}))
+
+
+def pagecache_purge_everything() -> None:
+    cache_module = _pagecache()
+    if cache_module is not None:
+        transaction.on_commit(cache_module.pagecache_purge_all)
+
+
+# --- republications ----------------------------------------------------------------------------
+
+def republication_hits_flush(*, now: datetime.datetime | None = None) -> int:
+    """Move the pixel counts of finished intervals from the cache into Republication rows.
+
+    Returns the number of views written. Hits for articles deleted meanwhile are dropped.
+    """
+    from newsroom.models import ArticlePage
+
+    taken = list(pixel.hits_take(now=(now or timezone.now()).timestamp()))
+    existing = set(ArticlePage.objects.filter(pk__in={h.article_id for h in taken}).values_list("pk", flat=True))
+    written = 0
+    with transaction.atomic():
+        for hits in taken:
+            if hits.article_id not in existing:
+                continue
+            updated = Republication.objects.filter(article_id=hits.article_id, page_url=hits.page_url).update(
+                views=F("views") + hits.views, last_seen=hits.last_seen
+            )
+            if not updated:
+                try:
+                    with transaction.atomic():
+                        Republication.objects.create(
+                            article_id=hits.article_id, page_url=hits.page_url, domain=hits.domain,
+                            views=hits.views, first_seen=hits.first_seen, last_seen=hits.last_seen,
+                        )
+                except IntegrityError:  # another flusher created it a moment ago
+                    Republication.objects.filter(article_id=hits.article_id, page_url=hits.page_url).update(
+                        views=F("views") + hits.views, last_seen=hits.last_seen
+                    )
+            written += hits.views
+    return written
+
+
+# --- sharing -----------------------------------------------------------------------------------
+
+def share_email_send(*, article, recipient: str, sender_name: str, note: str = "", ip: str = "") -> None:
+    """Send the fixed "a friend shared an article" mail to one address."""
+    if has_line_break(recipient, sender_name, note):
+        raise Refused("Line breaks are not allowed in these fields.")
+    recipient, sender_name, note = recipient.strip(), sender_name.strip()[:80], note.strip()[:300]
+    keys = [f"share:ip:{ip}", f"share:from:{sender_name.casefold()}", f"share:to:{email_key(recipient)}"]
+    if not ratelimit_hit_all(keys, SHARE_LIMIT, HOUR):
+        raise RateLimited("You have shared a lot of articles in the last hour. Please try again later.")
+    try:
+        mail.send(
+            template="engagement/email/share",
+            context={"article": article, "url": article.canonical_url(), "sender_name": sender_name,
+                     "note": note, "site_name": settings.SITE_NAME},
+            to=[recipient],
+        )
+    except Exception as exc:  # noqa: BLE001 - the reader sees a polite failure, we see the log
+        log.warning("share mail to %s failed: %s", recipient, exc)
+        raise Refused("We could not send the email just now. Please try again later.") from exc
+
+
+# --- comments ----------------------------------------------------------------------------------
+
+def comment_submit(*, article, name: str, email: str, text: str, parent_id: int | None = None,
+                   ip: str | None = None) -> Comment:
+    """Store a comment: at once visible for an address already approved, else held for moderation."""
+    if not article.comments_open:
+        raise Refused("Comments are closed for this article.")
+    key = email_key(email)
+    if BannedAddress.objects.filter(email=key).exists():
+        raise Refused("Comments from this address are not accepted.")
+    if link_count(text) > MAX_LINKS:
+        raise Refused(f"A comment may contain at most {MAX_LINKS} links.")
+    if not ratelimit_hit_all([f"comment:ip:{ip}", f"comment:from:{key}"], COMMENT_LIMIT, HOUR):
+        raise RateLimited("You have posted several comments in a short time. Please try again later.")
+    parent = None
+    if parent_id:
+        parent = Comment.objects.filter(pk=parent_id, article=article, status=Comment.Status.APPROVED).first()
+        if parent is None:
+            raise Refused("The comment you replied to is not there any more.")
+        if parent.parent_id:  # replies stay one level deep
+            parent = parent.parent
+    trusted = Comment.objects.filter(email_key=key, status=Comment.Status.APPROVED).exists()
+    comment = Comment.objects.create(
+        article=article, parent=parent, name=name.strip()[:80], email=email.strip(), text=text.strip(),
+        ip=ip or None, status=Comment.Status.APPROVED if trusted else Comment.Status.PENDING,
+    )
+    if trusted:
+        pagecache_purge_article(article)
+    return comment
+
+
+def _comments_moderate(comment_ids: list[int], *, status: str, user=None) -> int:
+    comments = Comment.objects.filter(pk__in=comment_ids).exclude(status=status)
+    articles = {c.article for c in comments.select_related("article")}
+    count = comments.update(status=status, moderated_at=timezone.now(), moderated_by=user)
+    for article in articles:
+        pagecache_purge_article(article)
+    return count
+
+
+def comment_approve(*, comment_ids: list[int], user=None) -> int:
+    return _comments_moderate(comment_ids, status=Comment.Status.APPROVED, user=user)
+
+
+def comment_reject(*, comment_ids: list[int], user=None) -> int:
+    return _comments_moderate(comment_ids, status=Comment.Status.REJECTED, user=user)
+
+
+def address_ban(*, email: str, reason: str = "", user=None) -> BannedAddress:
+    """Refuse future comments from an address and take down all it has posted."""
+    banned, _ = BannedAddress.objects.get_or_create(email=email_key(email), defaults={"reason": reason[:300]})
+    ids = list(Comment.objects.filter(email_key=email_key(email)).values_list("pk", flat=True))
+    comment_reject(comment_ids=ids, user=user)
+    return banned
+
+
+# --- permission requests -----------------------------------------------------------------------
+
+def permission_request_submit(*, article=None, name: str, email: str, organisation: str, use: str,
+                              message: str, ip: str = "") -> PermissionRequest:
+    if not ratelimit_hit_all([f"permission:ip:{ip}"], FORM_LIMIT, HOUR):
+        raise RateLimited("You have sent several requests in the last hour. Please try again later.")
+    request = PermissionRequest.objects.create(
+        article=article, name=name.strip(), email=email.strip(), organisation=organisation.strip(),
+        use=use, message=message.strip(),
+    )
+    config = engagement_settings()
+    to = config.permissions_email or config.media_email
+    if to:
+        _send_quietly(template="engagement/email/permission_request", to=[to], reply_to=request.email,
+                      context={"request": request, "admin_url": _admin_url("engagement_permission", request.pk)})
+    return request
+
+
+def permission_request_answer(*, request_id: int, approve: bool, message: str = "", user=None) -> bool:
+    """Approve or deny a pending request and mail the requester. False if it was already answered."""
+    status = PermissionRequest.Status.APPROVED if approve else PermissionRequest.Status.DENIED
+    answered = PermissionRequest.objects.filter(pk=request_id, status=PermissionRequest.Status.PENDING).update(
+        status=status, answer=message.strip(), answered_at=timezone.now(), answered_by=user
+    )
+    if not answered:
+        return False
+    request = PermissionRequest.objects.select_related("article").get(pk=request_id)
+    mail.send(
+        template="engagement/email/permission_answer",
+        context={"request": request, "approved": approve, "site_name": settings.SITE_NAME,
+                 "article_url": request.article.canonical_url() if request.article else ""},
+        to=[request.email],
+    )
+    return True
+
+
+# --- contact forms -----------------------------------------------------------------------------
+
+def contact_message_submit(*, kind: str, name: str, email: str, subject: str, message: str,
+                           organisation: str = "", ip: str = "") -> ContactMessage:
+    if not ratelimit_hit_all([f"contact:ip:{ip}"], FORM_LIMIT, HOUR):
+        raise RateLimited("You have sent several messages in the last hour. Please try again later.")
+    if has_line_break(name, subject, organisation):
+        raise Refused("Line breaks are not allowed in the name, organisation or subject.")
+    saved = ContactMessage.objects.create(
+        kind=kind, name=name.strip(), email=email.strip(), organisation=organisation.strip(),
+        subject=subject.strip(), message=message.strip(),
+    )
+    config = engagement_settings()
+    to = config.media_email if kind == ContactMessage.Kind.MEDIA else config.feedback_email
+    if to:
+        _send_quietly(template="engagement/email/contact", to=[to], reply_to=saved.email,
+                      context={"message": saved, "admin_url": _admin_url("engagement_messages", None)})
+    return saved
+
+
+def _admin_url(name: str, pk: int | None) -> str:
+    from django.urls import reverse
+
+    return settings.WAGTAILADMIN_BASE_URL + reverse(name, args=[pk] if pk else [])
+
+
+def _send_quietly(*, template: str, to: list[str], reply_to: str, context: dict[str, Any]) -> None:
+    """Tell editors; the message is stored already, so a mail outage must not lose the reader's work."""
+    try:
+        mail.send(template=template, context={**context, "site_name": settings.SITE_NAME}, to=to,
+                  headers={"Reply-To": reply_to})
+    except Exception as exc:  # noqa: BLE001
+        log.warning("mail to editors (%s) failed: %s", template, exc)
+
+
+# --- webhooks ----------------------------------------------------------------------------------
+
+def webhook_payload(article) -> dict[str, Any]:
+    published = article.first_published_at or article.last_published_at or timezone.now()
+    return {
+        "event": EVENT_PUBLISHED,
+        "id": article.pk,
+        "title": article.title,
+        "url": article.canonical_url(),
+        "dek": article.dek,
+        "authors": [author.title for author in article.authors],
+        "published_at": published.isoformat(),
+    }
+
+
+def webhook_signature(secret: str, body: bytes) -> str:
+    return "sha256=" + hmac.new(secret.encode(), body, hashlib.sha256).hexdigest()
+
+
+def webhook_enqueue_for_page(*, page) -> list[WebhookDelivery]:
+    """Queue one delivery per active endpoint the first time an article is published."""
+    from newsroom.models import ArticlePage
+
+    article = page.specific
+    if not isinstance(article, ArticlePage):
+        return []
+    body = json.dumps(webhook_payload(article), separators=(",", ":"), ensure_ascii=False)
+    created = []
+    for endpoint in WebhookEndpoint.objects.filter(active=True):
+        delivery, is_new = WebhookDelivery.objects.get_or_create(
+            endpoint=endpoint, article=article, event=EVENT_PUBLISHED,
+            defaults={"payload": body, "next_attempt_at": timezone.now()},
+        )
+        if is_new:
+            created.append(delivery)
+    if created:
+        ids = [d.pk for d in created]
+        transaction.on_commit(lambda: _webhook_schedule(ids))
+    return created
+
+
+def _webhook_schedule(ids: list[int], run_after: datetime.datetime | None = None) -> None:
+    from engagement.tasks import deliver_webhook
+
+    task = deliver_webhook
+    if run_after is not None:
+        if not task.get_backend().supports_defer:
+            return  # `crosspost webhooks retry` picks it up when it is due
+        task = task.using(run_after=run_after)
+    for delivery_id in ids:
+        task.enqueue(delivery_id)
+
+
+def webhook_deliver(*, delivery_id: int, now: datetime.datetime | None = None) -> str:
+    """POST one delivery if it is due; returns its status afterwards ("skipped" if not ours to send)."""
+    now = now or timezone.now()
+    claimed = WebhookDelivery.objects.filter(
+        pk=delivery_id,
+        status__in=[WebhookDelivery.Status.PENDING, WebhookDelivery.Status.SENDING],
+        next_attempt_at__lte=now,
+    ).update(status=WebhookDelivery.Status.SENDING, attempts=F("attempts") + 1,
+             next_attempt_at=now + datetime.timedelta(seconds=WEBHOOK_STALE))
+    if not claimed:
+        return "skipped"
+    delivery = WebhookDelivery.objects.select_related("endpoint").get(pk=delivery_id)
+    endpoint = delivery.endpoint
+    error = _webhook_post(endpoint, delivery) if endpoint.active else "endpoint disabled"
+    if not error:
+        WebhookDelivery.objects.filter(pk=delivery_id).update(
+            status=WebhookDelivery.Status.DELIVERED, delivered_at=timezone.now(), last_error="", next_attempt_at=None
+        )
+        return WebhookDelivery.Status.DELIVERED
+    retry = endpoint.active and delivery.attempts <= len(WEBHOOK_RETRY_DELAYS)
+    if not retry:
+        WebhookDelivery.objects.filter(pk=delivery_id).update(
+            status=WebhookDelivery.Status.FAILED, last_error=error[:500], next_attempt_at=None
+        )
+        return WebhookDelivery.Status.FAILED
+    due = now + datetime.timedelta(seconds=WEBHOOK_RETRY_DELAYS[delivery.attempts - 1])
+    WebhookDelivery.objects.filter(pk=delivery_id).update(
+        status=WebhookDelivery.Status.PENDING, last_error=error[:500], next_attempt_at=due
+    )
+    _webhook_schedule([delivery_id], run_after=due)
+    return WebhookDelivery.Status.PENDING
+
+
+def _webhook_post(endpoint: WebhookEndpoint, delivery: WebhookDelivery) -> str:
+    """'' on a 2xx answer, else what went wrong."""
+    if not endpoint.url.lower().startswith(("http://", "https://")):
+        return "only http and https URLs are allowed"
+    body = delivery.payload.encode()
+    headers = {
+        "Content-Type": "application/json",
+        "User-Agent": f"Crosspost webhooks ({settings.SITE_URL})",
+        "X-Crosspost-Event": delivery.event,
+        "X-Crosspost-Delivery": str(delivery.pk),
+        "X-Crosspost-Timestamp": str(int(time.time())),
+        "X-Crosspost-Signature": webhook_signature(endpoint.secret, body),
+    }
+    try:
+        response = requests.post(endpoint.url, data=body, headers=headers, timeout=WEBHOOK_TIMEOUT,
+                                 allow_redirects=False)
+    except requests.RequestException as exc:
+        return f"{type(exc).__name__}: {exc}"
+    if 200 <= response.status_code < 300:
+        return ""
+    return f"HTTP {response.status_code}"
+
+
+def webhooks_retry_due(*, now: datetime.datetime | None = None) -> dict[str, int]:
+    """Deliver everything due now (for backends that cannot defer, and after a crash)."""
+    now = now or timezone.now()
+    due = WebhookDelivery.objects.filter(
+        status__in=[WebhookDelivery.Status.PENDING, WebhookDelivery.Status.SENDING], next_attempt_at__lte=now
+    ).values_list("pk", flat=True)
+    outcome: dict[str, int] = {}
+    for delivery_id in list(due):
+        status = webhook_deliver(delivery_id=delivery_id, now=now)
+        outcome[status] = outcome.get(status, 0) + 1
+    return outcome

@@ -1,0 +1,17 @@
+"""Background tasks; each only calls a service and is safe to run twice."""
+
+from __future__ import annotations
+
+from django_tasks import task
+
+from engagement import services
+
+
+@task()
+def deliver_webhook(delivery_id: int) -> str:
+    return services.webhook_deliver(delivery_id=delivery_id)
+
+
+@task()
+def flush_republication_hits() -> int:
+    return services.republication_hits_flush()

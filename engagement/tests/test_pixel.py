@@ -1,0 +1,123 @@
+import datetime
+import json
+import time
+from io import StringIO
+
+import pytest
+from django.core.management import call_command
+from django.utils import timezone
+
+from engagement.models import Republication
+from engagement.pixel import hit_record
+from engagement.republish import pixel_token
+from engagement.services import republication_hits_flush
+
+LATER = datetime.timedelta(minutes=5)
+
+
+@pytest.fixture
+def article(make_article):
+    return make_article("Harbour strike ends")
+
+
+def hit(client, article, referer=None):
+    extra = {"HTTP_REFERER": referer} if referer is not None else {}
+    return client.get(f"/r/{pixel_token(article.pk)}.gif", **extra)
+
+
+def test_it_answers_with_an_uncacheable_gif(client, article):
+    response = hit(client, article, "https://blog.example.net/strike/")
+    assert response.status_code == 200
+    assert response["Content-Type"] == "image/gif"
+    assert response.content.startswith(b"GIF89a")
+    assert "no-store" in response["Cache-Control"]
+    assert not response.cookies
+
+
+def test_a_forged_token_is_refused(client, article):
+    assert client.get(f"/r/{article.pk}:forged.gif").status_code == 404
+
+
+def test_a_hit_writes_nothing_to_the_database(client, article, django_assert_num_queries):
+    token = pixel_token(article.pk)
+    with django_assert_num_queries(0):
+        client.get(f"/r/{token}.gif", HTTP_REFERER="https://blog.example.net/strike/")
+    assert not Republication.objects.exists()
+
+
+def test_flushed_hits_become_republications_per_page(client, article, make_article):
+    other = make_article("Second story")
+    for _ in range(3):
+        hit(client, article, "https://blog.example.net/strike/#comments")
+    hit(client, article, "https://Blog.Example.net/strike/")
+    hit(client, article, "https://news.example.com/?p=12")
+    hit(client, other, "https://news.example.com/?p=99")
+
+    assert republication_hits_flush(now=timezone.now() + LATER) == 6
+
+    rows = {(r.article_id, r.page_url): r for r in Republication.objects.all()}
+    assert rows[(article.pk, "https://blog.example.net/strike/")].views == 4
+    assert rows[(article.pk, "https://blog.example.net/strike/")].domain == "blog.example.net"
+    assert rows[(article.pk, "https://news.example.com/?p=12")].views == 1
+    assert rows[(other.pk, "https://news.example.com/?p=99")].views == 1
+
+
+def test_a_second_flush_adds_only_new_hits(client, article):
+    hit(client, article, "https://blog.example.net/strike/")
+    republication_hits_flush(now=timezone.now() + LATER)
+    assert republication_hits_flush(now=timezone.now() + LATER) == 0
+    # Two more views a couple of intervals later.
+    later = time.time() + 120
+    for _ in range(2):
+        hit_record(article_id=article.pk, page_url="https://blog.example.net/strike/",
+                   domain="blog.example.net", timestamp=later)
+    republication_hits_flush(now=timezone.now() + 2 * LATER)
+    row = Republication.objects.get()
+    assert row.views == 3
+    assert row.last_seen >= row.first_seen
+
+
+def test_hits_still_in_the_current_interval_wait(client, article):
+    hit(client, article, "https://blog.example.net/strike/")
+    assert republication_hits_flush(now=timezone.now()) == 0
+    assert republication_hits_flush(now=timezone.now() + LATER) == 1
+
+
+def test_own_pages_are_skipped_and_missing_referers_pooled(client, article):
+    hit(client, article, "http://testserver/articles/harbour-strike-ends/")
+    hit(client, article, "javascript:alert(1)")
+    hit(client, article)
+    hit(client, article, "")
+    republication_hits_flush(now=timezone.now() + LATER)
+    row = Republication.objects.get()
+    assert (row.page_url, row.domain, row.views) == ("", "", 2)
+
+
+def test_the_command_lists_republications_as_json(client, article):
+    hit(client, article, "https://blog.example.net/strike/")
+    hit(client, article, "https://blog.example.net/strike/")
+    republication_hits_flush(now=timezone.now() + LATER)
+    out = StringIO()
+    call_command("republications", "--json", stdout=out)
+    [row] = json.loads(out.getvalue())
+    assert row["article"] == "Harbour strike ends"
+    assert row["domain"] == "blog.example.net"
+    assert row["page_url"] == "https://blog.example.net/strike/"
+    assert row["views"] == 2
+    assert row["first_seen"] and row["last_seen"]
+
+
+def test_the_command_prints_a_table(client, article):
+    hit(client, article, "https://blog.example.net/strike/")
+    republication_hits_flush(now=timezone.now() + LATER)
+    out = StringIO()
+    call_command("republications", "--article", str(article.pk), stdout=out)
+    assert "blog.example.net" in out.getvalue() and "Harbour strike ends" in out.getvalue()
+
+
+def test_editors_see_republications_per_article(client, article, editor):
+    hit(client, article, "https://blog.example.net/strike/")
+    republication_hits_flush(now=timezone.now() + LATER)
+    client.force_login(editor)
+    page = client.get(f"/admin/engagement/republications/?article={article.pk}").content.decode()
+    assert "https://blog.example.net/strike/" in page

@@ -1,0 +1,153 @@
+"""Public engagement endpoints. Thin: forms in, services do the work, refusals shown politely.
+
+The comment and share-by-email forms sit on article pages, which the page cache serves to every
+anonymous reader, so they cannot carry a per-visitor CSRF token: their endpoints are exempt. A
+forged submission gains nothing a direct one would not (no login is involved), and honeypot,
+rate limits and moderation apply either way. The contact and permission pages are never cached
+(PAGECACHE_EXCLUDE has /contact/) and keep Django's CSRF protection.
+"""
+
+from __future__ import annotations
+
+from urllib.parse import quote
+
+from django.http import Http404, HttpRequest, HttpResponse, HttpResponseRedirect
+from django.shortcuts import render
+from django.views.decorators.csrf import csrf_exempt
+from django.views.decorators.http import require_GET, require_http_methods
+
+from engagement import pixel, services
+from engagement.forms import CommentForm, ContactForm, MastodonShareForm, PermissionRequestForm, ShareEmailForm
+from engagement.models import Comment, ContactMessage
+from engagement.republish import pixel_article_id
+
+# A transparent 1×1 GIF (GIF89a, one-colour palette, graphic-control extension for transparency).
+GIF = (
+    b"GIF89a\x01\x00\x01\x00\x80\x00\x00\x00\x00\x00\xff\xff\xff"
+    b"!\xf9\x04\x01\x00\x00\x00\x00,\x00\x00\x00\x00\x01\x00\x01\x00\x00\x02\x02D\x01\x00;"
+)
+
+
+def _ip(request: HttpRequest) -> str:
+    return request.META.get("REMOTE_ADDR", "")
+
+
+def _article(article_id: int):
+    from newsroom.models import ArticlePage
+
+    article = ArticlePage.objects.live().public().filter(pk=article_id).first()
+    if article is None:
+        raise Http404("No such article")
+    return article
+
+
+def _message(request: HttpRequest, *, title: str, text: str, article=None, status: int = 200) -> HttpResponse:
+    return render(request, "engagement/message.html", {"title": title, "text": text, "article": article},
+                  status=status)
+
+
+@require_GET
+def pixel_view(request: HttpRequest, token: str) -> HttpResponse:
+    """Count one view of a republished copy; never touches the database."""
+    article_id = pixel_article_id(token)
+    if article_id is None:
+        raise Http404("Unknown pixel")
+    page = pixel.referer_page(request.META.get("HTTP_REFERER", ""), request.get_host().split(":")[0])
+    if page is not None:
+        pixel.hit_record(article_id=article_id, page_url=page[0], domain=page[1])
+    response = HttpResponse(GIF, content_type="image/gif")
+    response["Cache-Control"] = "no-store, max-age=0"
+    response["Cross-Origin-Resource-Policy"] = "cross-origin"
+    return response
+
+
+@require_GET
+def share_mastodon(request: HttpRequest) -> HttpResponse:
+    form = MastodonShareForm(request.GET)
+    if not form.is_valid():
+        article = None
+        if "article" not in form.errors:
+            article = _article(form.cleaned_data["article"])
+        return render(request, "engagement/share_mastodon.html", {"form": form, "article": article},
+                      status=400 if request.GET else 200)
+    article = _article(form.cleaned_data["article"])
+    text = quote(f"{article.title} {article.canonical_url()}")
+    return HttpResponseRedirect(f"https://{form.cleaned_data['instance']}/share?text={text}")
+
+
+@csrf_exempt
+@require_http_methods(["GET", "POST"])
+def share_email(request: HttpRequest, article_id: int) -> HttpResponse:
+    article = _article(article_id)
+    if request.method == "GET":
+        return render(request, "engagement/share_email.html", {"form": ShareEmailForm(), "article": article})
+    form = ShareEmailForm(request.POST)
+    if not form.is_valid():
+        return render(request, "engagement/share_email.html", {"form": form, "article": article}, status=400)
+    try:
+        services.share_email_send(article=article, ip=_ip(request), **form.cleaned_data)
+    except services.Refused as exc:
+        status = 429 if isinstance(exc, services.RateLimited) else 503
+        return _message(request, title="Not sent", text=str(exc), article=article, status=status)
+    return _message(request, title="Sent", text=f"We sent the article to {form.cleaned_data['recipient']}.",
+                    article=article)
+
+
+@csrf_exempt
+@require_http_methods(["GET", "POST"])
+def comment_post(request: HttpRequest, article_id: int) -> HttpResponse:
+    article = _article(article_id)
+    if request.method == "GET":
+        return HttpResponseRedirect(article.url + "#comments")
+    form = CommentForm(request.POST)
+    if form.is_bot():  # look like success, store nothing
+        return _message(request, title="Thank you", text="Your comment will appear once an editor has read it.",
+                        article=article)
+    if not form.is_valid():
+        return render(request, "engagement/comment_form_page.html", {"form": form, "article": article}, status=400)
+    data = form.cleaned_data
+    try:
+        comment = services.comment_submit(article=article, name=data["name"], email=data["email"],
+                                          text=data["text"], parent_id=data["parent"], ip=_ip(request) or None)
+    except services.Refused as exc:
+        status = 429 if isinstance(exc, services.RateLimited) else 400
+        return _message(request, title="Comment not posted", text=str(exc), article=article, status=status)
+    if comment.status == Comment.Status.APPROVED:
+        return HttpResponseRedirect(f"{article.url}#comment-{comment.pk}")
+    return _message(request, title="Thank you", text="Your comment will appear once an editor has read it.",
+                    article=article)
+
+
+@require_http_methods(["GET", "POST"])
+def permission_request(request: HttpRequest, article_id: int | None = None) -> HttpResponse:
+    article = _article(article_id) if article_id else None
+    if request.method == "GET":
+        return render(request, "engagement/permission_request.html", {"form": PermissionRequestForm(), "article": article})
+    form = PermissionRequestForm(request.POST)
+    if not form.is_valid():
+        return render(request, "engagement/permission_request.html", {"form": form, "article": article}, status=400)
+    if not form.is_bot():
+        data = {k: v for k, v in form.cleaned_data.items() if k != "website"}
+        try:
+            services.permission_request_submit(article=article, ip=_ip(request), **data)
+        except services.Refused as exc:
+            return _message(request, title="Not sent", text=str(exc), article=article, status=429)
+    return _message(request, title="Request received",
+                    text="Thank you. An editor will answer you by email.", article=article)
+
+
+@require_http_methods(["GET", "POST"])
+def contact(request: HttpRequest, kind: str = ContactMessage.Kind.FEEDBACK) -> HttpResponse:
+    template = f"engagement/contact_{kind}.html"
+    form = ContactForm(request.POST if request.method == "POST" else None)
+    if request.method == "GET":
+        return render(request, template, {"form": form})
+    if not form.is_valid():
+        return render(request, template, {"form": form}, status=400)
+    if not form.is_bot():
+        try:
+            data = {k: v for k, v in form.cleaned_data.items() if k != "website"}
+            services.contact_message_submit(kind=kind, ip=_ip(request), **data)
+        except services.Refused as exc:
+            return _message(request, title="Not sent", text=str(exc), status=429)
+    return _message(request, title="Thank you", text="Your message has reached the newsroom.")

@@ -1,0 +1,76 @@
+from django.urls import path, reverse
+from wagtail import hooks
+from wagtail.admin.menu import Menu, MenuItem, SubmenuMenuItem
+from wagtail.admin.viewsets.model import ModelViewSet
+from wagtail.admin.widgets import Button
+
+from engagement import admin_views
+from engagement.models import BannedAddress, WebhookEndpoint
+
+
+class BannedAddressViewSet(ModelViewSet):
+    model = BannedAddress
+    name = "engagement_banned"
+    icon = "cross"
+    add_to_admin_menu = False
+    form_fields = ["email", "reason"]
+    list_display = ["email", "reason", "created_at"]
+    search_fields = ["email"]
+    copy_view_enabled = False
+
+
+class WebhookEndpointViewSet(ModelViewSet):
+    model = WebhookEndpoint
+    name = "engagement_webhooks"
+    icon = "link"
+    add_to_admin_menu = False
+    form_fields = ["name", "url", "secret", "active"]
+    list_display = ["name", "url", "active"]
+    copy_view_enabled = False
+
+
+banned_viewset = BannedAddressViewSet()
+webhook_viewset = WebhookEndpointViewSet()
+
+
+@hooks.register("register_admin_viewset")
+def engagement_viewsets():
+    return [banned_viewset, webhook_viewset]
+
+
+@hooks.register("register_admin_urls")
+def engagement_admin_urls():
+    return [
+        path("engagement/comments/", admin_views.comments, name="engagement_comments"),
+        path("engagement/permissions/", admin_views.permission_requests, name="engagement_permissions"),
+        path("engagement/permissions/<int:pk>/", admin_views.permission_request, name="engagement_permission"),
+        path("engagement/republications/", admin_views.republications, name="engagement_republications"),
+        path("engagement/messages/", admin_views.reader_messages, name="engagement_messages"),
+        path("engagement/webhooks/deliveries/", admin_views.webhook_deliveries, name="engagement_deliveries"),
+    ]
+
+
+@hooks.register("register_admin_menu_item")
+def engagement_menu():
+    items = [
+        MenuItem("Comments", reverse("engagement_comments"), icon_name="comment", order=100),
+        MenuItem("Permission requests", reverse("engagement_permissions"), icon_name="help", order=200),
+        MenuItem("Republications", reverse("engagement_republications"), icon_name="doc-full", order=300),
+        MenuItem("Reader messages", reverse("engagement_messages"), icon_name="mail", order=400),
+        MenuItem("Banned addresses", reverse(banned_viewset.get_url_name("index")), icon_name="cross", order=500),
+        MenuItem("Webhooks", reverse(webhook_viewset.get_url_name("index")), icon_name="link", order=600),
+        MenuItem("Webhook deliveries", reverse("engagement_deliveries"), icon_name="list-ul", order=700),
+    ]
+    return SubmenuMenuItem("Engagement", Menu(items=items), icon_name="group", order=360)
+
+
+@hooks.register("register_page_header_buttons")
+def engagement_header_buttons(page, user, next_url=None, view_name=None):
+    if page.specific_class is None or not hasattr(page.specific_class, "republish_allowed"):
+        return []
+    return [
+        Button("Republications", reverse("engagement_republications") + f"?article={page.pk}",
+               icon_name="doc-full", priority=70),
+        Button("Comments", reverse("engagement_comments") + f"?status=all&article={page.pk}",
+               icon_name="comment", priority=71),
+    ]
