@@ -4,10 +4,12 @@ from __future__ import annotations
 
 from django.conf import settings
 from django.contrib.auth.models import Group, Permission
+from django.contrib.contenttypes.models import ContentType
 from django.db import transaction
 from django.utils import translation
 from django.utils.text import slugify
-from wagtail.models import Collection, GroupApprovalTask, GroupCollectionPermission, GroupPagePermission, Page, Site
+from wagtail.coreutils import get_supported_content_language_variant
+from wagtail.models import Collection, Locale, GroupApprovalTask, GroupCollectionPermission, GroupPagePermission, Page, Site
 
 from newsroom.models import AuthorPage, HomePage, IndexPage
 
@@ -29,6 +31,14 @@ def site_ensure_structure() -> HomePage:
     """Make the default site's root a HomePage with the section folders under it. Idempotent."""
     site = Site.objects.filter(is_default_site=True).select_related("root_page").first()
     home = HomePage.objects.first()
+    # Wagtail's migrations create the tree's root and the media root collection; a flushed
+    # database (as transactional tests leave it) has neither.
+    if not Locale.objects.exists():
+        Locale.objects.create(language_code=get_supported_content_language_variant(settings.LANGUAGE_CODE))
+    if Page.get_first_root_node() is None:
+        Page.add_root(instance=Page(title="Root", slug="root", content_type=ContentType.objects.get_for_model(Page)))
+    if Collection.get_first_root_node() is None:
+        Collection.add_root(name="Root")
     if home is None:
         root = Page.get_first_root_node()
         home = HomePage(title=settings.SITE_NAME, slug="front", intro="")
