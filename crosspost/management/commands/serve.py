@@ -24,13 +24,15 @@ class Command(BaseCommand):
         parser.add_argument("--port", type=int, default=int(os.environ.get("PORT", "8000")))
         parser.add_argument("--workers", type=int, default=int(os.environ.get("WEB_CONCURRENCY", "2")))
         parser.add_argument("--threads", type=int, default=int(os.environ.get("WEB_THREADS", "4")))
-        parser.add_argument("--no-worker", action="store_true", help="Do not start the task worker.")
+        parser.add_argument("--no-worker", action="store_true",
+                            help="Do not start the task worker and the scheduler.")
 
     def handle(self, *args, host: str, port: int, workers: int, threads: int, no_worker: bool, **options) -> None:
         bin_dir = os.path.dirname(sys.executable)
         children: list[subprocess.Popen] = []
         if not no_worker:
             children.append(subprocess.Popen([sys.executable, "-m", "crosspost.cli", "db_worker"]))
+            children.append(subprocess.Popen([sys.executable, "-m", "crosspost.cli", "scheduler"]))
         server = subprocess.Popen(
             [
                 os.path.join(bin_dir, "granian"),

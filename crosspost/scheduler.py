@@ -1,0 +1,78 @@
+"""Periodic jobs: the scheduler only enqueues django-tasks; workers do the work.
+
+Every job is idempotent (feeds remember what they have seen, a day's digest is sent once per
+subscriber, counters flush what they hold), so a restarted or duplicated scheduler does no harm
+beyond an extra enqueue.
+"""
+
+from __future__ import annotations
+
+import datetime
+import logging
+import time
+from dataclasses import dataclass, field
+
+from django.conf import settings
+from django.utils import timezone
+from django.utils.module_loading import import_string
+
+log = logging.getLogger(__name__)
+
+
+@dataclass
+class Job:
+    task: str  # dotted path of a django-tasks task
+    every: datetime.timedelta | None = None  # run at this interval ...
+    daily_at: str | None = None  # ... or once a day at HH:MM site time
+    last_run: datetime.datetime | None = field(default=None, repr=False)
+    last_day: datetime.date | None = field(default=None, repr=False)
+
+    def due(self, now: datetime.datetime) -> bool:
+        if self.every is not None:
+            return self.last_run is None or now - self.last_run >= self.every
+        local = timezone.localtime(now)
+        hour, minute = (int(part) for part in self.daily_at.split(":"))
+        return local.date() != self.last_day and (local.hour, local.minute) >= (hour, minute)
+
+    def mark(self, now: datetime.datetime) -> None:
+        self.last_run = now
+        self.last_day = timezone.localtime(now).date()
+
+
+def default_jobs() -> list[Job]:
+    return [
+        Job("ingest.tasks.poll_feeds", every=datetime.timedelta(minutes=settings.CROSSPOST_FEED_POLL_MINUTES)),
+        Job("newsletter.tasks.send_daily_digest", daily_at=settings.NEWSLETTER_SEND_TIME),
+        Job("engagement.tasks.flush_republication_hits", every=datetime.timedelta(minutes=1)),
+    ]
+
+
+def scheduler_tick(jobs: list[Job], now: datetime.datetime | None = None) -> list[str]:
+    """Enqueue the jobs that are due; returns their task paths. Missing tasks are skipped."""
+    now = now or timezone.now()
+    enqueued = []
+    for job in jobs:
+        if not job.due(now):
+            continue
+        job.mark(now)
+        try:
+            task = import_string(job.task)
+        except ImportError:
+            continue  # that app is not installed in this deployment
+        try:
+            task.enqueue()
+        except Exception:  # noqa: BLE001 - one failing job must not stop the others
+            log.exception("could not enqueue %s", job.task)
+            continue
+        enqueued.append(job.task)
+    return enqueued
+
+
+def scheduler_run(*, interval: float = 30.0, once: bool = False) -> None:
+    jobs = default_jobs()
+    while True:
+        for task in scheduler_tick(jobs):
+            log.info("enqueued %s", task)
+        if once:
+            return
+        time.sleep(interval)
