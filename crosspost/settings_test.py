@@ -8,11 +8,19 @@ from crosspost.settings import *  # noqa: F403
 TASKS = {"default": {"BACKEND": "django_tasks.backends.immediate.ImmediateBackend"}}
 PASSWORD_HASHERS = ["django.contrib.auth.hashers.MD5PasswordHasher"]
 EMAIL_BACKEND = "django.core.mail.backends.locmem.EmailBackend"
-CACHES = {
-    "default": {"BACKEND": "django.core.cache.backends.locmem.LocMemCache"},
-    "pagecache": {"BACKEND": "django.core.cache.backends.locmem.LocMemCache", "LOCATION": "pagecache",
-                  "OPTIONS": {"MAX_ENTRIES": 100_000}},
-}
+if REDIS_URL:  # noqa: F405 - CI's second run exercises the Redis path of the caches
+    CACHES = {
+        "default": {"BACKEND": "django.core.cache.backends.redis.RedisCache", "LOCATION": REDIS_URL,  # noqa: F405
+                    "KEY_PREFIX": "test"},
+        "pagecache": {"BACKEND": "django.core.cache.backends.redis.RedisCache", "LOCATION": REDIS_URL,  # noqa: F405
+                      "KEY_PREFIX": "test-page"},
+    }
+else:
+    CACHES = {
+        "default": {"BACKEND": "django.core.cache.backends.locmem.LocMemCache"},
+        "pagecache": {"BACKEND": "django.core.cache.backends.locmem.LocMemCache", "LOCATION": "pagecache",
+                      "OPTIONS": {"MAX_ENTRIES": 100_000}},
+    }
 SITE_URL = "http://testserver"
 WAGTAILADMIN_BASE_URL = SITE_URL
 
