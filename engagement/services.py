@@ -349,13 +349,18 @@ def webhook_deliver(*, delivery_id: int, now: datetime.datetime | None = None) -
         return "skipped"
     delivery = WebhookDelivery.objects.select_related("endpoint").get(pk=delivery_id)
     endpoint = delivery.endpoint
-    error = _webhook_post(endpoint, delivery) if endpoint.active else "endpoint disabled"
+    if not endpoint.active:
+        error, retry = "endpoint disabled", False
+    elif not endpoint.url.lower().startswith(("http://", "https://")):
+        error, retry = "only http and https URLs are allowed", False
+    else:
+        error = _webhook_post(endpoint, delivery)
+        retry = delivery.attempts <= len(WEBHOOK_RETRY_DELAYS)
     if not error:
         WebhookDelivery.objects.filter(pk=delivery_id).update(
             status=WebhookDelivery.Status.DELIVERED, delivered_at=timezone.now(), last_error="", next_attempt_at=None
         )
         return WebhookDelivery.Status.DELIVERED
-    retry = endpoint.active and delivery.attempts <= len(WEBHOOK_RETRY_DELAYS)
     if not retry:
         WebhookDelivery.objects.filter(pk=delivery_id).update(
             status=WebhookDelivery.Status.FAILED, last_error=error[:500], next_attempt_at=None
@@ -371,8 +376,6 @@ def webhook_deliver(*, delivery_id: int, now: datetime.datetime | None = None) -
 
 def _webhook_post(endpoint: WebhookEndpoint, delivery: WebhookDelivery) -> str:
     """'' on a 2xx answer, else what went wrong."""
-    if not endpoint.url.lower().startswith(("http://", "https://")):
-        return "only http and https URLs are allowed"
     body = delivery.payload.encode()
     headers = {
         "Content-Type": "application/json",

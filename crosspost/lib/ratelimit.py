@@ -6,6 +6,7 @@ and it costs one `add` and one `incr` per check with no cleanup (keys expire wit
 
 from __future__ import annotations
 
+import hashlib
 import time
 
 from django.core.cache import cache
@@ -13,7 +14,9 @@ from django.core.cache import cache
 
 def ratelimit_hit(key: str, limit: int, window: int) -> bool:
     """Count one hit against `key`; True while at most `limit` hits fell in this `window` (seconds)."""
-    bucket = f"rl:{key}:{int(time.time() // window)}"
+    # Keys may carry reader input (names, addresses): hash them into something every cache accepts.
+    digest = hashlib.sha1(key.encode()).hexdigest()
+    bucket = f"rl:{digest}:{window}:{int(time.time() // window)}"
     cache.add(bucket, 0, timeout=window)
     try:
         count = cache.incr(bucket)

@@ -12,8 +12,8 @@ from engagement.republish import LICENCE_TEXT, offers_republishing, republish_ht
 
 register = template.Library()
 
-# Applied to already-escaped text: & < > " ' are entities by now, so a match cannot leave the href.
-_LINK = re.compile(r"\b(?:https?://|www\.)[^\s<>\"']+", re.IGNORECASE)
+# Applied to already-escaped text, where < > " ' are entities by now: a link ends at one of them.
+_LINK = re.compile(r"\b(?:https?://|www\.)(?:(?!&quot;|&#x27;|&lt;|&gt;)[^\s<>\"'])+", re.IGNORECASE)
 _TRAILING = ".,;:!?)]}"
 
 
@@ -22,9 +22,6 @@ def _link(match: re.Match) -> str:
     tail = ""
     while url and url[-1] in _TRAILING:
         url, tail = url[:-1], url[-1] + tail
-    while url.endswith(("&quot;", "&#x27;", "&gt;")):  # an entity glued to the end is punctuation
-        cut = url.rindex("&")
-        url, tail = url[:cut], url[cut:] + tail
     href = url if url.lower().startswith("http") else "https://" + url
     return f'<a href="{href}" rel="nofollow ugc noopener">{url}</a>{tail}'
 
