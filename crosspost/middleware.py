@@ -50,6 +50,35 @@ class SecurityHeadersMiddleware:
         return response
 
 
+class CrossSiteFormMiddleware:
+    """Refuse POSTs that a browser sends from another site.
+
+    The reader forms that sit on cached pages (subscribe, comment, share) cannot carry a
+    per-visitor CSRF token, so their views are csrf_exempt; this takes the token's place.
+    Browsers always send Origin with a form POST; servers (mail clients' one-click unsubscribe,
+    payment and bounce webhooks) send none and are not affected.
+    """
+
+    def __init__(self, get_response) -> None:
+        self.get_response = get_response
+
+    def __call__(self, request: HttpRequest) -> HttpResponse:
+        origin = request.headers.get("Origin")
+        if request.method == "POST" and origin and not self._same_site(request, origin):
+            return HttpResponse("This form can only be sent from this site.", status=403, content_type="text/plain")
+        return self.get_response(request)
+
+    @staticmethod
+    def _same_site(request: HttpRequest, origin: str) -> bool:
+        from urllib.parse import urlsplit
+
+        if origin == "null":
+            return False
+        allowed = {settings.SITE_URL.rstrip("/"), f"{request.scheme}://{request.get_host()}",
+                   *settings.CSRF_TRUSTED_ORIGINS}
+        return origin.rstrip("/") in allowed or urlsplit(origin).netloc == request.get_host()
+
+
 class ServiceUnavailableMiddleware:
     """Turn a lost database or Redis connection into a 503 with Retry-After.
 

@@ -96,6 +96,7 @@ MIDDLEWARE = [
     "django.middleware.security.SecurityMiddleware",
     "crosspost.middleware.SecurityHeadersMiddleware",
     "crosspost.middleware.ServiceUnavailableMiddleware",
+    "crosspost.middleware.CrossSiteFormMiddleware",
     "whitenoise.middleware.WhiteNoiseMiddleware",
     "django.contrib.sessions.middleware.SessionMiddleware",
     "django.middleware.locale.LocaleMiddleware",

@@ -102,3 +102,11 @@ def test_json_log_lines_are_one_object_each():
     line = JsonFormatter().format(record)
     assert json.loads(line) | {"time": "t"} == {"time": "t", "level": "WARNING", "logger": "crosspost.test",
                                                "message": "hello world"}
+
+
+@pytest.mark.django_db
+def test_a_form_post_from_another_site_is_refused(client):
+    response = client.post("/search/", {"q": "x"}, HTTP_ORIGIN="https://evil.example")
+    assert response.status_code == 403
+    assert client.post("/search/", {"q": "x"}, HTTP_ORIGIN="http://testserver").status_code == 405
+    assert client.post("/search/", {"q": "x"}).status_code == 405  # servers send no Origin
