@@ -291,9 +291,9 @@ def run(digest: Digest, *, workers: int, batch_size: int) -> dict[str, Any]:
     batch = Batch(digest)
     if not batch.articles:
         return {"sent": 0, "skipped": 0, "failed": 0, "reclaimed": reclaimed, "empty": True}
-    for language in Subscriber.objects.filter(status=Subscriber.Status.CONFIRMED).values_list(
-        "language", flat=True
-    ).distinct():
+    # order_by() matters: the model's default ordering would make DISTINCT return every row.
+    confirmed = Subscriber.objects.filter(status=Subscriber.Status.CONFIRMED).order_by()
+    for language in confirmed.values_list("language", flat=True).distinct():
         batch.prepare(language)
     if "memory" in str(connection.settings_dict["NAME"]):
         workers = 1  # an in-memory SQLite database cannot be shared with child processes

@@ -250,3 +250,19 @@ def daily_digest_send(*, date: datetime.date | None = None, workers: int | None 
     """What the schedule runs: build today's digest (site time) and send it."""
     digest = digest_build(date=date or timezone.localdate())
     return digest_send(digest=digest, workers=workers or settings.NEWSLETTER_WORKERS)
+
+
+def digest_unfinished(*, date: datetime.date) -> Digest | None:
+    """The digest of `date` if its recipients were recorded but some copies are not done yet."""
+    digest = Digest.objects.filter(date=date, recipients_ready_at__isnull=False).first()
+    if digest and digest.deliveries.filter(status__in=[Delivery.Status.PENDING, Delivery.Status.SENDING]).exists():
+        return digest
+    return None
+
+
+def digest_resume(*, date: datetime.date | None = None) -> dict[str, Any] | None:
+    """Finish a send that was interrupted (worker killed, server down); None if nothing to do."""
+    digest = digest_unfinished(date=date or timezone.localdate())
+    if digest is None:
+        return None
+    return digest_send(digest=digest, workers=settings.NEWSLETTER_WORKERS)

@@ -11,25 +11,21 @@ import hmac
 import json
 
 from django.conf import settings
-from django.core.cache import cache
 from django.core.exceptions import ValidationError
 from django.http import HttpRequest, HttpResponse, JsonResponse
 from django.shortcuts import render
 from django.views.decorators.csrf import csrf_exempt
 from django.views.decorators.http import require_http_methods, require_POST
 
+from crosspost.lib.ratelimit import ratelimit_hit
 from newsletter import services
 from newsletter.forms import SubscribeForm
 from newsletter.rendering import CONFIRM_SALT, UNSUBSCRIBE_SALT
 
 
 def _rate_limited(request: HttpRequest) -> bool:
-    key = f"newsletter:subscribe:{request.META.get('REMOTE_ADDR', '')}"
-    cache.add(key, 0, timeout=3600)
-    try:
-        return cache.incr(key) > settings.NEWSLETTER_SUBSCRIBE_RATE
-    except ValueError:  # expired between add and incr
-        return False
+    ip = request.META.get("REMOTE_ADDR", "")
+    return not ratelimit_hit(f"newsletter-subscribe:{ip}", settings.NEWSLETTER_SUBSCRIBE_RATE, 3600)
 
 
 @csrf_exempt

@@ -1,5 +1,6 @@
 import pytest
 from django.core.management import call_command
+from django.utils import timezone
 
 from newsletter import services
 from newsletter.models import Delivery, Subscriber
@@ -133,3 +134,27 @@ def test_the_daily_task_builds_and_sends_todays_digest(smtp, digest, confirmed_s
     result = send_daily_digest.enqueue(date=digest.date.isoformat())
     assert result.return_value["sent"] == 1
     assert Subscriber.objects.get().deliveries.get().status == "sent"
+
+
+def test_without_an_smtp_server_digests_land_as_files_a_newcomer_can_read(settings, tmp_path, digest, confirmed_subscribers):
+    settings.EMAIL_BACKEND = "django.core.mail.backends.filebased.EmailBackend"
+    settings.EMAIL_FILE_PATH = tmp_path
+    confirmed_subscribers(2)
+    assert services.digest_send(digest=digest, workers=1)["sent"] == 2
+    written = "".join(path.read_text() for path in tmp_path.iterdir())
+    assert written.count("List-Unsubscribe-Post: List-Unsubscribe=One-Click") == 2
+    assert "To: reader0@example.org" in written and "Harbour strike ends" in written
+
+
+def test_an_interrupted_send_is_resumed_by_the_resume_task(smtp, settings, digest, confirmed_subscribers):
+    from newsletter.tasks import resume_digest
+
+    settings.NEWSLETTER_WORKERS = 1
+    confirmed_subscribers(3)
+    assert resume_digest.enqueue().return_value is None, "nothing started yet: nothing to resume"
+    settings.EMAIL_PORT = 1  # the server is down: the send stops with copies left pending
+    services.digest_send(digest=digest, workers=1)
+    settings.EMAIL_PORT = smtp.port
+    assert digest.date == timezone.localdate()
+    assert resume_digest.enqueue().return_value["sent"] == 3
+    assert resume_digest.enqueue().return_value is None

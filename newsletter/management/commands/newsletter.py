@@ -1,4 +1,8 @@
-"""`crosspost newsletter import|export|send|bounce|run-scheduler`: the newsletter from a shell."""
+"""`crosspost newsletter import|export|send|bounce`: the newsletter from a shell.
+
+The daily send is scheduled by `crosspost scheduler` (NEWSLETTER_SEND_TIME), which enqueues
+newsletter.tasks.send_daily_digest for the task workers.
+"""
 
 from __future__ import annotations
 
@@ -6,7 +10,6 @@ import csv
 import datetime
 import json
 import sys
-import time
 
 from django.conf import settings
 from django.core.management.base import BaseCommand, CommandError
@@ -14,7 +17,6 @@ from django.utils import timezone
 from tqdm import tqdm
 
 from newsletter import services
-from newsletter.models import Digest
 
 
 def _date(text: str) -> datetime.date:
@@ -25,7 +27,7 @@ def _date(text: str) -> datetime.date:
 
 
 class Command(BaseCommand):
-    help = "Import, export and bounce subscribers; send the daily digest; run the daily schedule."
+    help = "Import, export and bounce subscribers; send the daily digest."
 
     def add_arguments(self, parser) -> None:
         sub = parser.add_subparsers(dest="action", required=True)
@@ -42,7 +44,6 @@ class Command(BaseCommand):
         bounce = sub.add_parser("bounce", help="Stop mailing an address that hard-bounced or complained.")
         bounce.add_argument("email")
         bounce.add_argument("--complaint", action="store_true")
-        sub.add_parser("run-scheduler", help="Send each day's digest at NEWSLETTER_SEND_TIME; runs until stopped.")
 
     def handle(self, *args, action: str, **options) -> None:
         getattr(self, "do_" + action.replace("-", "_"))(**options)
@@ -90,25 +91,6 @@ class Command(BaseCommand):
         if not services.subscriber_mark_bounced(email=email, complaint=complaint):
             raise CommandError(f"No subscriber with address {email}")
         self.stdout.write(f"{email} will not be mailed again.")
-
-    def do_run_scheduler(self, **options) -> None:
-        hour, minute = (int(part) for part in settings.NEWSLETTER_SEND_TIME.split(":"))
-        self.stdout.write(f"Sending the digest daily at {hour:02d}:{minute:02d} ({settings.TIME_ZONE}).")
-        while True:
-            now = timezone.localtime()
-            due = (now.hour, now.minute) >= (hour, minute)
-            if due and _unfinished(now.date()):
-                result = services.daily_digest_send(date=now.date(), workers=settings.NEWSLETTER_WORKERS)
-                self.stdout.write(_json(result))
-            time.sleep(30)
-
-
-def _unfinished(date: datetime.date) -> bool:
-    """True until today's digest has been built and every copy claimed (crash: resume it)."""
-    digest = Digest.objects.filter(date=date).first()
-    if digest is None or digest.recipients_ready_at is None:
-        return True
-    return digest.deliveries.filter(status__in=["pending", "sending"]).exists()
 
 
 def _json(result: dict) -> str:
