@@ -12,7 +12,7 @@ from urllib.parse import urljoin
 import nh3
 from django.conf import settings
 from django.urls import reverse
-from django.utils import timezone
+from django.utils import dateformat, timezone, translation
 from django.utils.html import format_html
 
 from crosspost.lib.signing import sign, unsign
@@ -89,7 +89,9 @@ def republish_html(article) -> str:
     parts = [format_html("<h1>{}</h1>", article.title)]
     if names:
         parts.append(format_html("<p>By {}</p>", join_names(names)))
-    parts.append(format_html('<p><time datetime="{}">{}</time></p>', date.date().isoformat(), date.strftime("%-d %B %Y")))
+    with translation.override(article.language or settings.LANGUAGE_CODE):  # month in the text's language
+        shown = dateformat.format(date, "j F Y")
+    parts.append(format_html('<p><time datetime="{}">{}</time></p>', date.date().isoformat(), shown))
     parts.append(clean_body(article.body_html()))
     parts.append(format_html(
         '<p>This article first appeared on <a href="{}">{}</a> and is republished here under {}. '

@@ -22,6 +22,7 @@ from django.db.models import F
 from django.utils import timezone, translation
 from wagtail.models import Site
 
+from crosspost import pagecache
 from crosspost.lib import email as mail
 from crosspost.lib.ratelimit import ratelimit_hit_all
 from engagement import pixel
@@ -75,29 +76,16 @@ def engagement_settings() -> EngagementSettings:
 
 # --- page cache --------------------------------------------------------------------------------
 
-def _pagecache():
-    try:
-        from crosspost import pagecache
-    except ImportError:  # a checkout without the page cache
-        return None
-    return pagecache
-
-
 def pagecache_purge_article(article) -> None:
     """The article's cached copies show its comments; drop them once the change is committed."""
-    cache_module = _pagecache()
-    if cache_module is None:
-        return
     with translation.override(settings.LANGUAGE_CODE):
         parts = article.get_url_parts()
     if parts and parts[2]:
-        transaction.on_commit(lambda: cache_module.pagecache_purge_paths({parts[2]}))
+        transaction.on_commit(lambda: pagecache.pagecache_purge_paths({parts[2]}))
 
 
 def pagecache_purge_everything() -> None:
-    cache_module = _pagecache()
-    if cache_module is not None:
-        transaction.on_commit(cache_module.pagecache_purge_all)
+    transaction.on_commit(pagecache.pagecache_purge_all)
 
 
 # --- republications ----------------------------------------------------------------------------

@@ -127,3 +127,15 @@ def test_bulk_reject(client, article, editor):
 def test_a_get_on_the_comment_endpoint_goes_back_to_the_article(client, article):
     response = client.get(reverse("engagement:comment_post", args=[article.pk]))
     assert response.status_code == 302 and response["Location"].endswith("#comments")
+
+
+def test_moderation_drops_the_cached_article(client, article, monkeypatch, django_capture_on_commit_callbacks):
+    from crosspost import pagecache
+
+    purged = []
+    monkeypatch.setattr(pagecache, "pagecache_purge_paths", lambda paths, **kw: purged.append(set(paths)))
+    post(client, article)
+    assert purged == []  # a held comment changes nothing readers see
+    with django_capture_on_commit_callbacks(execute=True):
+        services.comment_approve(comment_ids=[Comment.objects.get().pk])
+    assert purged == [{article.url}]
