@@ -171,7 +171,24 @@ def demo_load() -> dict[str, int]:
         folder.add_child(instance=article)
         article.save_revision().publish()
         created += 1
-    return {"articles": created, "translated_segments": demo_translations_load()}
+    translated = demo_translations_load()
+    _other_apps_demo()
+    return {"articles": created, "translated_segments": translated}
+
+
+def _other_apps_demo() -> None:
+    """Each feature app brings its own demo data; those not installed are skipped."""
+    from importlib.util import find_spec
+
+    from django.apps import apps
+    from django.utils.module_loading import import_string
+
+    for app, loader in (("engagement", "engagement.demo.engagement_demo_load"),
+                        ("membership", "membership.demo.membership_demo_load"),
+                        ("newsletter", "newsletter.demo.newsletter_demo_load"),
+                        ("ingest", "ingest.demo.ingest_demo_load")):
+        if apps.is_installed(app) and find_spec(f"{app}.demo") is not None:
+            import_string(loader)()
 
 
 def demo_translations_load() -> int:
