@@ -32,7 +32,8 @@ def test_publishing_posts_a_signed_json_event(make_article, endpoint, receiver, 
         "url": article.canonical_url(), "dek": "Dockers back at work", "authors": ["Ada Reporter"],
         "published_at": article.first_published_at.isoformat(),
     }
-    expected = "sha256=" + hmac.new(b"s3cret", body, hashlib.sha256).hexdigest()
+    signed = headers["X-Crosspost-Timestamp"].encode() + b"." + body
+    expected = "sha256=" + hmac.new(b"s3cret", signed, hashlib.sha256).hexdigest()
     assert hmac.compare_digest(headers["X-Crosspost-Signature"], expected)
     assert abs(int(headers["X-Crosspost-Timestamp"]) - timezone.now().timestamp()) < 60
     assert headers["Content-Type"] == "application/json"
