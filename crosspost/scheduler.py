@@ -43,6 +43,8 @@ def default_jobs() -> list[Job]:
     return [
         Job("ingest.tasks.poll_feeds", every=datetime.timedelta(minutes=settings.CROSSPOST_FEED_POLL_MINUTES)),
         Job("newsletter.tasks.send_daily_digest", daily_at=settings.NEWSLETTER_SEND_TIME),
+        # Finishes a send whose worker died mid-way; does nothing when there is none.
+        Job("newsletter.tasks.resume_digest", every=datetime.timedelta(minutes=5)),
         Job("engagement.tasks.flush_republication_hits", every=datetime.timedelta(minutes=1)),
     ]
 

@@ -1,7 +1,7 @@
 """The digest as a reader receives it: rendered once per language, personalised by token swap.
 
-`article_text_for_language` is the hook a translation app will fill in; until then every reader
-gets the article's own title and dek, with the template text in their language.
+Titles and deks come from the translation memory in the reader's language where stored (the
+original otherwise); the template text comes from the interface catalogue.
 """
 
 from __future__ import annotations
@@ -11,7 +11,6 @@ from typing import Any
 from django.conf import settings
 from django.urls import reverse
 from django.utils import translation
-from django.utils.translation import get_language_info
 
 from crosspost.lib import email as mail
 from crosspost.lib.signing import sign
@@ -30,22 +29,17 @@ TOKENS = [TO_TOKEN, MESSAGE_ID_TOKEN, DATE_TOKEN, UNSUBSCRIBE_TOKEN]
 
 
 def article_text_for_language(article: ArticlePage, language: str) -> dict[str, str]:
-    """Title and dek in `language` when a translation exists; the originals otherwise.
+    """Title and dek in `language` from the translation memory; the originals where missing."""
+    from translation.services import cards_translate
 
-    The translation app will replace this body with a lookup of reviewed/machine translations.
-    """
-    return {"title": article.title, "dek": article.dek}
+    [translated] = cards_translate([article], language)
+    return {"title": translated.tr_title, "dek": translated.tr_dek}
 
 
 def language_choices() -> list[tuple[str, str]]:
-    choices = []
-    for code, _ in settings.LANGUAGES:
-        try:
-            label = get_language_info(code)["name_local"]
-        except KeyError:
-            label = code
-        choices.append((code, label))
-    return choices
+    from translation.languages import NATIVE_NAMES
+
+    return [(code, NATIVE_NAMES.get(code, code)) for code, _ in settings.LANGUAGES]
 
 
 def site_url(path: str) -> str:

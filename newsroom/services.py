@@ -77,7 +77,7 @@ _MEDIA_PERMISSIONS = {
 }
 _MODEL_PERMISSIONS = {
     EDITOR_GROUP: ["access_admin", "add_publication", "change_publication", "delete_publication",
-                   "change_sitesettings"],
+                   "change_sitesettings", "view_digest", "view_subscriber", "add_subscriber", "change_subscriber"],
     CONTRIBUTOR_GROUP: ["access_admin", "add_publication", "change_publication"],
 }
 
