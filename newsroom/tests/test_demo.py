@@ -55,3 +55,12 @@ def test_the_demo_ships_french_and_arabic_translations(client, django_capture_on
         assert tree.xpath('//article[@class="article"]/@lang') == [language]
         skip = tree.xpath('//a[@class="skip-link"]/text()')[0]
         assert skip != "Skip to content"
+
+
+def test_the_demo_selects_articles_for_the_next_newsletter_and_adds_readers():
+    from newsletter.models import Selection, Subscriber
+
+    call_command("demo")
+    assert Selection.objects.count() == 4
+    assert Subscriber.objects.filter(status="confirmed").count() >= 3
+    assert Subscriber.objects.filter(status="pending").exists()
