@@ -37,4 +37,4 @@ clean:
 
 # Refresh the source catalogue of interface strings after changing templates.
 messages: install
-	$(BIN)/crosspost makemessages -l en --ignore=".venv/*" --ignore="var/*" --ignore="bench/*" --no-location
+	$(BIN)/crosspost makemessages -l en --ignore=".venv/*" --ignore="var/*" --ignore="bench/*" --ignore="e2e/*" --no-location

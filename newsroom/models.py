@@ -544,9 +544,9 @@ class ArticlePage(Page):
         context = super().get_context(request, *args, **kwargs)
         context["canonical_url"] = self.canonical_url(request)
         context["json_ld"] = self.json_ld(request)
-        context["regions_list"] = list(self.regions.live().order_by("title"))
-        context["themes_list"] = list(self.themes.live().order_by("title"))
-        context["dossiers_list"] = list(self.dossiers.live().order_by("title"))
+        context["regions_list"] = translated(self.regions.live().order_by("title"))
+        context["themes_list"] = translated(self.themes.live().order_by("title"))
+        context["dossiers_list"] = translated(self.dossiers.live().order_by("title"))
         context["tr"] = reader_translation(self)
         return context
 
