@@ -348,6 +348,7 @@ ARTICLE_TRANSLATIONS = {
 
 UI_TRANSLATIONS = {
     "fr": {
+        "and": "et",
         "Skip to content": "Aller au contenu",
         "Search": "Rechercher",
         "Search articles": "Rechercher des articles",
@@ -403,6 +404,7 @@ UI_TRANSLATIONS = {
         "Go to the front page": "Aller à la page d'accueil",
     },
     "ar": {
+        "and": "و",
         "Skip to content": "انتقل إلى المحتوى",
         "Search": "بحث",
         "Search articles": "ابحث في المقالات",
