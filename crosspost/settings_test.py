@@ -1,5 +1,7 @@
 """Settings for the test suite: the real settings with tasks run inline and fast hashing."""
 
+import atexit
+import shutil
 import tempfile
 from pathlib import Path
 
@@ -27,4 +29,5 @@ WAGTAILADMIN_BASE_URL = SITE_URL
 # Interface catalogues compiled by a test go to a scratch directory, emptied after each test
 # (conftest.py), so a French catalogue from one test never changes what another one reads.
 UI_LOCALE_DIR = Path(tempfile.mkdtemp(prefix="crosspost-locale-"))
+atexit.register(shutil.rmtree, UI_LOCALE_DIR, ignore_errors=True)
 LOCALE_PATHS = [UI_LOCALE_DIR, BASE_DIR / "locale"]  # noqa: F405
