@@ -71,10 +71,16 @@ def scheduler_tick(jobs: list[Job], now: datetime.datetime | None = None) -> lis
 
 
 def scheduler_run(*, interval: float = 30.0, once: bool = False) -> None:
+    from crosspost.workers import tasks_recover_orphans
+
     jobs = default_jobs()
     while True:
         for task in scheduler_tick(jobs):
             log.info("enqueued %s", task)
+        # A worker killed mid-task leaves its claim behind; give it back to the queue.
+        recovered = tasks_recover_orphans()
+        if recovered:
+            log.warning("requeued %d task(s) left by dead workers", recovered)
         if once:
             return
         time.sleep(interval)

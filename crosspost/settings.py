@@ -175,6 +175,9 @@ else:
     CACHES["pagecache"] = {"BACKEND": "django.core.cache.backends.filebased.FileBasedCache",
                            "LOCATION": str(VAR_DIR / "pagecache"), "OPTIONS": {"MAX_ENTRIES": 100_000}}
 
+# A task claimed by a worker on another machine that has not finished after this long is taken
+# back (same-machine crashes are noticed at once; see crosspost/workers.py).
+TASKS_STALE_MINUTES = envint("TASKS_STALE_MINUTES", 30)
 TASKS = {
     "default": {
         "BACKEND": envstr("TASKS_BACKEND", "django_tasks_db.DatabaseBackend"),

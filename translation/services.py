@@ -189,8 +189,12 @@ def _enqueue(job: TranslationJob, run_after: datetime.datetime | None = None) ->
 def translation_job_run(*, page_id: int, language: str) -> TranslationJob | None:
     """Claim the job and run it. Does nothing if another worker holds it or it is not queued."""
     now = timezone.now()
+    # RUNNING too: a task re-run after its worker died finds the job as the dead worker left it.
+    # Only one task exists per job run (translation_request enqueues on a state change), so
+    # this never races a live run.
     claimed = TranslationJob.objects.filter(
-        page_id=page_id, language=language, status=TranslationJob.Status.QUEUED
+        page_id=page_id, language=language,
+        status__in=[TranslationJob.Status.QUEUED, TranslationJob.Status.RUNNING],
     ).update(status=TranslationJob.Status.RUNNING, started_at=now, attempts=F("attempts") + 1)
     if not claimed:
         return None

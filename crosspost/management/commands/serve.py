@@ -31,7 +31,7 @@ class Command(BaseCommand):
         bin_dir = os.path.dirname(sys.executable)
         children: list[subprocess.Popen] = []
         if not no_worker:
-            children.append(subprocess.Popen([sys.executable, "-m", "crosspost.cli", "db_worker"]))
+            children.append(subprocess.Popen([sys.executable, "-m", "crosspost.cli", "worker"]))
             children.append(subprocess.Popen([sys.executable, "-m", "crosspost.cli", "scheduler"]))
         server = subprocess.Popen(
             [
