@@ -1,0 +1,223 @@
+"""The site as `crosspost serve` runs it, while its PostgreSQL and Redis go away and come back.
+
+These tests start their own throwaway PostgreSQL and Redis on free loopback ports, so stopping
+them harms nothing else. They are skipped where the server binaries are not installed.
+"""
+
+from __future__ import annotations
+
+import email.message
+import json
+import os
+import shutil
+import signal
+import socket
+import subprocess
+import sys
+import tempfile
+import threading
+import time
+import urllib.error
+import urllib.request
+from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
+from pathlib import Path
+
+import pytest
+
+PG_BIN = next(iter(sorted(Path("/usr/lib/postgresql").glob("*/bin"))), None) if Path("/usr/lib/postgresql").exists() else None
+REDIS = shutil.which("redis-server")
+pytestmark = [
+    pytest.mark.faults,
+    pytest.mark.skipif(PG_BIN is None or REDIS is None or os.geteuid() != 0 or not shutil.which("runuser"),
+                       reason="needs PostgreSQL and Redis server binaries, root and runuser"),
+]
+PYTHON = sys.executable
+
+
+def free_port() -> int:
+    with socket.socket() as s:
+        s.bind(("127.0.0.1", 0))
+        return s.getsockname()[1]
+
+
+def get(url: str, timeout: float = 10) -> tuple[int, dict]:
+    """Status and headers (case-insensitive); 0 when nothing answers."""
+    try:
+        with urllib.request.urlopen(url, timeout=timeout) as response:
+            response.read()
+            return response.status, response.headers
+    except urllib.error.HTTPError as error:
+        return error.code, error.headers
+    except (urllib.error.URLError, ConnectionError, TimeoutError):
+        return 0, email.message.Message()
+
+
+def wait_until(predicate, seconds: float, what: str) -> None:
+    deadline = time.monotonic() + seconds
+    while time.monotonic() < deadline:
+        if predicate():
+            return
+        time.sleep(0.3)
+    raise AssertionError(f"timed out waiting for {what}")
+
+
+class Postgres:
+    def __init__(self, root: Path) -> None:
+        self.data = root / "pgdata"
+        self.port = free_port()
+        root.chmod(0o777)
+        self._as_postgres([str(PG_BIN / "initdb"), "-D", str(self.data), "-A", "trust", "-U", "postgres", "--no-sync"])
+
+    def _as_postgres(self, command: list[str]) -> None:
+        subprocess.run(["runuser", "-u", "postgres", "--", *command], check=True, capture_output=True)
+
+    def start(self) -> None:
+        self._as_postgres([str(PG_BIN / "pg_ctl"), "-D", str(self.data), "-w", "-l", str(self.data / "log"),
+                           "-o", f"-p {self.port} -k {self.data} -c listen_addresses=127.0.0.1 -c fsync=off", "start"])
+
+    def stop(self) -> None:
+        self._as_postgres([str(PG_BIN / "pg_ctl"), "-D", str(self.data), "-m", "immediate", "-w", "stop"])
+
+
+class Redis:
+    def __init__(self) -> None:
+        self.port = free_port()
+        self.process: subprocess.Popen | None = None
+
+    def start(self) -> None:
+        self.process = subprocess.Popen([REDIS, "--port", str(self.port), "--bind", "127.0.0.1", "--save", "",
+                                         "--appendonly", "no"], stdout=subprocess.DEVNULL)
+        wait_until(lambda: _port_open(self.port), 10, "redis")
+
+    def stop(self) -> None:
+        self.process.kill()
+        self.process.wait()
+
+
+def _port_open(port: int) -> bool:
+    with socket.socket() as s:
+        return s.connect_ex(("127.0.0.1", port)) == 0
+
+
+class SlowLibreTranslate:
+    """Answers /languages at once and /translate slowly, so a translation job is in flight."""
+
+    def __init__(self, delay: float) -> None:
+        self.requests = 0
+        outer = self
+
+        class Handler(BaseHTTPRequestHandler):
+            def log_message(self, *args) -> None:
+                pass
+
+            def _json(self, body) -> None:
+                data = json.dumps(body).encode()
+                self.send_response(200)
+                self.send_header("Content-Type", "application/json")
+                self.send_header("Content-Length", str(len(data)))
+                self.end_headers()
+                self.wfile.write(data)
+
+            def do_GET(self) -> None:
+                self._json([{"code": "en", "targets": ["de"]}])
+
+            def do_POST(self) -> None:
+                payload = json.loads(self.rfile.read(int(self.headers["Content-Length"])))
+                outer.requests += 1
+                time.sleep(outer.delay)
+                self._json({"translatedText": [f"[de] {q}" for q in payload["q"]]})
+
+        self.delay = delay
+        self.httpd = ThreadingHTTPServer(("127.0.0.1", 0), Handler)
+        self.url = f"http://127.0.0.1:{self.httpd.server_address[1]}"
+        threading.Thread(target=self.httpd.serve_forever, daemon=True).start()
+
+
+@pytest.fixture(scope="module")
+def stack():
+    root = Path(tempfile.mkdtemp(prefix="crosspost-faults-"))
+    postgres, redis = Postgres(root), Redis()
+    postgres.start()
+    redis.start()
+    engine = SlowLibreTranslate(delay=1.5)
+    subprocess.run(["runuser", "-u", "postgres", "--", str(PG_BIN / "createdb"), "-h", "127.0.0.1", "-p",
+                    str(postgres.port), "crosspost_faults"], check=True)
+    var = root / "var"
+    env = {**os.environ, "DJANGO_SETTINGS_MODULE": "crosspost.settings", "CROSSPOST_VAR_DIR": str(var),
+           "DATABASE_URL": f"postgres://postgres@127.0.0.1:{postgres.port}/crosspost_faults?connect_timeout=2",
+           "REDIS_URL": f"redis://127.0.0.1:{redis.port}/0", "PAGECACHE_ENABLED": "false",
+           "CROSSPOST_MT_BACKEND": "libretranslate", "CROSSPOST_MT_URL": engine.url, "DB_CONN_MAX_AGE": "60"}
+    env.pop("PYTEST_CURRENT_TEST", None)
+    for command in (["migrate", "-v0"], ["demo"]):
+        subprocess.run([PYTHON, "-m", "crosspost.cli", *command], env=env, check=True, capture_output=True)
+    port = free_port()
+    server = subprocess.Popen([PYTHON, "-m", "crosspost.cli", "serve", "--port", str(port), "--no-worker"],
+                              env=env, stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL, start_new_session=True)
+    base = f"http://127.0.0.1:{port}"
+    article = subprocess.run(
+        [PYTHON, "-m", "crosspost.cli", "shell", "-c",
+         "from newsroom.models import ArticlePage; print(ArticlePage.objects.live().order_by('pk').first().url)"],
+        env=env, check=True, capture_output=True, text=True).stdout.strip().splitlines()[-1]
+    wait_until(lambda: get(base + "/healthz")[0] == 200, 30, "the web server")
+    yield {"base": base, "article": article, "postgres": postgres, "redis": redis, "env": env, "engine": engine}
+    os.killpg(server.pid, signal.SIGTERM)
+    server.wait(timeout=20)
+    redis.stop()
+    postgres.stop()
+    engine.httpd.shutdown()
+    shutil.rmtree(root, ignore_errors=True)
+
+
+def test_a_lost_database_gives_503_with_a_retry_hint_and_service_resumes_without_a_restart(stack):
+    base, article = stack["base"], stack["article"]
+    assert get(base + article)[0] == 200
+    stack["postgres"].stop()
+    try:
+        for path in ("/", article, "/healthz"):
+            started = time.monotonic()
+            status, headers = get(base + path)
+            assert status == 503, path
+            assert headers.get("Retry-After"), path
+            assert time.monotonic() - started < 8, f"{path} hung while the database was away"
+    finally:
+        stack["postgres"].start()
+    wait_until(lambda: get(base + article)[0] == 200 and get(base + "/")[0] == 200, 20, "service to resume")
+
+
+def test_pages_keep_answering_while_redis_is_away_and_after_it_returns(stack):
+    base, article = stack["base"], stack["article"]
+    stack["redis"].stop()
+    try:
+        for path in ("/", article):
+            status, headers = get(base + path)
+            assert status == 200 or (status == 503 and headers.get("Retry-After")), (path, status)
+    finally:
+        stack["redis"].start()
+    wait_until(lambda: get(base + article)[0] == 200, 20, "service to resume")
+
+
+def test_a_worker_killed_mid_job_loses_no_job(stack):
+    base, article, env, engine = stack["base"], stack["article"], stack["env"], stack["engine"]
+    # German: the demo ships no German translations, so this queues a job.
+    assert get(base + "/de" + article)[0] == 200
+
+    def job_status() -> str:
+        return subprocess.run(
+            [PYTHON, "-m", "crosspost.cli", "shell", "-c",
+             "from translation.models import TranslationJob; print(TranslationJob.objects.get(language='de').status)"],
+            env=env, capture_output=True, text=True).stdout.strip().splitlines()[-1]
+
+    worker = subprocess.Popen([PYTHON, "-m", "crosspost.cli", "worker"], env=env, stdout=subprocess.DEVNULL,
+                              stderr=subprocess.DEVNULL)
+    wait_until(lambda: engine.requests >= 1, 60, "the worker to start translating")
+    worker.send_signal(signal.SIGKILL)
+    worker.wait()
+    assert job_status() == "running"
+    restarted = subprocess.Popen([PYTHON, "-m", "crosspost.cli", "worker", "--batch"], env=env,
+                                 stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)
+    try:
+        restarted.wait(timeout=120)
+    finally:
+        if restarted.poll() is None:
+            restarted.kill()
+    assert job_status() == "done"
