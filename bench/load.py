@@ -1,0 +1,121 @@
+"""Sustained load on the site as `make run` serves it: no 5xx, and memory that stays flat.
+
+Run: .venv/bin/python bench/load.py [--seconds 120] [--connections 64]
+Needs wrk (Debian: apt-get install wrk). Builds a scratch site with the demo content, starts
+`crosspost serve`, and runs wrk rotating over home, an article, search and a feed (search is
+never cached, so part of the load always reaches Django). Every 5 s it samples the resident
+memory of each server process; it prints requests/s, responses by status class, and each
+process's memory at the start, middle and end.
+"""
+
+from __future__ import annotations
+
+import argparse
+import os
+import re
+import shutil
+import signal
+import subprocess
+import sys
+import tempfile
+import threading
+import time
+import urllib.request
+from pathlib import Path
+
+ROOT = Path(__file__).resolve().parent.parent
+sys.path.insert(0, str(ROOT / "bench"))
+from pagecache import free_port, wait_for  # noqa: E402
+
+LUA = """
+local paths = {%s}
+local i = 0
+request = function()
+  i = i + 1
+  return wrk.format("GET", paths[(i %% #paths) + 1])
+end
+done = function(summary, latency, requests)
+  io.write("non-2xx-3xx: ", summary.errors.status, "\\n")
+end
+"""
+
+
+def tree_pids(pid: int) -> list[int]:
+    out = subprocess.run(["ps", "-o", "pid=", "--ppid", str(pid)], capture_output=True, text=True).stdout.split()
+    pids = [pid]
+    for child in map(int, out):
+        pids += tree_pids(child)
+    return pids
+
+
+def rss_kib(pid: int) -> int:
+    try:
+        for line in Path(f"/proc/{pid}/status").read_text().splitlines():
+            if line.startswith("VmRSS:"):
+                return int(line.split()[1])
+    except FileNotFoundError:
+        pass
+    return 0
+
+
+def main() -> None:
+    parser = argparse.ArgumentParser()
+    parser.add_argument("--seconds", type=int, default=120)
+    parser.add_argument("--connections", type=int, default=64)
+    args = parser.parse_args()
+    if not shutil.which("wrk"):
+        raise SystemExit("wrk is missing: apt-get install wrk")
+    scratch = Path(tempfile.mkdtemp(prefix="crosspost-load-"))
+    env = {**os.environ, "CROSSPOST_VAR_DIR": str(scratch), "DATABASE_URL": f"sqlite:///{scratch}/db.sqlite3"}
+    env.pop("REDIS_URL", None)
+    crosspost = str(ROOT / ".venv" / "bin" / "crosspost")
+    subprocess.run([crosspost, "migrate", "-v0"], env=env, check=True)
+    subprocess.run([crosspost, "demo"], env=env, check=True, capture_output=True)
+    article = subprocess.run([crosspost, "shell", "-c", "from newsroom.models import ArticlePage; "
+                              "print(ArticlePage.objects.live().order_by('-first_published_at').first().url)"],
+                             env=env, check=True, capture_output=True, text=True).stdout.strip().splitlines()[-1]
+    paths = ["/", article, "/search/?q=water", "/feed/rss/", "/search/?q=election&page=1", "/fr/"]
+    port = free_port()
+    server = subprocess.Popen([crosspost, "serve", "--port", str(port), "--no-worker"], env=env,
+                              stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL, start_new_session=True)
+    samples: list[dict[int, int]] = []
+    stop = threading.Event()
+    try:
+        base = f"http://127.0.0.1:{port}"
+        wait_for(base + "/healthz")
+        for path in paths:
+            urllib.request.urlopen(base + path).read()
+        script = scratch / "rotate.lua"
+        script.write_text(LUA % ", ".join(f'"{p}"' for p in paths))
+
+        def sample() -> None:
+            while not stop.is_set():
+                samples.append({pid: rss_kib(pid) for pid in tree_pids(server.pid)})
+                stop.wait(5)
+
+        sampler = threading.Thread(target=sample, daemon=True)
+        sampler.start()
+        out = subprocess.run(["wrk", "-t2", f"-c{args.connections}", f"-d{args.seconds}s", "--timeout", "10s",
+                              "-s", str(script), base], capture_output=True, text=True, check=True).stdout
+        stop.set()
+        sampler.join()
+        rps = float(re.search(r"Requests/sec:\s+([\d.]+)", out).group(1))
+        total = int(re.search(r"(\d+) requests in", out).group(1))
+        bad = int(re.search(r"non-2xx-3xx: (\d+)", out).group(1))
+        print(f"{args.seconds}s at {args.connections} connections over {len(paths)} URLs "
+              f"(home, article, search x2, feed, French home)")
+        print(f"  {total:,} requests, {rps:,.0f} req/s, non-2xx/3xx responses: {bad}")
+        print("  resident memory per server process (MiB): start / middle / end (growth)")
+        first, middle, last = samples[0], samples[len(samples) // 2], samples[-1]
+        for pid in sorted(first):
+            start, mid, end = first[pid] / 1024, middle.get(pid, 0) / 1024, last.get(pid, 0) / 1024
+            print(f"    pid {pid}: {start:7.1f} / {mid:7.1f} / {end:7.1f}  ({end - start:+.1f})")
+    finally:
+        stop.set()
+        os.killpg(server.pid, signal.SIGTERM)
+        server.wait(timeout=20)
+        shutil.rmtree(scratch, ignore_errors=True)
+
+
+if __name__ == "__main__":
+    main()
