@@ -89,6 +89,7 @@ INSTALLED_APPS = [
     "ingest",
     "newsletter",
     "translation",
+    "membership",
     "engagement",
 ]
 
@@ -324,3 +325,11 @@ if SENTRY_DSN:
         raise ImproperlyConfigured("SENTRY_DSN is set but sentry-sdk is not installed (pip install sentry-sdk)") from None
     sentry_sdk.init(dsn=SENTRY_DSN, environment=CROSSPOST_ENV, send_default_pii=False,
                     traces_sample_rate=float(envstr("SENTRY_TRACES_SAMPLE_RATE", "0") or 0))
+
+# --- membership ---
+STRIPE_SECRET_KEY = envstr("STRIPE_SECRET_KEY")
+STRIPE_WEBHOOK_SECRET = envstr("STRIPE_WEBHOOK_SECRET")
+STRIPE_PUBLISHABLE_KEY = envstr("STRIPE_PUBLISHABLE_KEY")
+MEMBERSHIP_CURRENCY = envstr("MEMBERSHIP_CURRENCY", "eur").lower()
+if STRIPE_SECRET_KEY and not STRIPE_WEBHOOK_SECRET:
+    raise ImproperlyConfigured("STRIPE_WEBHOOK_SECRET must be set with STRIPE_SECRET_KEY (Stripe dashboard: webhooks)")

@@ -7,6 +7,7 @@ from wagtail import urls as wagtail_urls
 from wagtail.admin import urls as wagtailadmin_urls
 from wagtail.documents import urls as wagtaildocs_urls
 
+from membership import views as membership_views
 from newsroom import views as newsroom_views
 from newsroom.api import api_router
 from newsroom.sitemaps import SITEMAPS
@@ -19,6 +20,7 @@ urlpatterns = [
     path("robots.txt", newsroom_views.robots_txt, name="robots_txt"),
     path("sitemap.xml", sitemap_views.index, {"sitemaps": SITEMAPS, "sitemap_url_name": "sitemap"}, name="sitemap_index"),
     path("sitemap-<section>.xml", sitemap_views.sitemap, {"sitemaps": SITEMAPS}, name="sitemap"),
+    path("webhooks/stripe/", membership_views.stripe_webhook, name="stripe_webhook"),
 ]
 
 if settings.SERVE_MEDIA:
@@ -31,6 +33,7 @@ if settings.SERVE_MEDIA:
 urlpatterns += i18n_patterns(
     path("search/", newsroom_views.search, name="search"),
     path("newsletter/", include("newsletter.urls")),
+    path("membership/", include("membership.urls")),
     path("ingest/", include("ingest.urls")),
     path("", include("engagement.urls")),
     path("", include(wagtail_urls)),
