@@ -3,6 +3,8 @@ from wsgiref.util import setup_testing_defaults
 
 import pytest
 from django.core.handlers.wsgi import WSGIHandler
+from django.core.signals import request_finished, request_started
+from django.db import close_old_connections
 from django.utils import translation
 
 from crosspost.pagecache import PageCacheMiddleware
@@ -27,7 +29,14 @@ class Reader:
         def start_response(status, response_headers, exc_info=None):
             captured["status"], captured["headers"] = status, dict(response_headers)
 
-        body = b"".join(self.app(environ, start_response))
+        # As Django's test client does: the request must not close the test's database connection.
+        request_started.disconnect(close_old_connections)
+        request_finished.disconnect(close_old_connections)
+        try:
+            body = b"".join(self.app(environ, start_response))
+        finally:
+            request_started.connect(close_old_connections)
+            request_finished.connect(close_old_connections)
         translation.activate("en")
         return captured["status"], captured["headers"], body
 
