@@ -6,7 +6,7 @@ HOST ?= 127.0.0.1
 PORT ?= 8000
 export HOST PORT
 
-.PHONY: run test install demo clean messages
+.PHONY: run test install demo clean messages e2e
 
 $(BIN)/python:
 	$(PYTHON) -m venv $(VENV)
@@ -38,3 +38,9 @@ clean:
 # Refresh the source catalogue of interface strings after changing templates.
 messages: install
 	$(BIN)/crosspost makemessages -l en --ignore=".venv/*" --ignore="var/*" --ignore="bench/*" --ignore="e2e/*" --no-location
+
+# Browser tests (Playwright + Debian's Chromium) against the site as `make run` serves it.
+e2e: install
+	command -v chromium >/dev/null || (apt-get update -qq && apt-get install -y -qq chromium)
+	test -d e2e/node_modules/axe-core || npm ci --prefix e2e --no-audit --no-fund
+	$(BIN)/python -m pytest -c e2e/pytest.ini -p no:django --confcutdir=e2e e2e/tests $(PYTEST_ARGS)

@@ -237,6 +237,8 @@ WAGTAILDOCS_EXTENSIONS = ["csv", "docx", "odt", "pdf", "pptx", "rtf", "txt", "xl
 WAGTAILAPI_BASE_URL = SITE_URL
 WAGTAILAPI_LIMIT_MAX = 100
 WAGTAIL_ENABLE_UPDATE_CHECK = False
+# No avatars fetched from a third party: editors' browsers make no requests outside the site.
+WAGTAIL_GRAVATAR_PROVIDER_URL = None
 REST_FRAMEWORK = {"DEFAULT_RENDERER_CLASSES": ["rest_framework.renderers.JSONRenderer"]}
 
 EMAIL_HOST = envstr("EMAIL_HOST")
