@@ -10,8 +10,10 @@ class Command(BaseCommand):
 
     def add_arguments(self, parser) -> None:
         parser.add_argument("--if-empty", action="store_true", help="Do nothing if articles already exist.")
+        parser.add_argument("--articles", type=int, default=0,
+                            help="Also bulk-generate this many archive articles (for scale tests).")
 
-    def handle(self, *args, if_empty: bool, **options) -> None:
+    def handle(self, *args, if_empty: bool, articles: int = 0, **options) -> None:
         if settings.PRODUCTION:
             raise CommandError("Demo content is not loaded in production (CROSSPOST_ENV=production).")
         if if_empty and ArticlePage.objects.exists():
@@ -19,6 +21,8 @@ class Command(BaseCommand):
             return
         result = demo_load()
         self.stdout.write(self.style.SUCCESS(f"Demo content loaded: {result['articles']} new articles."))
+        if articles > 0:
+            self._bulk(articles)
         password = admin_user_ensure()
         if password:
             self.stdout.write(
@@ -27,3 +31,15 @@ class Command(BaseCommand):
                     f"  {settings.SITE_URL}/admin/  username: admin  password: {password}"
                 )
             )
+
+    def _bulk(self, count: int) -> None:
+        import time
+
+        from tqdm import tqdm
+
+        from newsroom.bulk import articles_bulk_create
+
+        started = time.monotonic()
+        with tqdm(total=count, unit="article", disable=not self.stdout.isatty()) as bar:
+            articles_bulk_create(count=count, progress=bar.update)
+        self.stdout.write(f"Generated {count} archive articles in {time.monotonic() - started:.1f} s.")
