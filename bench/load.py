@@ -62,6 +62,8 @@ def main() -> None:
     parser = argparse.ArgumentParser()
     parser.add_argument("--seconds", type=int, default=120)
     parser.add_argument("--connections", type=int, default=64)
+    parser.add_argument("--check", action="store_true",
+                        help="Exit 1 on any non-2xx/3xx response or a process growing by more than 50 MiB after warm-up.")
     args = parser.parse_args()
     if not shutil.which("wrk"):
         raise SystemExit("wrk is missing: apt-get install wrk")
@@ -107,9 +109,13 @@ def main() -> None:
         print(f"  {total:,} requests, {rps:,.0f} req/s, non-2xx/3xx responses: {bad}")
         print("  resident memory per server process (MiB): start / middle / end (growth)")
         first, middle, last = samples[0], samples[len(samples) // 2], samples[-1]
+        grew = False
         for pid in sorted(first):
             start, mid, end = first[pid] / 1024, middle.get(pid, 0) / 1024, last.get(pid, 0) / 1024
             print(f"    pid {pid}: {start:7.1f} / {mid:7.1f} / {end:7.1f}  ({end - start:+.1f})")
+            grew = grew or (mid and end - mid > 50)
+        if args.check and (bad or grew):
+            raise SystemExit("load check failed: errors or memory growth (see above)")
     finally:
         stop.set()
         os.killpg(server.pid, signal.SIGTERM)

@@ -30,14 +30,16 @@ django.setup()
 from django.test import Client
 from newsroom.models import ArticlePage, DossierPage, RegionPage, ThemePage
 requests = int(sys.argv[1])
+with_search = sys.argv[2] == "1"
 article = ArticlePage.objects.live().order_by("-first_published_at").first()
 author = max(article.authors, key=lambda a: a.author_articles.count())
 paths = {
     "article": article.url, "author": author.url, "region": RegionPage.objects.first().url,
     "theme": ThemePage.objects.first().url, "dossier": DossierPage.objects.first().url, "home": "/",
     "feed": "/feed/rss/", "sitemap": "/sitemap-articles.xml", "listing p.50": "/articles/?page=50",
-    "search common": "/search/?q=water", "search rare": "/search/?q=harbour+census",
 }
+if with_search:
+    paths.update({"search common": "/search/?q=water", "search rare": "/search/?q=harbour+census"})
 client = Client()
 out = {}
 for name, path in paths.items():
@@ -60,6 +62,7 @@ def main() -> None:
     parser.add_argument("--sizes", default="1000,10000,100000")
     parser.add_argument("--requests", type=int, default=30)
     parser.add_argument("--database-url", default="")
+    parser.add_argument("--skip-search", action="store_true", help="Leave search out (it is the slow part today).")
     args = parser.parse_args()
     results = {}
     for size in [int(s) for s in args.sizes.split(",")]:
@@ -81,7 +84,8 @@ def main() -> None:
         started = time.monotonic()
         subprocess.run([CROSSPOST, "demo", "--articles", str(size)], env=env, check=True, capture_output=True)
         load = time.monotonic() - started
-        measured = subprocess.run([sys.executable, "-c", MEASURE, str(args.requests)], env=env, cwd=ROOT,
+        measured = subprocess.run([sys.executable, "-c", MEASURE, str(args.requests),
+                                   "0" if args.skip_search else "1"], env=env, cwd=ROOT,
                                   check=True, capture_output=True, text=True).stdout.strip().splitlines()[-1]
         results[size] = (load, json.loads(measured))
         print(f"{size:>7} articles loaded in {load:6.1f} s", flush=True)
