@@ -50,7 +50,8 @@ if PRODUCTION and not ALLOWED_HOSTS:
 
 # The public base URL for canonical links, feeds and mails; in production it defaults to https on
 # the first allowed host.
-_default_site_url = f"https://{ALLOWED_HOSTS[0].lstrip('.')}" if PRODUCTION else "http://127.0.0.1:8000"
+_default_site_url = (f"https://{ALLOWED_HOSTS[0].lstrip('.')}" if PRODUCTION
+                     else f"http://{envstr('HOST', '127.0.0.1')}:{envint('PORT', 8000)}")
 SITE_URL = envstr("SITE_URL", _default_site_url).rstrip("/")
 SITE_NAME = envstr("SITE_NAME", "Crosspost")
 CSRF_TRUSTED_ORIGINS = envlist("CSRF_TRUSTED_ORIGINS", [SITE_URL])
