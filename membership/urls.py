@@ -13,5 +13,6 @@ urlpatterns = [
     path("sign-in/<str:token>/", views.login_confirm, name="login_confirm"),
     path("account/", views.account, name="account"),
     path("account/billing/", views.portal, name="portal"),
+    path("account/newsletter/", views.newsletter, name="newsletter"),
     path("sign-out/", views.logout, name="logout"),
 ]

@@ -3,6 +3,7 @@ and Stripe's webhook. Thin: the work is in services."""
 
 from __future__ import annotations
 
+from django.core.exceptions import ValidationError
 from django.http import HttpRequest, HttpResponse, HttpResponseBadRequest, HttpResponseRedirect
 from django.shortcuts import redirect, render
 from django.views.decorators.cache import never_cache
@@ -11,7 +12,7 @@ from django.views.decorators.http import require_GET, require_http_methods, requ
 from wagtail.models import Site
 
 from crosspost.lib.ratelimit import ratelimit_hit
-from membership import services
+from membership import services, webhooks
 from membership.forms import CheckoutForm, DonationForm, LoginForm
 from membership.models import Member, MembershipSettings, Tier, stripe_enabled
 
@@ -116,15 +117,28 @@ def account(request: HttpRequest) -> HttpResponse:
     member = _signed_in(request)
     if member is None:
         return redirect("membership:login")
-    newsletter = None
-    try:
-        from newsletter.models import Subscriber
+    from newsletter.models import Subscriber, email_key
 
-        newsletter = Subscriber.objects.filter(email__iexact=member.email, status="confirmed").exists()
-    except ImportError:
-        pass
+    subscriber = Subscriber.objects.filter(email_key=email_key(member.email)).first()
+    # Addresses that bounced or complained are not asked again.
+    offer = subscriber is None or subscriber.status in (Subscriber.Status.PENDING, Subscriber.Status.UNSUBSCRIBED)
     return render(request, "membership/account.html", {"member": member, "payments": member.payments.all()[:24],
-                                                        "newsletter_subscribed": newsletter})
+                                                        "newsletter_offer": offer})
+
+
+@require_POST
+def newsletter(request: HttpRequest) -> HttpResponse:
+    member = _signed_in(request)
+    if member is None:
+        return redirect("membership:login")
+    if ratelimit_hit(f"membership-newsletter:{member.pk}", 3, 3600):
+        try:
+            services.member_newsletter_subscribe(member=member, language=request.LANGUAGE_CODE)
+        except ValidationError:
+            return render(request, "membership/message.html", {"title": "Newsletter", "text": (
+                "This membership's address cannot receive the newsletter.")}, status=400)
+    return render(request, "membership/message.html", {"title": "Check your inbox", "text": (
+        f"We sent a link to {member.email}: open it to confirm the newsletter.")})
 
 
 @require_POST
@@ -149,9 +163,9 @@ def logout(request: HttpRequest) -> HttpResponse:
 @require_POST
 def stripe_webhook(request: HttpRequest) -> HttpResponse:
     try:
-        outcome = services.stripe_event_receive(payload=request.body,
+        outcome = webhooks.stripe_event_receive(payload=request.body,
                                                 signature=request.headers.get("Stripe-Signature", ""))
-    except services.BadWebhook as exc:
+    except webhooks.BadWebhook as exc:
         return HttpResponseBadRequest(f"rejected: {exc}", content_type="text/plain")
     return HttpResponse(outcome, content_type="text/plain")
 

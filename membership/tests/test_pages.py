@@ -7,6 +7,7 @@ from django.core.management import call_command
 from lxml import html as lxml_html
 
 from membership import services
+from membership.views import SESSION_KEY
 from membership.models import Member, Payment
 
 pytestmark = pytest.mark.django_db
@@ -27,7 +28,7 @@ def stripe_calls(monkeypatch):
 
     client = SimpleNamespace(checkout=SimpleNamespace(sessions=Sessions("checkout")),
                              billing_portal=SimpleNamespace(sessions=Sessions("portal")))
-    monkeypatch.setattr(services, "_client", lambda: client)
+    monkeypatch.setattr(services, "_stripe", lambda: client)
     return calls
 
 
@@ -136,3 +137,25 @@ def test_every_article_and_the_header_link_to_membership(client, make_article):
     tree = lxml_html.fromstring(client.get(make_article().url).content)
     assert "/membership/" in tree.xpath('//nav[@class="site-nav"]//a/@href')
     assert tree.xpath('//aside[@class="member-cta"]//a/@href') == ["/membership/"]
+
+
+def test_a_signed_in_member_gets_the_newsletter_offer_in_one_click(client, tier):
+    from newsletter.models import Subscriber
+
+    member = Member.objects.create(email="ada@example.org", name="Ada", tier=tier, status="active")
+    session = client.session
+    session[SESSION_KEY] = member.pk
+    session.save()
+    assert "/membership/account/newsletter/" in client.get("/membership/account/").content.decode()
+    response = client.post("/membership/account/newsletter/")
+    assert response.status_code == 200 and "ada@example.org" in response.content.decode()
+    subscriber = Subscriber.objects.get()
+    assert (subscriber.email, subscriber.name, subscriber.status) == ("ada@example.org", "Ada", "pending")
+    assert [message.to for message in mail.outbox] == [["ada@example.org"]]  # the newsletter's confirmation
+    Subscriber.objects.update(status="confirmed")
+    assert "/membership/account/newsletter/" not in client.get("/membership/account/").content.decode()
+
+
+def test_the_newsletter_offer_needs_a_signed_in_member(client):
+    response = client.post("/membership/account/newsletter/")
+    assert response.status_code == 302 and response["Location"].endswith("/membership/sign-in/")
