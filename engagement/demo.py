@@ -19,7 +19,6 @@ def engagement_demo_load() -> None:
     config.x = config.x or "https://x.com/crosspost_demo"
     config.mastodon = config.mastodon or "https://mastodon.social/@crosspost_demo"
     config.feedback_email = config.feedback_email or "letters@localhost"
-    config.media_email = config.media_email or "press@localhost"
     config.permissions_email = config.permissions_email or "rights@localhost"
     config.save()
 

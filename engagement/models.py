@@ -29,7 +29,6 @@ class EngagementSettings(BaseSiteSetting):
     bluesky = models.URLField(blank=True)
     facebook = models.URLField(blank=True)
     feedback_email = models.EmailField(blank=True, help_text="Receives the 'We want to hear from you' form.")
-    media_email = models.EmailField(blank=True, help_text="Receives media inquiries.")
     permissions_email = models.EmailField(blank=True, help_text="Receives requests to republish.")
 
     panels = [
@@ -38,8 +37,9 @@ class EngagementSettings(BaseSiteSetting):
             heading="Follow us",
         ),
         MultiFieldPanel(
-            [FieldPanel("feedback_email"), FieldPanel("media_email"), FieldPanel("permissions_email")],
+            [FieldPanel("feedback_email"), FieldPanel("permissions_email")],
             heading="Where reader messages go",
+            help_text="Media inquiries go to the address in Site settings, which articles show.",
         ),
     ]
 

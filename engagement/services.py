@@ -69,9 +69,19 @@ def has_line_break(*values: str) -> bool:
     return any("\r" in value or "\n" in value for value in values)
 
 
+def _default_site() -> Site | None:
+    return Site.objects.filter(is_default_site=True).first() or Site.objects.first()
+
+
 def engagement_settings() -> EngagementSettings:
-    site = Site.objects.filter(is_default_site=True).first() or Site.objects.first()
-    return EngagementSettings.for_site(site)
+    return EngagementSettings.for_site(_default_site())
+
+
+def media_inquiries_email() -> str:
+    """The one media address: the site settings' public one, which articles and the footer show."""
+    from newsroom.models import SiteSettings
+
+    return SiteSettings.for_site(_default_site()).media_inquiries_email
 
 
 # --- page cache --------------------------------------------------------------------------------
@@ -211,7 +221,7 @@ def permission_request_submit(*, article=None, name: str, email: str, organisati
         use=use, message=message.strip(),
     )
     config = engagement_settings()
-    to = config.permissions_email or config.media_email
+    to = config.permissions_email or media_inquiries_email()
     if to:
         _send_quietly(template="engagement/email/permission_request", to=[to], reply_to=request.email,
                       context={"request": request, "admin_url": _admin_url("engagement_permission", request.pk)})
@@ -249,7 +259,7 @@ def contact_message_submit(*, kind: str, name: str, email: str, subject: str, me
         subject=subject.strip(), message=message.strip(),
     )
     config = engagement_settings()
-    to = config.media_email if kind == ContactMessage.Kind.MEDIA else config.feedback_email
+    to = media_inquiries_email() if kind == ContactMessage.Kind.MEDIA else config.feedback_email
     if to:
         _send_quietly(template="engagement/email/contact", to=[to], reply_to=saved.email,
                       context={"message": saved, "admin_url": _admin_url("engagement_messages", None)})

@@ -156,6 +156,14 @@ def _record(claimer: str, status: str, ids: list[int], error: str = "") -> None:
     Delivery.objects.filter(id__in=ids, claimed_by=claimer).update(**fields)
 
 
+def _mark_bounced(subscriber_ids: list[int]) -> None:
+    # A mailbox that does not exist stays that way: stop mailing it, as a bounce report would.
+    if subscriber_ids:
+        now = timezone.now()
+        Subscriber.objects.filter(id__in=subscriber_ids, status=Subscriber.Status.CONFIRMED).update(
+            status=Subscriber.Status.BOUNCED, bounced_at=now, updated_at=now)
+
+
 class Batch:
     """What one worker needs to mail a digest: the rendered message per language."""
 
@@ -201,19 +209,19 @@ class SenderGone(Exception):
     """The mail server stayed unreachable through every retry: stop, leave the rest pending."""
 
 
-def _send_one(conn: mail.BulkConnection, from_address: str, to: str, raw: bytes) -> str:
-    """'' once sent, else the error of a permanent failure. Raises SenderGone if the server is down."""
+def _send_one(conn: mail.BulkConnection, from_address: str, to: str, raw: bytes) -> mail.SendError | None:
+    """None once sent, else the error of a permanent failure. Raises SenderGone if the server is down."""
     delays = list(settings.NEWSLETTER_RETRY_DELAYS)
     while True:
         try:
             conn.send_raw(from_address=from_address, to=to, raw=raw)
-            return ""
+            return None
         except mail.SendError as error:
             if not error.transient:
-                return str(error)
+                return error
             if not delays:
                 if error.args[0][:1].isdigit():  # a 4xx reply for this recipient, not a dead server
-                    return f"gave up after retries: {error}"
+                    return mail.SendError(f"gave up after retries: {error}", transient=True)
                 raise SenderGone(str(error)) from error
             time.sleep(delays.pop(0))
 
@@ -233,7 +241,7 @@ def work(batch: Batch, *, batch_size: int, parent: int | None = None) -> Counter
                     id__in=[sub for _, sub in claimed], status=Subscriber.Status.CONFIRMED
                 ).values_list("id", "email", "language")
             }
-            sent, skipped, failed, unsent = [], [], [], []
+            sent, skipped, failed, unsent, bad_addresses = [], [], [], [], []
             date_header = mail.now_header()
             for n, (delivery_id, subscriber_id) in enumerate(claimed):
                 if subscriber_id not in readers:
@@ -247,14 +255,17 @@ def work(batch: Batch, *, batch_size: int, parent: int | None = None) -> Counter
                     unsent = [d for d, _ in claimed[n:]]
                     break
                 if error:
-                    failed.append((delivery_id, error))
+                    failed.append((delivery_id, str(error)))
+                    if error.bad_address:
+                        bad_addresses.append(subscriber_id)
                 else:
                     sent.append(delivery_id)
             _record(claimer, Delivery.Status.SENT, sent)
             _record(claimer, Delivery.Status.SKIPPED, skipped)
             for delivery_id, error in failed:
                 _record(claimer, Delivery.Status.FAILED, [delivery_id], error)
-            counts.update(sent=len(sent), skipped=len(skipped), failed=len(failed))
+            _mark_bounced(bad_addresses)
+            counts.update(sent=len(sent), skipped=len(skipped), failed=len(failed), bounced=len(bad_addresses))
             if unsent:
                 _record(claimer, Delivery.Status.PENDING, unsent)
                 raise SenderGone(f"mail server unreachable; {len(unsent)} messages left pending")
@@ -290,7 +301,7 @@ def run(digest: Digest, *, workers: int, batch_size: int) -> dict[str, Any]:
     ).count()
     batch = Batch(digest)
     if not batch.articles:
-        return {"sent": 0, "skipped": 0, "failed": 0, "reclaimed": reclaimed, "empty": True}
+        return {"sent": 0, "skipped": 0, "failed": 0, "bounced": 0, "reclaimed": reclaimed, "empty": True}
     # order_by() matters: the model's default ordering would make DISTINCT return every row.
     confirmed = Subscriber.objects.filter(status=Subscriber.Status.CONFIRMED).order_by()
     for language in confirmed.values_list("language", flat=True).distinct():
@@ -326,6 +337,7 @@ def run(digest: Digest, *, workers: int, batch_size: int) -> dict[str, Any]:
     return {
         "sent": counts["sent"],
         "failed": counts["failed"],
+        "bounced": counts["bounced"],
         "skipped": counts["skipped"] + done_before,
         "reclaimed": reclaimed,
         "in_flight_elsewhere": in_flight,

@@ -13,6 +13,7 @@ from __future__ import annotations
 
 import email
 import email.policy
+import re
 import smtplib
 import uuid
 from email.utils import formatdate, parseaddr
@@ -102,13 +103,34 @@ class PreparedMessage:
 
 
 class SendError(Exception):
-    def __init__(self, message: str, *, transient: bool) -> None:
+    """`transient`: retrying may help. `bad_address`: the recipient's server says the mailbox
+    does not exist, so mailing it again never will."""
+
+    def __init__(self, message: str, *, transient: bool, bad_address: bool = False) -> None:
         super().__init__(message)
         self.transient = transient
+        self.bad_address = bad_address
+
+
+_ENHANCED_STATUS = re.compile(r"\s*([245])\.(\d{1,3})\.\d{1,3}\b")
+
+
+def _is_bad_address(code: int, text: str) -> bool:
+    """A refused recipient whose address is wrong, as opposed to a refusal of us (policy, spam).
+
+    With an enhanced status code (RFC 3463) only 5.1.x, the addressing class, counts: a 5.7.x
+    refusal means our server or message was blocked, and reading it as a bounce would strike the
+    whole list off. Without one, 550, 551 and 553 are the mailbox replies.
+    """
+    enhanced = _ENHANCED_STATUS.match(text)
+    if enhanced:
+        return enhanced.group(1) == "5" and enhanced.group(2) == "1"
+    return code in (550, 551, 553)
 
 
 def _classify(exc: Exception) -> SendError:
-    if isinstance(exc, smtplib.SMTPRecipientsRefused):
+    recipient_refused = isinstance(exc, smtplib.SMTPRecipientsRefused)
+    if recipient_refused:
         code, text = next(iter(exc.recipients.values()))
     elif isinstance(exc, smtplib.SMTPResponseException):
         code, text = exc.smtp_code, exc.smtp_error
@@ -116,7 +138,8 @@ def _classify(exc: Exception) -> SendError:
         return SendError(f"{type(exc).__name__}: {exc}", transient=True)
     if isinstance(text, bytes):
         text = text.decode(errors="replace")
-    return SendError(f"{code} {text}", transient=400 <= code < 500)
+    return SendError(f"{code} {text}", transient=400 <= code < 500,
+                     bad_address=recipient_refused and code >= 500 and _is_bad_address(code, text))
 
 
 class BulkConnection:

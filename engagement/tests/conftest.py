@@ -103,7 +103,11 @@ def engagement_settings(db):
 
     config = engagement_settings()
     config.feedback_email = "letters@newsroom.example"
-    config.media_email = "press@newsroom.example"
     config.permissions_email = "rights@newsroom.example"
     config.save()
+    from newsroom.models import SiteSettings
+
+    site_settings = SiteSettings.for_site(config.site)
+    site_settings.media_inquiries_email = "press@newsroom.example"
+    site_settings.save()
     return config

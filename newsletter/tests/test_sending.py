@@ -87,6 +87,20 @@ def test_a_transient_smtp_error_is_retried_and_a_permanent_one_recorded(smtp, di
     assert failed.status == "failed" and failed.error.startswith("550")
 
 
+def test_a_mailbox_that_does_not_exist_is_struck_off_but_a_policy_refusal_is_not(
+        smtp, digest, confirmed_subscribers):
+    readers = confirmed_subscribers(4)
+    smtp.replies[readers[0].email] = ["550 5.1.1 No such user"]
+    smtp.replies[readers[1].email] = ["550 5.7.1 Sender address blocked by policy"]
+    smtp.replies[readers[2].email] = ["553 Mailbox name not allowed"]
+    result = services.digest_send(digest=digest, workers=1)
+    assert (result["sent"], result["failed"], result["bounced"]) == (1, 3, 2)
+    for reader in readers:
+        reader.refresh_from_db()
+    assert [reader.status for reader in readers] == ["bounced", "confirmed", "bounced", "confirmed"]
+    assert readers[0].bounced_at is not None
+
+
 def test_an_unreachable_server_leaves_the_rest_pending_for_the_next_run(smtp, settings, digest, confirmed_subscribers):
     confirmed_subscribers(3)
     settings.EMAIL_PORT = 1  # nothing listens there
