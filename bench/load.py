@@ -27,15 +27,36 @@ ROOT = Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(ROOT / "bench"))
 from pagecache import free_port, wait_for  # noqa: E402
 
+# Each wrk thread counts responses by status class; done() adds the threads' counts up.
 LUA = """
 local paths = {%s}
+local threads = {}
 local i = 0
+classes = {0, 0, 0, 0, 0}
+
+setup = function(thread)
+  table.insert(threads, thread)
+end
+
 request = function()
   i = i + 1
   return wrk.format("GET", paths[(i %% #paths) + 1])
 end
+
+response = function(status, headers, body)
+  local class = math.floor(status / 100)
+  classes[class] = (classes[class] or 0) + 1
+end
+
 done = function(summary, latency, requests)
-  io.write("non-2xx-3xx: ", summary.errors.status, "\\n")
+  local totals = {0, 0, 0, 0, 0}
+  for _, thread in ipairs(threads) do
+    local counts = thread:get("classes")
+    for class = 1, 5 do totals[class] = totals[class] + (counts[class] or 0) end
+  end
+  local e = summary.errors
+  io.write(string.format("classes: %%d %%d %%d %%d %%d\\n", totals[1], totals[2], totals[3], totals[4], totals[5]))
+  io.write(string.format("socket-errors: %%d %%d %%d %%d\\n", e.connect, e.read, e.write, e.timeout))
 end
 """
 
@@ -46,6 +67,15 @@ def tree_pids(pid: int) -> list[int]:
     for child in map(int, out):
         pids += tree_pids(child)
     return pids
+
+
+def process_name(pid: int) -> str:
+    try:
+        argv = Path(f"/proc/{pid}/cmdline").read_bytes().split(b"\0")
+    except FileNotFoundError:
+        return "?"
+    words = [Path(a.decode()).name for a in argv if a][:4]
+    return " ".join(words)[:48]
 
 
 def rss_kib(pid: int) -> int:
@@ -63,7 +93,8 @@ def main() -> None:
     parser.add_argument("--seconds", type=int, default=120)
     parser.add_argument("--connections", type=int, default=64)
     parser.add_argument("--check", action="store_true",
-                        help="Exit 1 on any non-2xx/3xx response or a process growing by more than 50 MiB after warm-up.")
+                        help="Exit 1 on any 4xx or 5xx, any socket error or a process growing by more than 50 MiB "
+                             "over the second half.")
     args = parser.parse_args()
     if not shutil.which("wrk"):
         raise SystemExit("wrk is missing: apt-get install wrk")
@@ -95,6 +126,7 @@ def main() -> None:
                 samples.append({pid: rss_kib(pid) for pid in tree_pids(server.pid)})
                 stop.wait(5)
 
+        names = {pid: process_name(pid) for pid in tree_pids(server.pid)}
         sampler = threading.Thread(target=sample, daemon=True)
         sampler.start()
         out = subprocess.run(["wrk", "-t2", f"-c{args.connections}", f"-d{args.seconds}s", "--timeout", "10s",
@@ -103,19 +135,25 @@ def main() -> None:
         sampler.join()
         rps = float(re.search(r"Requests/sec:\s+([\d.]+)", out).group(1))
         total = int(re.search(r"(\d+) requests in", out).group(1))
-        bad = int(re.search(r"non-2xx-3xx: (\d+)", out).group(1))
+        classes = [int(n) for n in re.search(r"classes: ([\d ]+)", out).group(1).split()]
+        socket_errors = [int(n) for n in re.search(r"socket-errors: ([\d ]+)", out).group(1).split()]
         print(f"{args.seconds}s at {args.connections} connections over {len(paths)} URLs "
               f"(home, article, search x2, feed, French home)")
-        print(f"  {total:,} requests, {rps:,.0f} req/s, non-2xx/3xx responses: {bad}")
-        print("  resident memory per server process (MiB): start / middle / end (growth)")
+        print(f"  {total:,} requests, {rps:,.0f} req/s")
+        print("  responses: " + ", ".join(f"{n + 1}xx {count:,}" for n, count in enumerate(classes) if count))
+        print(f"  5xx: {classes[4]}; 4xx: {classes[3]}; socket errors (connect/read/write/timeout): "
+              + "/".join(map(str, socket_errors)))
+        print(f"  resident memory per server process (MiB), {len(samples)} samples 5 s apart:")
+        print("    start / middle / end   (growth over the run; over the second half)")
         first, middle, last = samples[0], samples[len(samples) // 2], samples[-1]
         grew = False
         for pid in sorted(first):
             start, mid, end = first[pid] / 1024, middle.get(pid, 0) / 1024, last.get(pid, 0) / 1024
-            print(f"    pid {pid}: {start:7.1f} / {mid:7.1f} / {end:7.1f}  ({end - start:+.1f})")
+            print(f"    {start:7.1f} / {mid:7.1f} / {end:7.1f}   ({end - start:+.1f}; {end - mid:+.1f})  "
+                  f"pid {pid} {names.get(pid, '')}")
             grew = grew or (mid and end - mid > 50)
-        if args.check and (bad or grew):
-            raise SystemExit("load check failed: errors or memory growth (see above)")
+        if args.check and (classes[3] or classes[4] or sum(socket_errors) or grew):
+            raise SystemExit("load check failed: 4xx/5xx, socket errors or memory growth (see above)")
     finally:
         stop.set()
         os.killpg(server.pid, signal.SIGTERM)

@@ -129,6 +129,17 @@ def _shared_tokens(cache, path_key: str) -> dict[str, str]:
     return tokens
 
 
+# After the shared store fails, each process serves without it for this long, so a store that hangs
+# (a frozen Redis) costs one timeout every few seconds instead of one per request.
+_RESTING_SECONDS = 5.0
+_resting_until = 0.0
+
+
+def _store_failed() -> None:
+    global _resting_until
+    _resting_until = time.monotonic() + _RESTING_SECONDS
+
+
 class PageCacheMiddleware:
     """WSGI middleware: answer cached anonymous GETs, store fresh shareable responses."""
 
@@ -136,7 +147,7 @@ class PageCacheMiddleware:
         self.application = application
 
     def __call__(self, environ: dict, start_response: Any) -> Iterable[bytes]:
-        if not settings.PAGECACHE_ENABLED or not _cacheable_request(environ):
+        if not settings.PAGECACHE_ENABLED or not _cacheable_request(environ) or time.monotonic() < _resting_until:
             return self.application(environ, start_response)
         path = environ.get("PATH_INFO", "/")
         query = environ.get("QUERY_STRING", "")
@@ -147,6 +158,7 @@ class PageCacheMiddleware:
             key = _page_key(path, query, tokens[_GENERATION], tokens[path_key])
             hit = _lookup(cache, key)
         except Exception:  # noqa: BLE001 - a cache outage must not take the site down with it
+            _store_failed()
             return self.application(environ, start_response)
         if hit is not None:
             status, headers, body, etag = hit
@@ -181,7 +193,7 @@ class PageCacheMiddleware:
             if settings.PAGECACHE_LOCAL_SECONDS > 0:
                 _remember(key, entry)
         except Exception:  # noqa: BLE001 - serving the page matters more than caching it
-            pass
+            _store_failed()
         return [body]
 
 

@@ -154,8 +154,12 @@ if DATABASES["default"]["ENGINE"] == "django.db.backends.sqlite3":
 DEFAULT_AUTO_FIELD = "django.db.models.BigAutoField"
 
 REDIS_URL = envstr("REDIS_URL")
+# A Redis that stops answering (frozen, or its host unplugged) costs a request a second, not forever.
+_REDIS_OPTIONS = {"socket_connect_timeout": 1, "socket_timeout": 1}
 if REDIS_URL:
-    CACHES = {"default": {"BACKEND": "django.core.cache.backends.redis.RedisCache", "LOCATION": REDIS_URL}}
+    # Pages keep being served from the database while Redis is away (see crosspost/lib/cache.py).
+    CACHES = {"default": {"BACKEND": "crosspost.lib.cache.ResilientRedisCache", "LOCATION": REDIS_URL,
+                          "OPTIONS": _REDIS_OPTIONS}}
     SESSION_ENGINE = "django.contrib.sessions.backends.cached_db"
 else:
     CACHES = {"default": {"BACKEND": "django.core.cache.backends.locmem.LocMemCache"}}
@@ -172,9 +176,9 @@ PAGECACHE_EXCLUDE = ("/admin/", "/api/", "/healthz", "/static/", "/media/", "/do
                      "/newsletter/", "/membership/", "/webhooks/", "/r/", "/contact/", "/ingest/")
 if REDIS_URL:
     CACHES["pagecache"] = {"BACKEND": "django.core.cache.backends.redis.RedisCache", "LOCATION": REDIS_URL,
-                           "KEY_PREFIX": "page"}
+                           "KEY_PREFIX": "page", "OPTIONS": _REDIS_OPTIONS}
 else:
-    CACHES["pagecache"] = {"BACKEND": "django.core.cache.backends.filebased.FileBasedCache",
+    CACHES["pagecache"] = {"BACKEND": "crosspost.lib.cache.PageFileCache",
                            "LOCATION": str(VAR_DIR / "pagecache"), "OPTIONS": {"MAX_ENTRIES": 100_000}}
 
 # A task claimed by a worker on another machine that has not finished after this long is taken

@@ -1,9 +1,14 @@
 """Throw arbitrary input at every public URL and form: nothing a reader sends may cause a 500."""
 
+import hashlib
+import hmac
+import json
+import time
+
 import pytest
 from django.core.cache import cache
 from django.test import Client
-from hypothesis import HealthCheck, given, settings, strategies as st
+from hypothesis import HealthCheck, example, given, settings, strategies as st
 
 pytestmark = pytest.mark.django_db
 
@@ -59,22 +64,80 @@ def test_the_api_answers_bad_parameters_with_400_not_500(reader, article, limit,
         assert_no_server_error(response, endpoint)
 
 
+# Values that often pass a form's own validation, so examples reach the services behind it.
+PLAUSIBLE = st.one_of(TEXT, st.emails(), st.integers(-5, 20_000).map(str), st.sampled_from(
+    ["month", "year", "feedback", "media", "approve", "deny", "print", "online", "mastodon.social", "1", ""]))
 FORM_FIELDS = st.dictionaries(
     keys=st.sampled_from(["email", "name", "language", "recipient", "sender_name", "note", "text", "parent",
                           "website", "instance", "article", "message", "organisation", "subject", "body",
-                          "use", "q", "csrfmiddlewaretoken"]),
-    values=TEXT, max_size=8,
+                          "use", "q", "csrfmiddlewaretoken", "tier", "interval", "amount", "decision"]),
+    values=st.one_of(PLAUSIBLE, st.lists(PLAUSIBLE, min_size=2, max_size=3)), max_size=8,
 )
+FORMS = ("/newsletter/subscribe/", "/fr/newsletter/subscribe/", "/share/email/{pk}/", "/comments/{pk}/",
+         "/share/mastodon/", "/newsletter/unsubscribe/junk/", "/newsletter/confirm/junk/", "/contact/",
+         "/contact/media/", "/contact/permission/", "/contact/permission/{pk}/", "/ar/contact/",
+         "/membership/checkout/", "/membership/donate/", "/membership/sign-in/", "/membership/sign-in/junk/",
+         "/membership/sign-out/", "/membership/account/billing/")
 
 
 @FUZZ
 @given(data=FORM_FIELDS)
 def test_public_forms_survive_any_post(reader, article, data):
-    for path in ("/newsletter/subscribe/", f"/share/email/{article.pk}/", f"/comments/{article.pk}/",
-                 "/share/mastodon/", "/newsletter/webhook/bounce/", "/newsletter/unsubscribe/junk/",
-                 "/newsletter/confirm/junk/", "/fr/newsletter/subscribe/"):
+    for path in FORMS:
         cache.clear()  # rate limits would otherwise turn later examples into 429s
-        assert_no_server_error(reader.post(path, data), path)
+        path = path.format(pk=article.pk)
+        assert_no_server_error(reader.post(path, data), (path, data))
+
+
+@FUZZ
+@given(data=FORM_FIELDS)
+def test_form_pages_survive_any_query_string(reader, article, data):
+    for path in ("/share/mastodon/", "/share/email/{pk}/", "/contact/", "/contact/permission/{pk}/",
+                 "/membership/", "/membership/thank-you/", "/membership/sign-in/", "/membership/account/",
+                 "/newsletter/subscribe/"):
+        path = path.format(pk=article.pk)
+        assert_no_server_error(reader.get(path, data), (path, data))
+
+
+JSON = st.recursive(st.none() | st.booleans() | st.integers() | st.floats(allow_nan=False) | TEXT,
+                    lambda inner: st.lists(inner, max_size=4) | st.dictionaries(TEXT, inner, max_size=4),
+                    max_leaves=12)
+
+
+@FUZZ
+@given(body=st.one_of(JSON.map(json.dumps), TEXT), signature=TEXT)
+def test_webhooks_answer_forged_deliveries_with_4xx(reader, settings, body, signature):
+    settings.NEWSLETTER_WEBHOOK_SECRET = "bounce-secret"
+    settings.STRIPE_WEBHOOK_SECRET = "whsec_fuzz"
+    for path, headers in (("/newsletter/webhook/bounce/", {"Authorization": "Bearer bounce-secret"}),
+                          ("/newsletter/webhook/bounce/", {"Authorization": signature}),
+                          ("/webhooks/stripe/", {"Stripe-Signature": signature})):
+        response = reader.post(path, body, content_type="application/json", headers=headers)
+        assert_no_server_error(response, (path, body))
+
+
+STRIPE_OBJECT = st.dictionaries(
+    st.sampled_from(["id", "customer", "customer_email", "customer_details", "subscription", "mode", "status",
+                     "metadata", "amount_total", "amount_paid", "currency", "items", "current_period_end",
+                     "cancel_at_period_end", "lines", "email", "payment_status", "invoice", "billing_reason"]),
+    JSON, max_size=10)
+
+
+@FUZZ
+@example(event_type="invoice.paid", obj={}, event_id="no-invoice-id")
+@given(event_type=st.sampled_from(["checkout.session.completed", "invoice.paid", "invoice.payment_failed",
+                                   "customer.subscription.updated", "customer.subscription.created",
+                                   "customer.subscription.deleted", "charge.refunded"]),
+       obj=STRIPE_OBJECT, event_id=TEXT)
+def test_a_genuinely_signed_but_odd_stripe_event_is_not_a_500(reader, settings, event_type, obj, event_id):
+    # Stripe retries a delivery that failed with a 5xx for days; an event we cannot use must get a 4xx.
+    settings.STRIPE_WEBHOOK_SECRET = "whsec_fuzz"
+    payload = json.dumps({"id": "evt_" + event_id, "type": event_type, "data": {"object": obj}})
+    timestamp = int(time.time())
+    digest = hmac.new(b"whsec_fuzz", f"{timestamp}.{payload}".encode(), hashlib.sha256).hexdigest()
+    response = reader.post("/webhooks/stripe/", payload, content_type="application/json",
+                           headers={"Stripe-Signature": f"t={timestamp},v1={digest}"})
+    assert_no_server_error(response, payload)
 
 
 @FUZZ

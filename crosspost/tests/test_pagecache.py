@@ -52,6 +52,7 @@ def reader(settings):
     caches["pagecache"].clear()
     pagecache._local_tokens.clear()
     pagecache._local_pages.clear()
+    pagecache._resting_until = 0.0
     return Reader()
 
 
@@ -149,12 +150,17 @@ def test_a_broken_cache_serves_pages_uncached(reader, make_article, monkeypatch)
 
     path = make_article("Still served").url
 
+    calls = []
+
     def broken():
+        calls.append(1)
         raise ConnectionError("cache down")
 
     monkeypatch.setattr(pagecache, "_cache", broken)
     status, headers, body = reader.get(path)
     assert status.startswith("200") and b"Still served" in body
+    # A store that hangs would cost every request a timeout: the next ones do not ask it.
+    assert reader.get(path)[0].startswith("200") and len(calls) == 1
 
 
 def test_an_evicted_version_token_never_resurrects_an_old_copy(reader, make_article):
