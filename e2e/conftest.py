@@ -86,6 +86,7 @@ def site():
            "PAGECACHE_LOCAL_SECONDS": "0"}
     env.pop("REDIS_URL", None)
     subprocess.run([CROSSPOST, "migrate", "-v0"], env=env, check=True)
+    subprocess.run([CROSSPOST, "collectstatic", "--noinput", "-v0"], env=env, check=True)
     demo = subprocess.run([CROSSPOST, "demo"], env=env, check=True, capture_output=True, text=True).stdout
     password = re.search(r"password: (\S+)", demo).group(1)
     server = subprocess.Popen([CROSSPOST, "serve", "--port", str(port)], env=env, stdout=subprocess.DEVNULL,
@@ -96,7 +97,11 @@ def site():
         yield {"base": base, "password": password, "var": var, "env": env}
     finally:
         os.killpg(server.pid, signal.SIGTERM)
-        server.wait(timeout=30)
+        try:
+            server.wait(timeout=15)
+        except subprocess.TimeoutExpired:  # a worker in the middle of a long job
+            os.killpg(server.pid, signal.SIGKILL)
+            server.wait()
         shutil.rmtree(var, ignore_errors=True)
 
 
@@ -124,13 +129,35 @@ class Watched:
 
 
 @pytest.fixture
-def page(browser, site):
-    context = browser.new_context(base_url=site["base"], viewport={"width": 1280, "height": 900})
-    context.grant_permissions(["clipboard-read", "clipboard-write"], origin=site["base"])
-    watched = Watched(context.new_page())
-    yield watched
-    context.close()
-    assert watched.errors == [], f"console errors: {watched.errors}"
+def open_page(browser, site):
+    """Open pages in fresh contexts (phone, no JavaScript...); every one must end without console errors."""
+    opened: list[tuple[object, Watched]] = []
+
+    def open_(**options) -> Watched:
+        options = {"base_url": site["base"], "viewport": {"width": 1280, "height": 900}, **options}
+        context = browser.new_context(**options)
+        if options.get("java_script_enabled", True):
+            context.grant_permissions(["clipboard-read", "clipboard-write"], origin=site["base"])
+        watched = Watched(context.new_page())
+        opened.append((context, watched))
+        return watched
+
+    yield open_
+    for context, _ in opened:
+        context.close()
+    errors = [error for _, watched in opened for error in watched.errors]
+    assert errors == [], f"console errors: {errors}"
+
+
+@pytest.fixture
+def page(open_page):
+    return open_page()
+
+
+def require(locator, feature: str, missing: str):
+    """The locator, after failing with a message that names the feature when it is not on the page."""
+    assert locator.count() > 0, f"{feature} is missing: {missing}"
+    return locator
 
 
 def screenshot(page, name: str, full_page: bool = False) -> None:
@@ -145,3 +172,8 @@ def newest_mail(var: Path, contains: str) -> str:
         if contains in text:
             return text
     raise AssertionError(f"no mail containing {contains!r}")
+
+
+def pytest_collection_modifyitems(items) -> None:
+    # The editor publishes a new story: run it last, so readers' pages and screenshots show the demo.
+    items.sort(key=lambda item: item.path.name == "test_editor.py")

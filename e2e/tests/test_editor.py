@@ -4,7 +4,7 @@ import datetime
 import re
 import subprocess
 
-from conftest import CROSSPOST, screenshot
+from conftest import CROSSPOST, require, screenshot
 
 
 def login(p, site) -> None:
@@ -22,6 +22,7 @@ def crosspost(site, *args: str) -> str:
 def test_an_editor_reposts_a_url_edits_schedules_publishes_and_selects_it_for_the_newsletter(page, site, original_site):
     p = page.page
     login(p, site)
+    require(p.locator("a[href='/admin/repost/']"), "Repost from URL", "no /admin/repost/ item in the admin menu")
     p.goto("/admin/repost/")
     p.fill("input[name=url]", original_site)
     screenshot(p, "admin-ingest.png")
@@ -56,10 +57,18 @@ def test_an_editor_reposts_a_url_edits_schedules_publishes_and_selects_it_for_th
     p.goto("/articles/")
     assert "Tide gauges go dark along the coast" in p.content()
 
-    # Select it for the newsletter and preview the digest.
-    p.goto(f"/admin/newsletter/digest/select/{page_id}/")
-    p.locator("main form button[type=submit]").first.click()
-    p.wait_for_load_state()
+    # Select it for the newsletter from the page's Actions menu, and preview the digest.
+    p.goto(f"/admin/pages/{page_id}/edit/")
+    p.locator("header button[aria-label=Actions]").first.click()
+    p.get_by_role("link", name="History").first.wait_for()  # the menu's items arrive after the click
+    add = require(p.get_by_role("link", name="Add to newsletter"), "Add to newsletter",
+                  "no 'Add to newsletter' item in the page's Actions menu")
+    add.click()
+    p.get_by_role("button", name="Add to newsletter").click()
+    p.wait_for_url(re.compile(rf"/admin/pages/{page_id}/edit/"))
+    assert "added to the next newsletter" in p.content()
+    require(p.locator("a[href='/admin/newsletter/digest/']"), "Digest preview",
+            "no /admin/newsletter/digest/ item in the admin menu")
     p.goto("/admin/newsletter/digest/")
     assert "Tide gauges go dark along the coast" in p.content()
     screenshot(p, "admin-digest-preview.png")
