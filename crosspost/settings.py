@@ -87,6 +87,7 @@ INSTALLED_APPS = [
     "django.contrib.sitemaps",
     "crosspost",
     "newsroom",
+    "search",
     "ingest",
     "newsletter",
     "translation",

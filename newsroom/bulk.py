@@ -4,8 +4,9 @@ Saving pages one by one through Wagtail costs a revision, signals and tree bookk
 100,000-article archive would take hours. Here pages are inserted in batches: the base
 `wagtailcore_page` rows with bulk_create (tree paths computed the way treebeard would), the
 ArticlePage rows with one executemany (Django cannot bulk_create multi-table children), then
-bylines, sections and search-index entries in bulk. The pages are ordinary live pages: Wagtail
-edits them like any other (the first save in the admin creates their first revision).
+bylines, sections and the site's search entries (search.services) in bulk. The pages are ordinary
+live pages: Wagtail edits them like any other (the first save in the admin creates their first
+revision and adds them to Wagtail's own admin search index, which a bulk load leaves out).
 """
 
 from __future__ import annotations
@@ -23,11 +24,11 @@ from django.utils import timezone
 from django.utils.text import slugify
 from wagtail.models import Page
 from wagtail.rich_text import RichText
-from wagtail.search.backends import get_search_backend
 
 from newsroom.licences import default_repost_mode
 from newsroom.models import ArticleAuthor, ArticlePage, AuthorPage, DossierPage, Publication, RegionPage, ThemePage
 from newsroom.services import author_get_or_create, section_folder
+from search.services import body_text, entries_save, entry_for
 
 _SUBJECTS = ("The ministry", "Farmers' unions", "The central bank", "Port workers", "City councillors",
              "Election observers", "Hospital staff", "A coalition of NGOs", "The regional court", "Teachers",
@@ -54,6 +55,14 @@ _FIRST = ("Ana", "Bruno", "Chiara", "Dmitri", "Esi", "Farid", "Greta", "Hiro", "
 _LAST = ("Adeyemi", "Berger", "Costa", "Dahl", "Eriksen", "Fischer", "Haddad", "Ivanova", "Kowalski", "Lindqvist",
          "Moreau", "Nakamura", "Okafor", "Petrov", "Quintero", "Rossi", "Santos", "Tanaka", "Varga", "Weber")
 
+# Thousands of small towns, each named in a handful of articles: the rare words of the archive,
+# so that search is measured on words that are not in every article.
+TOWNS = tuple(a + b + c for a in ("Bal", "Cor", "Dun", "Esk", "Fen", "Gal", "Hol", "Ist", "Kar", "Lom", "Mar",
+                                  "Nor", "Ost", "Pel", "Rav", "Sel", "Tor", "Ul", "Ver", "Zan")
+              for b in ("a", "e", "i", "o", "u", "ae", "ei", "ou", "y", "ia", "eo", "ua", "ai", "oe", "ui")
+              for c in ("brook", "dal", "ford", "gate", "holm", "mere", "mont", "ness", "rin", "stad", "thorp",
+                        "vik", "wick", "zell", "burg"))
+
 
 def _sentence(rng: random.Random) -> str:
     tail = rng.choice(_TAILS)
@@ -67,6 +76,8 @@ def _body(rng: random.Random) -> str:
             blocks.append({"type": "heading", "value": rng.choice(_THINGS).capitalize(), "id": str(uuid.uuid4())})
             continue
         text = " ".join(_sentence(rng) for _ in range(rng.randint(2, 6)))
+        if not number:
+            text = f"In {rng.choice(TOWNS)}, {text[0].lower()}{text[1:]}"
         blocks.append({"type": "paragraph", "value": RichText(f"<p>{text}</p>").source, "id": str(uuid.uuid4())})
     return json.dumps(blocks)
 
@@ -81,12 +92,12 @@ def _authors(rng: random.Random, wanted: int) -> list[AuthorPage]:
     return list(authors.values())
 
 
-def articles_bulk_create(*, count: int, seed: int = 1, batch_size: int = 2000,
+def articles_bulk_create(*, count: int, seed: int = 1, batch_size: int = 2000, author_count: int = 200,
                          progress: Callable[[int], None] | None = None) -> int:
     """Insert `count` live articles under /articles/; returns how many were created."""
     rng = random.Random(seed)
     folder = section_folder("articles")
-    authors = _authors(rng, 60)
+    authors = _authors(rng, author_count)
     regions, themes = list(RegionPage.objects.all()), list(ThemePage.objects.all())
     dossiers, publications = list(DossierPage.objects.all()), list(Publication.objects.all())
     content_type = ContentType.objects.get_for_model(ArticlePage)
@@ -104,7 +115,9 @@ def articles_bulk_create(*, count: int, seed: int = 1, batch_size: int = 2000,
             next_step = (Page._str2int(last_child.path[-Page.steplen:]) + 1) if last_child else 1
             pages, articles = [], []
             for offset in range(size):
-                published = now - datetime.timedelta(seconds=rng.randint(0, 20 * 365 * 86400))
+                # Oldest first, as an archive is built: ids follow publication order (search relies on it).
+                age = 1 - (created + offset + rng.random()) / count
+                published = now - datetime.timedelta(seconds=int(age * 20 * 365 * 86400))
                 place, thing = rng.choice(_PLACES), rng.choice(_THINGS)
                 title = rng.choice(_HEADLINES).format(place=place, thing=thing)
                 title = title[0].upper() + title[1:]
@@ -131,21 +144,29 @@ def articles_bulk_create(*, count: int, seed: int = 1, batch_size: int = 2000,
                 rows.append([page.pk, *(f.get_db_prep_save(f.pre_save(instance, True), connection) for f in fields)])
             with connection.cursor() as cursor:
                 cursor.executemany(insert, rows)
-            _relations(rng, pages, authors, regions, themes, dossiers)
+            bylines = _relations(rng, pages, authors, regions, themes, dossiers)
             Page.objects.filter(pk=folder.pk).update(numchild=F("numchild") + size)
-            get_search_backend().add_bulk(ArticlePage, list(ArticlePage.objects.filter(pk__in=[p.pk for p in pages])
-                                                            .prefetch_related("article_authors__author")))
+            entries_save(entries=[
+                entry_for(ArticlePage(page_ptr_id=page.pk, title=page.title, first_published_at=page.first_published_at,
+                                      **{k: values[k] for k in ("dek", "language")}),
+                          authors=", ".join(a.title for a in bylines[page.pk]),
+                          body=body_text(json.loads(values["body"])))
+                for page, values in zip(pages, articles)
+            ])
         created += size
         if progress:
             progress(size)
     return created
 
 
-def _relations(rng, pages, authors, regions, themes, dossiers) -> None:
+def _relations(rng, pages, authors, regions, themes, dossiers) -> dict[int, list[AuthorPage]]:
+    """Bylines and sections for each page; returns each page's authors in byline order."""
+    chosen: dict[int, list[AuthorPage]] = {}
     bylines, region_rows, theme_rows, dossier_rows = [], [], [], []
     through = {name: getattr(ArticlePage, name).through for name in ("regions", "themes", "dossiers")}
     for page in pages:
-        for order, author in enumerate(rng.sample(authors, k=rng.choice((1, 1, 1, 2, 2, 3)))):
+        chosen[page.pk] = rng.sample(authors, k=rng.choice((1, 1, 1, 2, 2, 3)))
+        for order, author in enumerate(chosen[page.pk]):
             bylines.append(ArticleAuthor(page_id=page.pk, author_id=author.pk, sort_order=order))
         for region in rng.sample(regions, k=min(len(regions), rng.randint(1, 2))):
             region_rows.append(through["regions"](articlepage_id=page.pk, regionpage_id=region.pk))
@@ -157,3 +178,4 @@ def _relations(rng, pages, authors, regions, themes, dossiers) -> None:
     for model, rows in ((through["regions"], region_rows), (through["themes"], theme_rows),
                         (through["dossiers"], dossier_rows)):
         model.objects.bulk_create(rows)
+    return chosen

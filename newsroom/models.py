@@ -13,7 +13,6 @@ from django import forms
 from django.conf import settings
 from django.core.exceptions import ValidationError
 from django.core.paginator import Page as PaginatorPage
-from django.core.paginator import Paginator
 from django.db import models
 from django.http import HttpRequest, HttpResponse
 from django.utils import timezone, translation
@@ -39,6 +38,7 @@ from wagtail.search import index
 from wagtail.snippets.models import register_snippet
 
 from crosspost.lib.html import truncate_paragraphs
+from crosspost.lib.pagination import LookaheadPaginator
 from newsroom.blocks import RICH_TEXT_FEATURES, BodyBlock
 from newsroom.feeds import feed_response
 from newsroom.licences import Licence, RepostMode, default_repost_mode
@@ -49,7 +49,7 @@ MAX_DOSSIERS = 3
 
 def paginate(request: HttpRequest, queryset: Any, per_page: int = PAGE_SIZE) -> PaginatorPage:
     """A page of results from `?page=`; junk or out-of-range numbers give the nearest page."""
-    return Paginator(queryset, per_page).get_page(request.GET.get("page"))
+    return LookaheadPaginator(queryset, per_page).get_page(request.GET.get("page"))
 
 
 def translated(page_obj: Any) -> Any:
@@ -89,10 +89,45 @@ def article_cards(queryset: models.QuerySet) -> models.QuerySet:
     )
 
 
+class NewestArticles:
+    """Live, public articles meeting `conditions`, newest first, fetched one slice at a time.
+
+    The ids come from `wagtailcore_page` alone, the conditions being correlated tests
+    (`EXISTS`), so the database's only good plan is to walk the first_published_at index and stop
+    after the slice; then the slice's cards are fetched by id. Joined to the article and link
+    tables, SQLite's planner sometimes sorted a whole 30,000-article section for every page.
+    """
+
+    def __init__(self, *conditions: models.Q | models.Exists):
+        self.conditions = conditions or (models.Exists(ArticlePage.objects.filter(pk=models.OuterRef("pk"))),)
+
+    @cached_property
+    def ids(self) -> models.QuerySet:
+        return (Page.objects.live().public().filter(*self.conditions)
+                .order_by("-first_published_at", "-pk").values_list("pk", flat=True))
+
+    def count(self) -> int:
+        return self.ids.count()
+
+    def __getitem__(self, item: slice) -> list[ArticlePage]:
+        if not isinstance(item, slice):
+            raise TypeError("NewestArticles only supports slicing")
+        ids = list(self.ids[item])
+        cards = (ArticlePage.objects.filter(pk__in=ids).select_related("hero_image", "publication")
+                 .prefetch_related("article_authors__author"))
+        by_id = {card.pk: card for card in cards}
+        return [by_id[pk] for pk in ids if pk in by_id]
+
+
+def articles_linked_to(links: models.QuerySet, article_column: str) -> NewestArticles:
+    """The articles named by `links` (an author's bylines, a section's links), newest first."""
+    return NewestArticles(models.Exists(links.filter(**{article_column: models.OuterRef("pk")})))
+
+
 class FeedMixin(RoutablePageMixin):
     """Adds `feed/rss/` and `feed/atom/` under a page, listing what `feed_articles` returns."""
 
-    def feed_articles(self) -> models.QuerySet:
+    def feed_articles(self) -> "NewestArticles":
         raise NotImplementedError
 
     def feed_title(self) -> str:
@@ -170,19 +205,20 @@ class HomePage(FeedMixin, Page):
     parent_page_types = ["wagtailcore.Page"]
     max_count = 1
 
-    def feed_articles(self) -> models.QuerySet:
-        return article_cards(ArticlePage.objects.all())
+    def feed_articles(self) -> NewestArticles:
+        return NewestArticles()
 
     def feed_title(self) -> str:
         return settings.SITE_NAME
 
     def get_context(self, request: HttpRequest, *args: Any, **kwargs: Any) -> dict:
         context = super().get_context(request, *args, **kwargs)
-        latest = translated(article_cards(ArticlePage.objects.all())[:10])
-        picks = translated(article_cards(ArticlePage.objects.filter(editors_pick=True))[:4])
+        latest = translated(NewestArticles()[:10])
+        picks = translated(NewestArticles(models.Exists(
+            ArticlePage.objects.filter(pk=models.OuterRef("pk"), editors_pick=True)))[:4])
         sections = []
         for theme in ThemePage.objects.live().public().filter(show_on_home=True).order_by("title")[:4]:
-            articles = translated(article_cards(ArticlePage.objects.filter(themes=theme))[:3])
+            articles = translated(theme.feed_articles()[:3])
             if articles:
                 sections.append((theme, articles))
         context.update(latest=latest, picks=picks, sections=sections)
@@ -207,7 +243,8 @@ class IndexPage(Page):
         context = super().get_context(request, *args, **kwargs)
         children = self.get_children().live().public().specific()
         if ArticlePage.objects.child_of(self).exists():
-            context["articles"] = translated(paginate(request, article_cards(ArticlePage.objects.child_of(self))))
+            children_only = models.Exists(ArticlePage.objects.filter(pk=models.OuterRef("pk")).child_of(self))
+            context["articles"] = translated(paginate(request, NewestArticles(children_only)))
         else:
             context["children"] = paginate(request, children.order_by("title"), per_page=48)
         return context
@@ -234,8 +271,8 @@ class AuthorPage(FeedMixin, Page):
     parent_page_types = ["newsroom.IndexPage"]
     subpage_types: list[str] = []
 
-    def feed_articles(self) -> models.QuerySet:
-        return article_cards(ArticlePage.objects.filter(article_authors__author=self))
+    def feed_articles(self) -> NewestArticles:
+        return articles_linked_to(ArticleAuthor.objects.filter(author=self), "page_id")
 
     def get_context(self, request: HttpRequest, *args: Any, **kwargs: Any) -> dict:
         context = super().get_context(request, *args, **kwargs)
@@ -260,8 +297,10 @@ class SectionPage(FeedMixin, Page):
     class Meta:
         abstract = True
 
-    def feed_articles(self) -> models.QuerySet:
-        return article_cards(ArticlePage.objects.filter(**{self.article_field: self}))
+    def feed_articles(self) -> NewestArticles:
+        through = getattr(ArticlePage, self.article_field).through
+        column = f"{self._meta.model_name}_id"
+        return articles_linked_to(through.objects.filter(**{column: self.pk}), "articlepage_id")
 
     def serve(self, request: HttpRequest, *args: Any, **kwargs: Any) -> HttpResponse:
         return uncached_while_translating(super().serve(request, *args, **kwargs))

@@ -20,6 +20,10 @@ class WagtailPageSitemap(Sitemap):
     def lastmod(self, page: Page):
         return page.last_published_at
 
+    def get_latest_lastmod(self):
+        # Django's default calls lastmod() on every item: the whole archive for one date.
+        return self.items().order_by("-last_published_at").values_list("last_published_at", flat=True).first()
+
 
 class ArticleSitemap(WagtailPageSitemap):
     changefreq = "weekly"

@@ -9,25 +9,22 @@ from django.template.response import TemplateResponse
 from django.views.decorators.cache import never_cache
 from django.views.decorators.http import require_GET
 
-from newsroom.models import ArticlePage, paginate
+from newsroom.models import paginate
 
 MAX_QUERY_LENGTH = 200
 
 
 @require_GET
 def search(request: HttpRequest) -> HttpResponse:
+    from search.forms import SearchFilterForm
+    from search.selectors import ArticleSearch
+
     query = request.GET.get("q", "").strip()[:MAX_QUERY_LENGTH]
+    form = SearchFilterForm(request.GET)
     results = None
     if query:
-        found = (
-            ArticlePage.objects.live()
-            .public()
-            .select_related("hero_image", "publication")
-            .prefetch_related("article_authors__author")
-            .search(query)
-        )
-        results = paginate(request, found)
-    return TemplateResponse(request, "newsroom/search.html", {"query": query, "results": results})
+        results = paginate(request, ArticleSearch(query, form.filters()))
+    return TemplateResponse(request, "newsroom/search.html", {"query": query, "results": results, "form": form})
 
 
 @never_cache
