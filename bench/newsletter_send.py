@@ -27,14 +27,10 @@ import threading
 import time
 from pathlib import Path
 
+from crosspost.lib.localnet import free_port
+
 ROOT = Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(ROOT))
-
-
-def free_port() -> int:
-    with socket.socket() as sock:
-        sock.bind(("127.0.0.1", 0))
-        return sock.getsockname()[1]
 
 
 def start_sink(workdir: Path) -> tuple[subprocess.Popen, int, Path]:

@@ -6,16 +6,15 @@ import os
 import re
 import shutil
 import signal
-import socket
 import subprocess
 import tempfile
 import threading
-import time
-import urllib.request
 from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
 from pathlib import Path
 
 import pytest
+
+from crosspost.lib.localnet import free_port, wait_for
 
 ROOT = Path(__file__).resolve().parent.parent
 CROSSPOST = str(ROOT / ".venv" / "bin" / "crosspost")
@@ -35,23 +34,6 @@ pilots to guide ships by tables printed a decade ago.</p>
 already ruined several of the older units beyond repair.</p>
 <p>Shipping companies have asked for an emergency budget line, arguing that a single grounding would cost more
 than ten years of maintenance.</p></article><footer>Subscribe to our newsletter</footer></body></html>"""
-
-
-def free_port() -> int:
-    with socket.socket() as s:
-        s.bind(("127.0.0.1", 0))
-        return s.getsockname()[1]
-
-
-def wait_for(url: str, seconds: float = 60) -> None:
-    deadline = time.monotonic() + seconds
-    while time.monotonic() < deadline:
-        try:
-            urllib.request.urlopen(url, timeout=2).read()
-            return
-        except OSError:
-            time.sleep(0.3)
-    raise RuntimeError(f"{url} did not answer")
 
 
 @pytest.fixture(scope="session")

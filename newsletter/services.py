@@ -151,7 +151,7 @@ def _import_chunk(rows, confirmed: bool, seen: set[str], result: ImportResult, c
         )
     existing = {s.email_key: s for s in Subscriber.objects.filter(email_key__in=list(valid))}
     for key, found in existing.items():
-        new = valid.pop(key)
+        valid.pop(key)
         if found.status in (S.UNSUBSCRIBED, S.BOUNCED, S.COMPLAINED):
             result.rejected.append((lines[key], found.email, f"previously {found.status}; left alone"))
         elif confirmed and found.status == S.PENDING:

@@ -25,6 +25,8 @@ from pathlib import Path
 
 import pytest
 
+from crosspost.lib.localnet import free_port
+
 PG_BIN = next(iter(sorted(Path("/usr/lib/postgresql").glob("*/bin"))), None) if Path("/usr/lib/postgresql").exists() else None
 REDIS = shutil.which("redis-server")
 pytestmark = [
@@ -33,12 +35,6 @@ pytestmark = [
                        reason="needs PostgreSQL and Redis server binaries, root and runuser"),
 ]
 PYTHON = sys.executable
-
-
-def free_port() -> int:
-    with socket.socket() as s:
-        s.bind(("127.0.0.1", 0))
-        return s.getsockname()[1]
 
 
 def get(url: str, timeout: float = 10) -> tuple[int, dict]:
@@ -171,7 +167,12 @@ def stack():
            "redis": redis, "env": env, "engine": engine}
     for server, _ in servers:
         os.killpg(server.pid, signal.SIGTERM)
-        server.wait(timeout=20)
+        try:
+            server.wait(timeout=30)  # Granian kills a worker that has not stopped after 10 s
+        except subprocess.TimeoutExpired:
+            os.killpg(server.pid, signal.SIGKILL)
+            server.wait()
+            raise AssertionError("crosspost serve did not stop within 30 s of SIGTERM") from None
     redis.stop()
     postgres.stop()
     engine.httpd.shutdown()

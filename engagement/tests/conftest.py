@@ -7,13 +7,14 @@ import email.policy
 import http.server
 import json
 import logging
-import socket
 import threading
 from dataclasses import dataclass, field
 
 import pytest
 from aiosmtpd.controller import Controller
 from django.core.cache import cache
+
+from crosspost.lib.localnet import free_port
 
 logging.getLogger("mail.log").setLevel(logging.WARNING)
 
@@ -23,12 +24,6 @@ def _clean_cache():
     cache.clear()
     yield
     cache.clear()
-
-
-def free_port() -> int:
-    with socket.socket() as sock:
-        sock.bind(("127.0.0.1", 0))
-        return sock.getsockname()[1]
 
 
 @dataclass

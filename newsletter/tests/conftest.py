@@ -6,7 +6,6 @@ import asyncio
 import email
 import email.policy
 import logging
-import socket
 import threading
 from collections import Counter
 from dataclasses import dataclass, field
@@ -14,13 +13,9 @@ from dataclasses import dataclass, field
 import pytest
 from aiosmtpd.controller import Controller
 
+from crosspost.lib.localnet import free_port
+
 logging.getLogger("mail.log").setLevel(logging.WARNING)
-
-
-def free_port() -> int:
-    with socket.socket() as sock:
-        sock.bind(("127.0.0.1", 0))
-        return sock.getsockname()[1]
 
 
 @dataclass

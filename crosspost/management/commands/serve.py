@@ -42,6 +42,8 @@ class Command(BaseCommand):
                 "--workers", str(workers),
                 "--blocking-threads", str(threads),
                 "--no-ws",
+                # A worker stuck in a request (a frozen database) must not hold a restart for ever.
+                "--workers-kill-timeout", "10",
                 "--access-log",
                 "crosspost.wsgi:application",
             ]
