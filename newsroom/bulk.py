@@ -55,11 +55,12 @@ _FIRST = ("Ana", "Bruno", "Chiara", "Dmitri", "Esi", "Farid", "Greta", "Hiro", "
 _LAST = ("Adeyemi", "Berger", "Costa", "Dahl", "Eriksen", "Fischer", "Haddad", "Ivanova", "Kowalski", "Lindqvist",
          "Moreau", "Nakamura", "Okafor", "Petrov", "Quintero", "Rossi", "Santos", "Tanaka", "Varga", "Weber")
 
-# Thousands of small towns, each named in a handful of articles: the rare words of the archive,
-# so that search is measured on words that are not in every article.
-TOWNS = tuple(a + b + c for a in ("Bal", "Cor", "Dun", "Esk", "Fen", "Gal", "Hol", "Ist", "Kar", "Lom", "Mar",
-                                  "Nor", "Ost", "Pel", "Rav", "Sel", "Tor", "Ul", "Ver", "Zan")
+# 45,000 small towns, each named in one or two articles of a 100,000-article archive: the archive's
+# rare words, so that search is measured on words that are not in every article.
+TOWNS = tuple(a + b + m + c for a in ("Bal", "Cor", "Dun", "Esk", "Fen", "Gal", "Hol", "Ist", "Kar", "Lom", "Mar",
+                                      "Nor", "Ost", "Pel", "Rav", "Sel", "Tor", "Ul", "Ver", "Zan")
               for b in ("a", "e", "i", "o", "u", "ae", "ei", "ou", "y", "ia", "eo", "ua", "ai", "oe", "ui")
+              for m in ("", "r", "n", "l", "s", "d", "k", "v", "t", "m")
               for c in ("brook", "dal", "ford", "gate", "holm", "mere", "mont", "ness", "rin", "stad", "thorp",
                         "vik", "wick", "zell", "burg"))
 

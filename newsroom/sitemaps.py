@@ -1,18 +1,59 @@
-"""/sitemap.xml is an index; articles are listed in pages of SITEMAP_PAGE_SIZE so it scales."""
+"""/sitemap.xml is an index; articles are listed in pages of SITEMAP_PAGE_SIZE so it scales.
+
+The index needs each sitemap's page count and newest date. Article pages are id ranges, so the
+count needs only the highest id; the newest date is asked of `wagtailcore_page` alone, by type,
+where the index from migration 0003 answers it with one seek (Django would sort every joined
+article row by date).
+"""
 
 from __future__ import annotations
 
+from django.contrib.contenttypes.models import ContentType
 from django.contrib.sitemaps import Sitemap
+from django.core.paginator import Paginator
 from django.db.models import QuerySet
-from wagtail.models import Page
+from django.utils.functional import cached_property
+from wagtail.models import Page, get_page_models
 
 from newsroom.models import ArticlePage
 
-SITEMAP_PAGE_SIZE = 5000
+SITEMAP_PAGE_SIZE = 1000
+
+
+class _IdRangePaginator(Paginator):
+    """Page n holds the items whose id lies in ((n-1) * per_page, n * per_page].
+
+    Each page is an index seek, whatever its number: with OFFSET the last page of a 100,000-article
+    sitemap walked past 95,000 joined rows first. A page holds at most per_page URLs (fewer where
+    ids belong to other pages or deleted ones), and the page count needs only the highest id.
+    """
+
+    def __init__(self, items: QuerySet, per_page: int, highest_id: int):
+        super().__init__(items, per_page)
+        self.highest_id = highest_id
+
+    @cached_property
+    def num_pages(self) -> int:
+        return max(1, -(-self.highest_id // self.per_page))
+
+    @cached_property
+    def count(self) -> int:
+        return self.num_pages * self.per_page  # an upper bound; nothing here needs the exact figure
+
+    def page(self, number):
+        number = self.validate_number(number)
+        bottom = (number - 1) * self.per_page
+        return self._get_page(self.object_list.filter(pk__gt=bottom, pk__lte=bottom + self.per_page), number, self)
 
 
 class WagtailPageSitemap(Sitemap):
     limit = SITEMAP_PAGE_SIZE
+
+    def content_types(self) -> list[ContentType]:
+        raise NotImplementedError
+
+    def typed_pages(self) -> QuerySet:
+        return Page.objects.live().public().filter(content_type__in=self.content_types())
 
     def location(self, page: Page) -> str:
         return page.get_url_parts()[2]
@@ -21,14 +62,17 @@ class WagtailPageSitemap(Sitemap):
         return page.last_published_at
 
     def get_latest_lastmod(self):
-        # Django's default calls lastmod() on every item: the whole archive for one date.
-        return self.items().order_by("-last_published_at").values_list("last_published_at", flat=True).first()
+        return self.typed_pages().order_by("-last_published_at").values_list("last_published_at", flat=True).first()
 
 
 class ArticleSitemap(WagtailPageSitemap):
     changefreq = "weekly"
 
+    def content_types(self) -> list[ContentType]:
+        return [ContentType.objects.get_for_model(ArticlePage)]
+
     def items(self) -> QuerySet:
+        # Read through the article table so only articles come back.
         return (
             ArticlePage.objects.live()
             .public()
@@ -36,21 +80,24 @@ class ArticleSitemap(WagtailPageSitemap):
             .order_by("pk")
         )
 
+    @property
+    def paginator(self) -> Paginator:
+        highest = ArticlePage.objects.order_by("-pk").values_list("pk", flat=True).first() or 0
+        return _IdRangePaginator(self.items(), self.limit, highest)
+
 
 class SectionSitemap(WagtailPageSitemap):
     """Home, folders, authors and sections: everything live that is not an article."""
 
     changefreq = "daily"
 
+    def content_types(self) -> list[ContentType]:
+        # Named types rather than "not an article", which an index cannot answer.
+        return [ContentType.objects.get_for_model(model) for model in get_page_models()
+                if model is not Page and not issubclass(model, ArticlePage)]
+
     def items(self) -> QuerySet:
-        return (
-            Page.objects.live()
-            .public()
-            .filter(depth__gt=1)
-            .not_type(ArticlePage)
-            .only("id", "url_path", "last_published_at", "path", "depth")
-            .order_by("pk")
-        )
+        return self.typed_pages().only("id", "url_path", "last_published_at", "path", "depth").order_by("pk")
 
 
 SITEMAPS = {"articles": ArticleSitemap, "sections": SectionSitemap}

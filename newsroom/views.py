@@ -17,14 +17,15 @@ MAX_QUERY_LENGTH = 200
 @require_GET
 def search(request: HttpRequest) -> HttpResponse:
     from search.forms import SearchFilterForm
-    from search.selectors import ArticleSearch
+    from search.selectors import COUNT_CAP, ArticleSearch
 
     query = request.GET.get("q", "").strip()[:MAX_QUERY_LENGTH]
     form = SearchFilterForm(request.GET)
     results = None
     if query:
         results = paginate(request, ArticleSearch(query, form.filters()))
-    return TemplateResponse(request, "newsroom/search.html", {"query": query, "results": results, "form": form})
+    return TemplateResponse(request, "newsroom/search.html",
+                            {"query": query, "results": results, "form": form, "count_cap": COUNT_CAP})
 
 
 @never_cache

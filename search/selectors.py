@@ -15,10 +15,13 @@ import re
 from typing import Any
 
 from django.db import connection
+from django.utils.functional import cached_property
 
-RANK_WINDOW = 2000
+RANK_WINDOW = 1000
 MAX_TERMS = 12
-COUNT_CAP = 10_000
+# Results are counted up to here ("more than 1,000 articles match"): counting every match of a
+# common word would cost time in proportion to the archive, and no reader pages that far.
+COUNT_CAP = 1000
 _TERM = re.compile(r'"([^"]*)"|(\w+)', re.UNICODE)
 _WORD = re.compile(r"\w+", re.UNICODE)
 
@@ -51,15 +54,31 @@ def _websearch_expression(terms: list[list[str]]) -> str:
     return " ".join('"' + " ".join(words) + '"' if len(words) > 1 else words[0] for words in terms)
 
 
+# A section filter can run two ways on SQLite. As `IN (…)` the section's article ids are gathered
+# first: cheap for a small section, but gathering a region of 30,000 articles costs 20 ms on every
+# search. As a correlated EXISTS each match is looked up in the link table's unique index, so the
+# cost follows the matches read (which the caps bound): cheap for a large section, but a small one
+# would be tested against every match of a common word. Sections up to this size go by IN.
+SMALL_SECTION = 2000
+
+
+def _section_clause(table: str, column: str, section_id: int, article_id: str) -> str:
+    if connection.vendor == "sqlite":
+        with connection.cursor() as cursor:
+            cursor.execute(f"SELECT count(*) FROM (SELECT 1 FROM {table} WHERE {column} = %s LIMIT {SMALL_SECTION})",
+                           [section_id])
+            if cursor.fetchone()[0] >= SMALL_SECTION:
+                return f"EXISTS (SELECT 1 FROM {table} s WHERE s.articlepage_id = f.rowid AND s.{column} = %s)"
+    return f"{article_id} IN (SELECT articlepage_id FROM {table} WHERE {column} = %s)"
+
+
 def _filter_sql(filters: SearchFilters, article_id: str) -> tuple[str, list[Any]]:
     clauses, params = [], []
     if filters.region_id:
-        clauses.append(f"{article_id} IN (SELECT articlepage_id FROM newsroom_articlepage_regions "
-                       "WHERE regionpage_id = %s)")
+        clauses.append(_section_clause("newsroom_articlepage_regions", "regionpage_id", filters.region_id, article_id))
         params.append(filters.region_id)
     if filters.theme_id:
-        clauses.append(f"{article_id} IN (SELECT articlepage_id FROM newsroom_articlepage_themes "
-                       "WHERE themepage_id = %s)")
+        clauses.append(_section_clause("newsroom_articlepage_themes", "themepage_id", filters.theme_id, article_id))
         params.append(filters.theme_id)
     if filters.author_ids is not None:
         ids = list(filters.author_ids) or [0]
@@ -118,33 +137,50 @@ class ArticleSearch:
         self.filters = filters or SearchFilters()
         self._count: int | None = None
         self._window_floor: int | None | bool = False
+        self._beyond_window = False
+
+    @cached_property
+    def _match(self) -> _Match:
+        return _Match(self.terms, self.filters)
 
     def count(self) -> int:
-        """How many articles match, up to COUNT_CAP (a page of results never needs more)."""
+        """How many articles match, up to COUNT_CAP + 1 (more than COUNT_CAP: see `count_capped`)."""
         if self._count is None:
             self._count = 0
             if self.terms:
-                match = _Match(self.terms, self.filters)
+                match = self._match
                 with connection.cursor() as cursor:
-                    cursor.execute(f"SELECT count(*) FROM (SELECT 1 {match.sql} LIMIT {COUNT_CAP}) m", match.params)
-                    self._count = cursor.fetchone()[0]
+                    self._floor(match, cursor)
+                    if self._beyond_window and COUNT_CAP <= RANK_WINDOW:
+                        # The window query already found more matches than are counted.
+                        self._count = COUNT_CAP + 1
+                    else:
+                        cursor.execute(f"SELECT count(*) FROM (SELECT 1 {match.sql} LIMIT {COUNT_CAP + 1}) m",
+                                       match.params)
+                        self._count = cursor.fetchone()[0]
         return self._count
+
+    @property
+    def count_capped(self) -> bool:
+        return self.count() > COUNT_CAP
 
     def __len__(self) -> int:
         return self.count()
 
     def _floor(self, match: _Match, cursor) -> int | None:
-        """The lowest article id in the ranked window (None: every match is in it)."""
+        """The lowest article id in the ranked window (None: every match is in it). Also notes
+        whether a match follows the window, which tells count() there are more than RANK_WINDOW."""
         if self._window_floor is False:
-            rows = match.select(cursor, match.id, f"ORDER BY {match.id} DESC LIMIT 1 OFFSET {RANK_WINDOW - 1}")
+            rows = match.select(cursor, match.id, f"ORDER BY {match.id} DESC LIMIT 2 OFFSET {RANK_WINDOW - 1}")
             self._window_floor = rows[0][0] if rows else None
+            self._beyond_window = len(rows) == 2
         return self._window_floor
 
     def ids(self, offset: int, limit: int) -> list[int]:
         """Article ids in result order, from `offset`."""
         if not self.terms or limit <= 0:
             return []
-        match = _Match(self.terms, self.filters)
+        match = self._match
         end, ids = offset + limit, []
         with connection.cursor() as cursor:
             floor = self._floor(match, cursor)

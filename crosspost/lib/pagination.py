@@ -26,6 +26,13 @@ class LookaheadPage(Page):
     def has_other_pages(self) -> bool:
         return self.more or self.number > 1
 
+    # Django's versions validate the number against num_pages, which counts the whole list.
+    def next_page_number(self) -> int:
+        return self.number + 1
+
+    def previous_page_number(self) -> int:
+        return self.number - 1
+
 
 class LookaheadPaginator(Paginator):
     """Paginator whose pages know whether there is a next one without knowing how many there are."""

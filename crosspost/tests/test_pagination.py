@@ -18,6 +18,10 @@ def test_a_page_knows_if_another_follows_without_counting(number, shown, more):
     CountingList.counted = 0
     page = LookaheadPaginator(CountingList(range(7)), 3).get_page(number)
     assert list(page) == shown and page.has_next() is more
+    if page.has_next():
+        assert page.next_page_number() == page.number + 1
+    if page.has_previous():
+        assert page.previous_page_number() == page.number - 1
     assert CountingList.counted == 0
 
 

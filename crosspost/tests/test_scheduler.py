@@ -33,3 +33,12 @@ def test_a_tick_enqueues_due_tasks_and_skips_missing_apps():
         assert scheduler_tick(jobs, now=at(8)) == ["some.task"]
         assert scheduler_tick(jobs, now=at(8)) == []
     task.enqueue.assert_called_once_with()
+
+
+def test_every_default_job_names_a_task_that_exists():
+    from django.utils.module_loading import import_string
+    from django_tasks.base import Task
+
+    from crosspost.scheduler import default_jobs
+
+    assert all(isinstance(import_string(job.task), Task) for job in default_jobs())

@@ -3,7 +3,7 @@ import pytest
 from lxml import etree
 from lxml import html as lxml_html
 
-from newsroom.models import DossierPage, RegionPage, ThemePage
+from newsroom.models import ArticlePage, DossierPage, RegionPage, ThemePage
 
 pytestmark = pytest.mark.django_db
 
@@ -57,3 +57,28 @@ def test_the_sitemap_index_leads_to_every_article(client, make_article):
     assert urls <= listed
     assert "/articles/not-yet/" not in listed
     assert "/" in listed and "/authors/ada-reporter/" in listed
+
+
+def test_article_sitemap_pages_list_each_live_article_once_and_are_dated_by_the_newest(client, make_article,
+                                                                                        monkeypatch):
+    from newsroom.sitemaps import ArticleSitemap
+
+    monkeypatch.setattr(ArticleSitemap, "limit", 2)
+    articles = [make_article(f"Paged {n}") for n in range(5)]
+    draft = make_article("Draft", publish=False)
+    ns = {"s": "http://www.sitemaps.org/schemas/sitemap/0.9"}
+    index = etree.fromstring(client.get("/sitemap.xml").content)
+    listed = []
+    for loc in index.xpath('//s:sitemap/s:loc[contains(., "articles")]/text()', namespaces=ns):
+        page = etree.fromstring(client.get(loc.replace("http://testserver", "")).content)
+        urls = page.xpath("//s:url/s:loc/text()", namespaces=ns)
+        assert len(urls) <= 2
+        listed += [url.replace("http://testserver", "") for url in urls]
+    assert sorted(listed) == sorted(a.url for a in ArticlePage.objects.live())
+    assert {a.url for a in articles} <= set(listed) and draft.url not in listed
+    newest = max(a.last_published_at for a in ArticlePage.objects.live()).date().isoformat()
+    dates = index.xpath('//s:sitemap[contains(s:loc, "articles")]/s:lastmod/text()', namespaces=ns)
+    assert dates and all(date.startswith(newest) for date in dates)
+    sections = etree.fromstring(client.get("/sitemap-sections.xml").content)
+    assert not set(listed) & {loc.replace("http://testserver", "")
+                              for loc in sections.xpath("//s:url/s:loc/text()", namespaces=ns)}

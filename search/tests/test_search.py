@@ -33,7 +33,9 @@ def test_every_word_must_match_and_phrases_keep_their_order(client, make_article
     assert titles(client, q='"salt marsh"') == ["Salt marsh restoration"]
 
 
-def test_it_filters_by_region_theme_author_and_date(client, make_article, make_section):
+@pytest.mark.parametrize("small_section", [2000, 1], ids=["sections gathered first", "sections tested per match"])
+def test_it_filters_by_region_theme_author_and_date(client, make_article, make_section, monkeypatch, small_section):
+    monkeypatch.setattr("search.selectors.SMALL_SECTION", small_section)
     north, south = make_section(RegionPage, "North"), make_section(RegionPage, "South")
     climate = make_section(ThemePage, "Climate")
     make_article("Flood defences north", regions=[north], themes=[climate], authors=("Ines Okafor",), days_ago=400)
@@ -123,3 +125,27 @@ def test_migrating_a_site_whose_index_is_empty_fills_it(make_article):
     ArticleSearchEntry.objects.all().delete()
     _index_existing_articles(sender=None)
     assert ArticleSearch("orchard").count() == 1
+
+
+def test_a_word_in_more_articles_than_are_counted_says_more_than(client, make_article, monkeypatch):
+    monkeypatch.setattr("search.selectors.COUNT_CAP", 2)
+    for n in range(3):
+        make_article(f"Harbour note {n}")
+    text = client.get("/search/", {"q": "harbour"}).content.decode()
+    assert "More than 2 articles match" in text
+    assert "3 articles match" not in text
+    monkeypatch.setattr("search.selectors.COUNT_CAP", 3)
+    assert "3 articles match" in client.get("/search/", {"q": "harbour"}).content.decode()
+
+
+def test_more_matches_than_the_ranked_window_count_as_more_than_the_cap(make_article, monkeypatch):
+    monkeypatch.setattr("search.selectors.RANK_WINDOW", 3)
+    monkeypatch.setattr("search.selectors.COUNT_CAP", 3)
+    for n in range(4):
+        make_article(f"Harbour note {n}")
+    assert ArticleSearch("harbour").count_capped
+    make_article("Lighthouse one")
+    assert ArticleSearch("lighthouse").count() == 1 and not ArticleSearch("lighthouse").count_capped
+    for n in range(2):
+        make_article(f"Lighthouse {n + 2}")
+    assert ArticleSearch("lighthouse").count() == 3 and not ArticleSearch("lighthouse").count_capped
