@@ -136,3 +136,9 @@ def test_every_page_carries_the_subscribe_form(client, make_article):
         forms = tree.xpath('//footer//form[contains(@class, "newsletter-form")]')
         assert len(forms) == 1
         assert forms[0].get("action") in ("/newsletter/subscribe/", "/fr/newsletter/subscribe/")
+
+
+def test_the_newsletter_address_leads_to_the_sign_up_page(client):
+    response = client.get("/newsletter/", follow=True)
+    assert response.redirect_chain[-1][0] == "/newsletter/subscribe/"
+    assert response.status_code == 200 and b'name="email"' in response.content
