@@ -5,7 +5,8 @@ Run: .venv/bin/python bench/scale.py [--sizes 1000,10000,100000] [--requests 30]
 For each size it builds a scratch database (SQLite in a temporary directory by default; with
 --database-url a PostgreSQL database it drops and recreates), loads the demo plus the archive
 with `crosspost demo --articles N` (timing the load), and prints median and p95 of uncached
-renders (Django's handler in-process; the page cache is a WSGI layer in front of it) of an
+renders (Django's handler in-process, with what it loaded frozen out of the garbage collector's
+reach as in crosspost/wsgi.py; the page cache is a WSGI layer in front of it) of an
 article, an author, a region, a theme, a dossier, home, the site feed, a sitemap page and search.
 """
 
@@ -26,8 +27,7 @@ CROSSPOST = str(ROOT / ".venv" / "bin" / "crosspost")
 
 MEASURE = r'''
 import json, statistics, sys, time
-import django
-django.setup()
+import crosspost.wsgi  # sets Django up and freezes what it loaded, as the web process does
 from django.test import Client
 from newsroom.models import ArticlePage, DossierPage, RegionPage, ThemePage
 from newsroom.sitemaps import ArticleSitemap

@@ -1,6 +1,8 @@
+import gc
 import os
 
 from django.core.wsgi import get_wsgi_application
+from django.urls import get_resolver
 
 os.environ.setdefault("DJANGO_SETTINGS_MODULE", "crosspost.settings")
 
@@ -9,3 +11,10 @@ django_application = get_wsgi_application()
 from crosspost.pagecache import PageCacheMiddleware  # noqa: E402  (needs settings loaded)
 
 application = PageCacheMiddleware(django_application)
+
+# Everything loaded so far (Django, Wagtail, the models, and the URL conf with the views it
+# imports, loaded here rather than by the first request) lives as long as the process. Moved out
+# of the collector's reach, it is no longer re-scanned by every full collection: a sitemap page's
+# 1,000 page objects used to set one off in one render out of ten, tripling p95.
+get_resolver().url_patterns
+gc.freeze()
