@@ -76,7 +76,12 @@ class CrossSiteFormMiddleware:
             return False
         allowed = {settings.SITE_URL.rstrip("/"), f"{request.scheme}://{request.get_host()}",
                    *settings.CSRF_TRUSTED_ORIGINS}
-        return origin.rstrip("/") in allowed or urlsplit(origin).netloc == request.get_host()
+        if origin.rstrip("/") in allowed:
+            return True
+        try:
+            return urlsplit(origin).netloc == request.get_host()
+        except ValueError:  # "http://[x" and other headers no browser sends
+            return False
 
 
 class ServiceUnavailableMiddleware:

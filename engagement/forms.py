@@ -5,6 +5,7 @@ import re
 from django import forms
 from django.utils.translation import gettext_lazy as _
 
+from crosspost.lib.email import AddressField
 from engagement.models import ContactMessage, PermissionRequest
 from engagement.services import MAX_LINKS, link_count
 
@@ -34,7 +35,7 @@ class HoneypotMixin:
 
 
 class ShareEmailForm(NoLineBreaksMixin, forms.Form):
-    recipient = forms.EmailField(label=_("Your friend's email"), max_length=254)
+    recipient = AddressField(label=_("Your friend's email"))
     sender_name = forms.CharField(label=_("Your name"), max_length=80)
     note = forms.CharField(label=_("A short note (optional)"), max_length=300, required=False)
 
@@ -49,7 +50,7 @@ class ShareEmailForm(NoLineBreaksMixin, forms.Form):
 
 class CommentForm(HoneypotMixin, NoLineBreaksMixin, forms.Form):
     name = forms.CharField(label=_("Name"), max_length=80)
-    email = forms.EmailField(label=_("Email (not shown)"), max_length=254)
+    email = AddressField(label=_("Email (not shown)"))
     text = forms.CharField(label=_("Comment"), max_length=3000, widget=forms.Textarea(attrs={"rows": 5}))
     parent = forms.IntegerField(required=False, widget=forms.HiddenInput, min_value=1)
     website = forms.CharField(required=False, label=_("Leave this empty"))
@@ -70,6 +71,7 @@ class PermissionRequestForm(HoneypotMixin, NoLineBreaksMixin, forms.ModelForm):
     class Meta:
         model = PermissionRequest
         fields = ["name", "email", "organisation", "use", "message"]
+        field_classes = {"email": AddressField}
         labels = {"use": _("How you would use it"), "message": _("Where and when you would publish it")}
 
 
@@ -80,6 +82,7 @@ class ContactForm(HoneypotMixin, NoLineBreaksMixin, forms.ModelForm):
     class Meta:
         model = ContactMessage
         fields = ["name", "email", "organisation", "subject", "message"]
+        field_classes = {"email": AddressField}
         widgets = {"message": forms.Textarea(attrs={"rows": 8})}
 
 

@@ -50,6 +50,7 @@ def referer_page(referer: str, own_host: str) -> tuple[str, str] | None:
     try:
         parts = urlsplit(referer)
         host = (parts.hostname or "").lower()
+        port = parts.port  # raises for a port that is not a number below 65536
     except ValueError:
         return None
     if parts.scheme not in ("http", "https") or not host:
@@ -57,7 +58,7 @@ def referer_page(referer: str, own_host: str) -> tuple[str, str] | None:
     own = {own_host.lower(), (urlsplit(settings.SITE_URL).hostname or "").lower()}
     if host in own:
         return None
-    netloc = host if parts.port in (None, 80, 443) else f"{host}:{parts.port}"
+    netloc = host if port in (None, 80, 443) else f"{host}:{port}"
     url = urlunsplit((parts.scheme, netloc, parts.path or "/", parts.query, ""))
     return url[:1000], host[:255]
 

@@ -111,8 +111,12 @@ def member_login_link_send(*, email: str) -> None:
         return
     token = sign(str(member.pk), salt=LOGIN_SALT, timestamped=True)
     link = settings.SITE_URL + reverse("membership:login_confirm", args=[token])
-    mail.send(template="membership/mail/login", context={"member": member, "link": link,
-                                                           "SITE_NAME": settings.SITE_NAME}, to=[member.email])
+    try:
+        mail.send(template="membership/mail/login", context={"member": member, "link": link,
+                                                               "SITE_NAME": settings.SITE_NAME}, to=[member.email])
+    except Exception as exc:  # noqa: BLE001 - a member waiting for a link that never comes must be told
+        log.warning("sign-in mail to member %s failed: %s", member.pk, exc)
+        raise MembershipError("We could not send the sign-in email just now. Please try again in a few minutes.") from exc
 
 
 def member_from_login_token(token: str) -> Member | None:

@@ -15,6 +15,7 @@ from crosspost.lib.ratelimit import ratelimit_hit
 from membership import services, webhooks
 from membership.forms import CheckoutForm, DonationForm, LoginForm
 from membership.models import Member, MembershipSettings, Tier, stripe_enabled
+from newsletter.services import ConfirmationNotSent
 
 SESSION_KEY = "membership_member_id"
 
@@ -86,7 +87,10 @@ def login(request: HttpRequest) -> HttpResponse:
     ip = request.META.get("REMOTE_ADDR", "")
     if ratelimit_hit(f"membership-login:{ip}", 10, 3600) and ratelimit_hit(
             f"membership-login:{form.cleaned_data['email'].lower()}", 5, 3600):
-        services.member_login_link_send(email=form.cleaned_data["email"])
+        try:
+            services.member_login_link_send(email=form.cleaned_data["email"])
+        except services.MembershipError as exc:
+            return render(request, "membership/message.html", {"title": "Sign in", "text": str(exc)}, status=503)
     # The same answer whether or not the address is a member, so nobody can test addresses.
     return render(request, "membership/message.html", {"title": "Check your inbox", "text": (
         "If that address belongs to a member, a sign-in link is on its way. It works for 30 minutes.")})
@@ -137,6 +141,10 @@ def newsletter(request: HttpRequest) -> HttpResponse:
         except ValidationError:
             return render(request, "membership/message.html", {"title": "Newsletter", "text": (
                 "This membership's address cannot receive the newsletter.")}, status=400)
+        except ConfirmationNotSent:
+            return render(request, "membership/message.html", {"title": "Newsletter", "text": (
+                "We could not send the confirmation email just now. Please try again in a few minutes.")},
+                status=503)
     return render(request, "membership/message.html", {"title": "Check your inbox", "text": (
         f"We sent a link to {member.email}: open it to confirm the newsletter.")})
 

@@ -42,18 +42,28 @@ def stripe_event_receive(*, payload: bytes, signature: str) -> str:
     event_id, event_type, obj = _str(event, "id"), _str(event, "type"), _dict(_dict(event, "data"), "object")
     if not (event_id and event_type and obj):
         raise BadWebhook("not a Stripe event")
-    try:
-        with transaction.atomic():
-            # The unique event id is the claim: a replayed or concurrent delivery fails here.
-            StripeEvent.objects.create(event_id=event_id, type=event_type, payload=payload.decode())
-            handler = _HANDLERS.get(event_type)
-            if handler is None:
-                return "ignored"
-            handler(obj)
-    except IntegrityError:
-        if StripeEvent.objects.filter(event_id=event_id).exists():
-            return "duplicate"
-        raise
+    tries = 2
+    while True:
+        tries -= 1
+        try:
+            return _event_apply(event_id, event_type, obj, payload)
+        except IntegrityError:
+            if StripeEvent.objects.filter(event_id=event_id).exists():
+                return "duplicate"
+            if not tries:
+                raise
+            # Two first events of a new customer (checkout completed, invoice paid) arrive together
+            # and both create its member; the one that lost finds the member on its second try.
+
+
+def _event_apply(event_id: str, event_type: str, obj: dict, payload: bytes) -> str:
+    with transaction.atomic():
+        # The unique event id is the claim: a replayed or concurrent delivery fails here.
+        StripeEvent.objects.create(event_id=event_id, type=event_type, payload=payload.decode())
+        handler = _HANDLERS.get(event_type)
+        if handler is None:
+            return "ignored"
+        handler(obj)
     return "processed"
 
 

@@ -1,11 +1,12 @@
 from django import forms
 from django.utils.translation import gettext_lazy as _
 
+from crosspost.lib.email import AddressField
 from newsletter.rendering import language_choices
 
 
 class SubscribeForm(forms.Form):
-    email = forms.EmailField(label=_("Email"), max_length=254)
+    email = AddressField(label=_("Email"))
     name = forms.CharField(label=_("Name (optional)"), max_length=200, required=False)
     language = forms.ChoiceField(label=_("Language"), required=False)
 

@@ -4,17 +4,18 @@ from __future__ import annotations
 
 import csv
 import datetime
+import logging
 from collections.abc import Callable, Iterable, Iterator
 from dataclasses import dataclass, field
 from typing import IO, Any
 
 from django.conf import settings
 from django.core.exceptions import ValidationError
-from django.core.validators import validate_email
 from django.db import IntegrityError, transaction
 from django.utils import timezone
 
 from crosspost.lib import email as mail
+from crosspost.lib.email import validate_address
 from crosspost.lib.signing import unsign
 from newsletter import rendering, sending
 from newsletter.models import Delivery, Digest, DigestArticle, Selection, Subscriber, email_clean, email_key
@@ -22,6 +23,11 @@ from newsroom.models import ArticlePage
 
 S = Subscriber.Status
 CONFIRM_MAX_AGE = 7 * 24 * 3600
+log = logging.getLogger(__name__)
+
+
+class ConfirmationNotSent(Exception):
+    """The sign-up is saved, but its confirmation mail could not be sent; signing up again retries."""
 
 
 def language_or_default(language: str) -> str:
@@ -36,7 +42,7 @@ def subscriber_subscribe(*, email: str, name: str = "", language: str = "") -> S
     A confirmed reader is left alone (no mail, nothing that tells a stranger they subscribed);
     anyone else, including past unsubscribers, gets a fresh confirmation link.
     """
-    validate_email(email.strip())
+    validate_address(email)
     language = language_or_default(language)
     name = name.strip()[:200]
     try:
@@ -50,7 +56,11 @@ def subscriber_subscribe(*, email: str, name: str = "", language: str = "") -> S
         subscriber.name = name or subscriber.name
         subscriber.language = language
         subscriber.save(update_fields=["status", "name", "language", "updated_at"])
-    rendering.confirm_mail_send(subscriber)
+    try:
+        rendering.confirm_mail_send(subscriber)
+    except Exception as exc:  # noqa: BLE001 - any mail failure: the reader is told, the row is kept
+        log.warning("confirmation mail to subscriber %s failed: %s", subscriber.pk, exc)
+        raise ConfirmationNotSent from exc
     return subscriber
 
 
@@ -130,7 +140,7 @@ def _import_chunk(rows, confirmed: bool, seen: set[str], result: ImportResult, c
     for line, row in rows:
         address = row.get("email", "")
         try:
-            validate_email(address)
+            validate_address(address)
         except ValidationError:
             result.rejected.append((line, address, "not a valid email address"))
             continue

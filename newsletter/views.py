@@ -47,6 +47,8 @@ def subscribe(request: HttpRequest) -> HttpResponse:
     except ValidationError:
         form.add_error("email", "Enter a valid email address.")
         return render(request, "newsletter/subscribe.html", {"form": form}, status=400)
+    except services.ConfirmationNotSent:
+        return render(request, "newsletter/message.html", {"kind": "mail_failed"}, status=503)
     return render(request, "newsletter/message.html", {"kind": "check_inbox"})
 
 
@@ -84,7 +86,7 @@ def bounce_webhook(request: HttpRequest) -> HttpResponse:
     try:
         payload = json.loads(request.body)
         address, kind = str(payload["email"]), payload.get("type", "bounce")
-        if kind not in ("bounce", "complaint"):
+        if kind not in ("bounce", "complaint") or "\x00" in address:  # PostgreSQL refuses NUL in text
             raise ValueError
     except (ValueError, KeyError, TypeError):
         return JsonResponse({"error": "expected JSON {email, type: bounce|complaint}"}, status=400)

@@ -88,7 +88,7 @@ def _filter_sql(filters: SearchFilters, article_id: str) -> tuple[str, list[Any]
     if filters.date_from:
         clauses.append("e.published_at >= %s")
         params.append(_day_start(filters.date_from))
-    if filters.date_to:
+    if filters.date_to and filters.date_to < datetime.date.max:  # the last date there is: no upper bound
         clauses.append("e.published_at < %s")
         params.append(_day_start(filters.date_to + datetime.timedelta(days=1)))
     return "".join(f" AND {clause}" for clause in clauses), params

@@ -36,6 +36,13 @@ def test_approved_commenters_are_published_at_once(client, article):
     assert "ada@example.org" not in page.lower()
 
 
+def test_an_address_that_grows_past_its_lookup_key_when_case_folded_is_a_form_error(client, article):
+    address = "a" * 60 + "@" + ".".join(["\u00df" * 31] * 4) + ".de"  # 191 characters, 315 case-folded
+    response = post(client, article, email=address)
+    assert response.status_code == 400 and "Enter a valid email address." in response.content.decode()
+    assert not Comment.objects.exists()
+
+
 def test_the_honeypot_stores_nothing(client, article):
     response = post(client, article, website="http://spam.example")
     assert response.status_code == 200

@@ -93,6 +93,15 @@ def test_own_pages_are_skipped_and_missing_referers_pooled(client, article):
     assert (row.page_url, row.domain, row.views) == ("", "", 2)
 
 
+def test_a_referer_with_a_broken_port_still_gets_the_gif_and_counts_as_junk(client, article):
+    for referer in ("http://blog.example:abc/", "http://blog.example:99999/post"):
+        response = hit(client, article, referer)
+        assert response.status_code == 200 and response["Content-Type"] == "image/gif"
+    hit(client, article, "http://blog.example:8080/post")
+    republication_hits_flush(now=timezone.now() + LATER)
+    assert list(Republication.objects.values_list("page_url", "views")) == [("http://blog.example:8080/post", 1)]
+
+
 def test_the_command_lists_republications_as_json(client, article):
     hit(client, article, "https://blog.example.net/strike/")
     hit(client, article, "https://blog.example.net/strike/")

@@ -101,6 +101,23 @@ def test_sign_in_does_not_reveal_who_is_a_member(client):
     assert mail.outbox == []
 
 
+def test_when_the_mail_server_is_down_a_member_is_told_instead_of_waiting_for_a_link(client, tier, settings):
+    from crosspost.lib.localnet import free_port
+    from newsletter.models import Subscriber
+
+    settings.EMAIL_BACKEND = "django.core.mail.backends.smtp.EmailBackend"
+    settings.EMAIL_HOST, settings.EMAIL_PORT, settings.EMAIL_USE_TLS = "127.0.0.1", free_port(), False
+    member = Member.objects.create(email="ada@example.org", tier=tier, status="active")
+    response = client.post("/membership/sign-in/", {"email": "ada@example.org"})
+    assert response.status_code == 503 and "could not send the sign-in email" in response.content.decode()
+    session = client.session
+    session[SESSION_KEY] = member.pk
+    session.save()
+    response = client.post("/membership/account/newsletter/")
+    assert response.status_code == 503 and "could not send the confirmation email" in response.content.decode()
+    assert Subscriber.objects.get().status == "pending"  # kept: asking again sends the link
+
+
 def test_forged_and_expired_sign_in_links_are_refused(client, tier, monkeypatch):
     member = Member.objects.create(email="ada@example.org", tier=tier, status="active")
     assert client.post("/membership/sign-in/forged-token/").status_code == 400

@@ -125,6 +125,28 @@ def test_concurrent_deliveries_of_one_event_have_one_effect(tier):
     assert StripeEvent.objects.filter(event_id="evt_race").count() == 1
 
 
+def test_a_first_invoice_that_loses_the_race_to_create_the_member_finds_it_on_a_second_try(
+        post_event, tier, monkeypatch):
+    from membership import webhooks
+
+    post_event(completed(tier))  # the checkout's delivery created the member ...
+    lookup, calls = webhooks._member_for_customer, []
+
+    def not_yet_committed_the_first_time(customer, email):
+        calls.append(customer)  # ... but the invoice's delivery looked before that was committed
+        return None if len(calls) == 1 else lookup(customer, email)
+
+    monkeypatch.setattr(webhooks, "_member_for_customer", not_yet_committed_the_first_time)
+    invoice = event("evt_inv", "invoice.paid", {
+        "id": "in_1", "customer": "cus_1", "customer_email": "reader@example.org", "subscription": "sub_1",
+        "amount_paid": 700, "currency": "eur", "lines": {"data": [{"period": {"end": NEXT_RENEWAL}}]}})
+    assert post_event(invoice).content == b"processed"
+    member = Member.objects.get()
+    assert member.renews_at.timestamp() == NEXT_RENEWAL
+    assert Payment.objects.get().member == member
+    assert StripeEvent.objects.filter(event_id="evt_inv").count() == 1
+
+
 def test_a_donation_is_recorded_as_a_payment(post_event):
     post_event(event("evt_d", "checkout.session.completed", {
         "id": "cs_d", "mode": "payment", "amount_total": 2500, "currency": "eur",

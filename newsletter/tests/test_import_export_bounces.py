@@ -82,6 +82,7 @@ def test_the_bounce_webhook_stops_mail_to_bounced_and_complaining_readers(settin
         ("not json", "s3cret", 400),
         ([1, 2], "s3cret", 400),
         ({"email": "a@example.org", "type": "spam"}, "s3cret", 400),
+        ({"email": "a\x00@example.org"}, "s3cret", 400),
     ],
 )
 def test_the_bounce_webhook_refuses_bad_secrets_and_bad_payloads(settings, payload, secret, status):

@@ -37,3 +37,31 @@ def test_the_api_is_read_only(client, make_article):
     article = make_article()
     assert client.post("/api/v2/articles/", {}).status_code == 405
     assert client.delete(f"/api/v2/articles/{article.pk}/").status_code == 405
+
+
+@pytest.mark.parametrize("path, params", [
+    ("/api/v2/pages/find/", {"id": "abc"}),
+    ("/api/v2/pages/", {"first_published_at": "x"}),
+    ("/api/v2/articles/", {"original_published_at": "yesterday"}),
+    ("/api/v2/articles/", {"regions": "abc"}),
+    ("/api/v2/pages/", {"offset": str(2 ** 63)}),
+    ("/api/v2/pages/", {"locale": "\x00"}),
+    ("/api/v2/pages/find/", {"html_path": "/\x00/"}),
+    ("/api/v2/pages/", {"search": '"'}),
+    ("/api/v2/images/", {"search": "water"}),
+])
+def test_a_bad_query_parameter_is_the_clients_error_with_a_message(client, make_article, path, params):
+    make_article()
+    response = client.get(path, params)
+    assert response.status_code == 400
+    assert response.json()["message"]
+
+
+def test_the_api_still_filters_and_pages_with_good_parameters(client, make_article, make_section):
+    region = make_section(RegionPage, "Europe")
+    make_article("In Europe", regions=[region])
+    make_article("Elsewhere")
+    listing = client.get("/api/v2/articles/", {"regions": str(region.pk), "offset": "0", "limit": "5"}).json()
+    assert [item["title"] for item in listing["items"]] == ["In Europe"]
+    found = client.get("/api/v2/pages/find/", {"html_path": region.url})
+    assert found.status_code == 302

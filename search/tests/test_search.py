@@ -54,6 +54,11 @@ def test_bad_filter_values_are_ignored(client, make_article):
     assert titles(client, q="tramway", region="abc", theme="999999", date_from="yesterday") == ["Tramway extension"]
 
 
+def test_the_first_and_last_dates_there_are_are_open_ends(client, make_article):
+    make_article("Tramway extension")
+    assert titles(client, q="tramway", date_from="0001-01-01", date_to="9999-12-31") == ["Tramway extension"]
+
+
 @pytest.mark.parametrize("query", ['"', '"unbalanced', "NEAR(a b)", "title:tramway", "a* OR -b", "^", "'", "()",
                                    "tramway AND", "&|!:*", "\x00", "ü" * 300])
 def test_odd_queries_are_not_errors(client, make_article, query):
