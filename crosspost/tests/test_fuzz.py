@@ -64,8 +64,41 @@ def test_the_api_answers_bad_parameters_with_400_not_500(reader, article, limit,
         assert_no_server_error(response, endpoint)
 
 
+API_PARAMETERS = st.dictionaries(
+    keys=st.sampled_from(["id", "html_path", "search", "search_operator", "locale", "child_of", "descendant_of",
+                          "ancestor_of", "translation_of", "site", "regions", "themes", "first_published_at",
+                          "original_published_at", "title", "offset", "limit", "order", "rich_text_format"]),
+    values=NUMBERISH, max_size=4)
+
+
+@FUZZ
+@example(params={"id": "abc"})
+@example(params={"first_published_at": "x"})
+@example(params={"regions": "abc"})
+@example(params={"offset": str(2 ** 63)})
+@example(params={"locale": "\x00"})
+@example(params={"html_path": "/\x00/"})
+@example(params={"search": '"', "search_operator": "x"})
+@given(params=API_PARAMETERS)
+def test_any_api_filter_or_lookup_is_answered_without_a_500(reader, article, params):
+    for endpoint in ("/api/v2/articles/", "/api/v2/pages/", "/api/v2/pages/find/", "/api/v2/images/"):
+        assert_no_server_error(reader.get(endpoint, params), (endpoint, params))
+
+
+@FUZZ
+@example(origin="http://[x", referer="http://blog.example:abc/")
+@given(origin=TEXT, referer=TEXT)
+def test_odd_origin_and_referer_headers_are_not_500s(reader, article, origin, referer):
+    from engagement.republish import pixel_token
+
+    assert_no_server_error(reader.post("/newsletter/subscribe/", {"email": "a@example.org"},
+                                       headers={"Origin": origin}), origin)
+    assert_no_server_error(reader.get(f"/r/{pixel_token(article.pk)}.gif", headers={"Referer": referer}), referer)
+
+
 # Values that often pass a form's own validation, so examples reach the services behind it.
-PLAUSIBLE = st.one_of(TEXT, st.emails(), st.integers(-5, 20_000).map(str), st.sampled_from(
+PLAUSIBLE = st.one_of(TEXT, st.emails(), st.emails(domains=st.text("\ufb03\u00dfab.", min_size=3, max_size=90).map(
+    lambda name: name.strip(".") + ".com")), st.integers(-5, 20_000).map(str), st.sampled_from(
     ["month", "year", "feedback", "media", "approve", "deny", "print", "online", "mastodon.social", "1", ""]))
 FORM_FIELDS = st.dictionaries(
     keys=st.sampled_from(["email", "name", "language", "recipient", "sender_name", "note", "text", "parent",
