@@ -14,13 +14,18 @@ from engagement.forms import PermissionAnswerForm
 from engagement.models import Comment, ContactMessage, PermissionRequest, WebhookDelivery
 
 
+def _id(value: str) -> int | None:
+    # str.isdigit() accepts "²" and any length; a row id is a short run of ASCII digits.
+    return int(value) if value.isascii() and value.isdigit() and len(value) <= 18 else None
+
+
 @require_http_methods(["GET", "POST"])
 def comments(request: HttpRequest) -> HttpResponse:
     """Pending comments first; approve, reject or ban the address, one row or a ticked batch."""
     status = request.GET.get("status", Comment.Status.PENDING)
     if request.method == "POST":
         action, _, one = request.POST.get("one", "").partition(":")
-        ids = [int(one)] if one.isdigit() else [int(i) for i in request.POST.getlist("ids") if i.isdigit()]
+        ids = [_id(one)] if _id(one) else [_id(i) for i in request.POST.getlist("ids") if _id(i)]
         action = action or request.POST.get("action", "")
         if action == "approve":
             done = services.comment_approve(comment_ids=ids, user=request.user)
@@ -37,8 +42,8 @@ def comments(request: HttpRequest) -> HttpResponse:
     rows = Comment.objects.select_related("article", "parent").order_by("-created_at")
     if status in Comment.Status.values:
         rows = rows.filter(status=status)
-    if request.GET.get("article", "").isdigit():
-        rows = rows.filter(article_id=int(request.GET["article"]))
+    if _id(request.GET.get("article", "")):
+        rows = rows.filter(article_id=_id(request.GET["article"]))
     page = Paginator(rows, 50).get_page(request.GET.get("p"))
     return TemplateResponse(request, "engagement/admin/comments.html", {
         "page": page, "status": status, "statuses": Comment.Status.choices,
@@ -61,10 +66,15 @@ def permission_request(request: HttpRequest, pk: int) -> HttpResponse:
     item = get_object_or_404(PermissionRequest.objects.select_related("article", "answered_by"), pk=pk)
     form = PermissionAnswerForm(request.POST or None)
     if request.method == "POST" and form.is_valid():
-        sent = services.permission_request_answer(
-            request_id=item.pk, approve=form.cleaned_data["decision"] == "approve",
-            message=form.cleaned_data["message"], user=request.user,
-        )
+        try:
+            sent = services.permission_request_answer(
+                request_id=item.pk, approve=form.cleaned_data["decision"] == "approve",
+                message=form.cleaned_data["message"], user=request.user,
+            )
+        except services.Refused as exc:  # the form is shown again with the editor's text in it
+            messages.error(request, str(exc))
+            return TemplateResponse(request, "engagement/admin/permission_request.html",
+                                    {"item": item, "form": form}, status=503)
         if sent:
             messages.success(request, f"Answer sent to {item.email}.")
         else:
@@ -74,7 +84,7 @@ def permission_request(request: HttpRequest, pk: int) -> HttpResponse:
 
 
 def republications(request: HttpRequest) -> HttpResponse:
-    article_id = int(request.GET["article"]) if request.GET.get("article", "").isdigit() else None
+    article_id = _id(request.GET.get("article", ""))
     rows = selectors.republications(article_id=article_id)
     page = Paginator(rows, 100).get_page(request.GET.get("p"))
     article = rows.first().article if article_id and rows.exists() else None
@@ -85,8 +95,8 @@ def republications(request: HttpRequest) -> HttpResponse:
 
 @require_http_methods(["GET", "POST"])
 def reader_messages(request: HttpRequest) -> HttpResponse:
-    if request.method == "POST" and request.POST.get("handled", "").isdigit():
-        ContactMessage.objects.filter(pk=int(request.POST["handled"])).update(handled=True)
+    if request.method == "POST" and _id(request.POST.get("handled", "")):
+        ContactMessage.objects.filter(pk=_id(request.POST["handled"])).update(handled=True)
         return redirect(request.get_full_path())
     rows = ContactMessage.objects.all()
     kind = request.GET.get("kind", "")

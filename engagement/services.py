@@ -231,18 +231,25 @@ def permission_request_submit(*, article=None, name: str, email: str, organisati
 def permission_request_answer(*, request_id: int, approve: bool, message: str = "", user=None) -> bool:
     """Approve or deny a pending request and mail the requester. False if it was already answered."""
     status = PermissionRequest.Status.APPROVED if approve else PermissionRequest.Status.DENIED
-    answered = PermissionRequest.objects.filter(pk=request_id, status=PermissionRequest.Status.PENDING).update(
-        status=status, answer=message.strip(), answered_at=timezone.now(), answered_by=user
-    )
-    if not answered:
-        return False
-    request = PermissionRequest.objects.select_related("article").get(pk=request_id)
-    mail.send(
-        template="engagement/email/permission_answer",
-        context={"request": request, "approved": approve, "site_name": settings.SITE_NAME,
-                 "article_url": request.article.canonical_url() if request.article else ""},
-        to=[request.email],
-    )
+    try:
+        # Recorded only once the answer is mailed: an answer the requester never received must
+        # stay open for the editor to send again.
+        with transaction.atomic():
+            answered = PermissionRequest.objects.filter(pk=request_id, status=PermissionRequest.Status.PENDING).update(
+                status=status, answer=message.strip(), answered_at=timezone.now(), answered_by=user
+            )
+            if not answered:
+                return False
+            request = PermissionRequest.objects.select_related("article").get(pk=request_id)
+            mail.send(
+                template="engagement/email/permission_answer",
+                context={"request": request, "approved": approve, "site_name": settings.SITE_NAME,
+                         "article_url": request.article.canonical_url() if request.article else ""},
+                to=[request.email],
+            )
+    except (OSError, UnicodeError) as exc:  # smtplib's errors are OSErrors
+        log.warning("permission answer %s not mailed: %s", request_id, exc)
+        raise Refused(f"The answer could not be mailed ({exc}); nothing was recorded. Please try again.") from exc
     return True
 
 

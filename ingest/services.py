@@ -56,15 +56,18 @@ def repost_from_url(
 ) -> ArticlePage:
     """Fetch the original at `url` and create a draft repost of it (published with `publish`)."""
     url = url.strip()
-    existing = selectors.article_for_original_url(url)
-    if existing:
-        raise DuplicateOriginal(existing)
     try:
-        response = safe_fetch.fetch(url)
-        extracted = extract(decode(response.content, response.charset), url=response.url)
-    except (safe_fetch.FetchError, NoArticleFound) as exc:
-        raise RepostError(str(exc)) from None
-    return _repost(extracted, source_url=response.url, publish=publish, mode=mode, user=user)
+        existing = selectors.article_for_original_url(url)
+        if existing:
+            raise DuplicateOriginal(existing)
+        try:
+            response = safe_fetch.fetch(url)
+            extracted = extract(decode(response.content, response.charset), url=response.url)
+        except (safe_fetch.FetchError, NoArticleFound) as exc:
+            raise RepostError(str(exc)) from None
+        return _repost(extracted, source_url=response.url, publish=publish, mode=mode, user=user)
+    except ValueError as exc:
+        raise _malformed_address(exc) from None
 
 
 def repost_from_html(
@@ -77,11 +80,21 @@ def repost_from_html(
 ) -> ArticlePage:
     """Repost an original an editor saved by hand; `source_url` is where it was published."""
     try:
-        safe_fetch.check_url(source_url)
-        extracted = extract(html, url=source_url.strip())
-    except (safe_fetch.FetchError, NoArticleFound) as exc:
-        raise RepostError(str(exc)) from None
-    return _repost(extracted, source_url=source_url.strip(), publish=publish, mode=mode, user=user)
+        try:
+            safe_fetch.check_url(source_url)
+            extracted = extract(html, url=source_url.strip())
+        except (safe_fetch.FetchError, NoArticleFound) as exc:
+            raise RepostError(str(exc)) from None
+        return _repost(extracted, source_url=source_url.strip(), publish=publish, mode=mode, user=user)
+    except ValueError as exc:
+        raise _malformed_address(exc) from None
+
+
+def _malformed_address(exc: ValueError) -> RepostError:
+    # urllib raises ValueError for what URL validators let through or pages contain: a port of
+    # 99999 or "abc", an unclosed "[" of an IPv6 host, in the address given, a redirect, or the
+    # page's canonical or image link.
+    return RepostError(f"the original or a link in it has a malformed address ({exc})")
 
 
 def _original_url(extracted: Extracted, source_url: str) -> str:
@@ -147,7 +160,9 @@ def _create_article(
         hero.save()
         article.hero_image = hero
         article.hero_caption = extracted.image_alt[:500]
-    article.article_authors = [ArticleAuthor(author=author_get_or_create(name=n)) for n in extracted.authors]
+    # Names that differ only in spelling ("O'Neil", "O&#39;Neil", "O'NEIL") can be one author page.
+    authors = list(dict.fromkeys(author_get_or_create(name=n) for n in extracted.authors))
+    article.article_authors = [ArticleAuthor(author=author) for author in authors]
     folder.add_child(instance=article)
     record = OriginalFingerprint.objects.create(
         article=article, canonical_url=normalize_url(original_url), signature=fingerprint.to_bytes(sig)
@@ -172,7 +187,7 @@ def _lead_image(url: str) -> _LeadImage | None:
         with PILImage.open(io.BytesIO(response.content)) as probe:
             probe.verify()
             kind = (probe.format or "jpeg").lower()
-    except (safe_fetch.FetchError, OSError, SyntaxError, ValueError) as exc:
+    except (safe_fetch.FetchError, OSError, SyntaxError, ValueError, PILImage.DecompressionBombError) as exc:
         logger.info("lead image skipped: %s", exc)
         return None
     stem = urlsplit(response.url).path.rsplit("/", 1)[-1].rsplit(".", 1)[0][:60] or "lead"
@@ -236,7 +251,7 @@ def feed_poll(*, subscription: FeedSubscription) -> PollResult:
         parsed = feedparser.parse(response.content, response_headers={"content-location": response.url})
         if not parsed.entries and (parsed.bozo or not parsed.feed):
             raise safe_fetch.FetchError(f"{subscription.url} is not an RSS or Atom feed")
-    except safe_fetch.FetchError as exc:
+    except (safe_fetch.FetchError, ValueError) as exc:  # ValueError: a redirect to a malformed address
         _feed_record(subscription, error=str(exc))
         return PollResult(subscription=subscription, error=str(exc))
     new_items = _inbox_add(subscription, parsed.entries)
@@ -256,16 +271,22 @@ def _entry_date(entry) -> datetime.datetime | None:
     parsed = entry.get("published_parsed") or entry.get("updated_parsed")
     if not parsed:
         return None
-    return datetime.datetime(*parsed[:6], tzinfo=datetime.UTC)
+    try:
+        return datetime.datetime(*parsed[:6], tzinfo=datetime.UTC)
+    except ValueError:  # "0000-00-00T00:00:00Z" parses to year -1: an entry without a usable date
+        return None
 
 
 def _inbox_add(subscription: FeedSubscription, entries: list) -> int:
     items = []
     for entry in entries:
         link = (entry.get("link") or "").strip()
-        if urlsplit(link).scheme not in {"http", "https"} or len(link) > 1000:
-            continue
-        if selectors.article_for_original_url(link):
+        try:
+            if urlsplit(link).scheme not in {"http", "https"} or len(link) > 1000:
+                continue
+            if selectors.article_for_original_url(link):
+                continue
+        except ValueError:  # a malformed port or host: one bad entry must not stop the feed
             continue
         items.append(
             InboxItem(

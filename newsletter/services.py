@@ -98,6 +98,7 @@ class ImportResult:
     updated: int = 0
     unchanged: int = 0
     rejected: list[tuple[int, str, str]] = field(default_factory=list)  # (line, email, reason)
+    unmailed: list[tuple[int, str, str]] = field(default_factory=list)  # saved, confirmation not sent
 
 
 def _import_rows(file: IO[str]) -> Iterator[tuple[int, dict[str, str]]]:
@@ -116,7 +117,9 @@ def subscribers_import(
     """Add readers from a CSV (email, name, language). Opt-outs stay opted out.
 
     With `confirmed`, the list has opted in elsewhere: new and pending readers become confirmed.
-    Without, new readers are pending and each gets a confirmation mail.
+    Without, new readers are pending and each gets a confirmation mail, and so does a pending
+    reader listed again (as when signing up again): re-running an import after a mail outage
+    sends the links that failed.
     """
     result = ImportResult()
     seen: set[str] = set()
@@ -160,6 +163,7 @@ def _import_chunk(rows, confirmed: bool, seen: set[str], result: ImportResult, c
             source="import",
         )
     existing = {s.email_key: s for s in Subscriber.objects.filter(email_key__in=list(valid))}
+    to_mail = [found for found in existing.values() if not confirmed and found.status == S.PENDING]
     for key, found in existing.items():
         valid.pop(key)
         if found.status in (S.UNSUBSCRIBED, S.BOUNCED, S.COMPLAINED):
@@ -172,8 +176,12 @@ def _import_chunk(rows, confirmed: bool, seen: set[str], result: ImportResult, c
     created = Subscriber.objects.bulk_create(valid.values(), ignore_conflicts=True)
     result.created += len(created)
     if not confirmed:
-        for subscriber in Subscriber.objects.filter(email_key__in=list(valid), status=S.PENDING):
+        to_mail += Subscriber.objects.filter(email_key__in=list(valid), status=S.PENDING)
+    for subscriber in to_mail:
+        try:
             rendering.confirm_mail_send(subscriber, connection=connection)
+        except Exception as exc:  # noqa: BLE001 - one refused address must not strand the rest
+            result.unmailed.append((lines[subscriber.email_key], subscriber.email, str(exc)[:200]))
 
 
 EXPORT_FIELDS = ["email", "name", "language", "status", "created_at", "confirmed_at", "unsubscribed_at"]

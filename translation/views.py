@@ -63,10 +63,8 @@ def page_segments(request: HttpRequest, page_id: int, language: str) -> HttpResp
     if language not in dict(_target_languages(page)):
         raise Http404("Not a language this page is translated into")
     if request.method == "POST":
-        if "retranslate" in request.POST:
-            page_retranslate(page=page, language=language)
-            messages.success(request, "Machine translations queued again; reviewed segments are kept.")
-            return redirect("translation_segments", page_id=page.pk, language=language)
+        # Corrections typed into the boxes are saved whichever button was pressed, so
+        # "Re-translate" never throws away an editor's work.
         current = {row["hash"]: row["translation"] for row in page_segment_rows(page, language)}
         saved = 0
         for key, value in request.POST.items():
@@ -78,7 +76,14 @@ def page_segments(request: HttpRequest, page_id: int, language: str) -> HttpResp
                 continue
             segment_correct(page=page, language=language, source_hash=source_hash, text=text, user=request.user)
             saved += 1
-        messages.success(request, f"{saved} segment(s) saved as reviewed.")
+        if saved or "retranslate" not in request.POST:
+            messages.success(request, f"{saved} segment(s) saved as reviewed.")
+        if "retranslate" in request.POST:
+            if get_engine() is None:  # dropping the machine text with nothing to replace it would lose it
+                messages.error(request, "No machine-translation engine is configured (CROSSPOST_MT_BACKEND).")
+            else:
+                page_retranslate(page=page, language=language)
+                messages.success(request, "Machine translations queued again; reviewed segments are kept.")
         return redirect("translation_segments", page_id=page.pk, language=language)
     return TemplateResponse(request, "translation/admin/page_segments.html", {
         "page": page, "language": language, "language_name": NATIVE_NAMES.get(language, language),

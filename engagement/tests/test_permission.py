@@ -73,3 +73,30 @@ def test_the_admin_lists_requests(client, article, editor):
     client.post(reverse("engagement:permission_request", args=[article.pk]), FORM)
     client.force_login(editor)
     assert "The Daily Example" in client.get(reverse("engagement_permissions")).content.decode()
+
+
+def test_an_answer_the_mail_server_refuses_stays_open_with_the_editors_text(client, article, smtp, editor, settings):
+    from crosspost.lib.localnet import free_port
+
+    client.post(reverse("engagement:permission_request", args=[article.pk]), FORM)
+    request = PermissionRequest.objects.get()
+    client.force_login(editor)
+    admin_url = reverse("engagement_permission", args=[request.pk])
+    mail_port, settings.EMAIL_PORT = settings.EMAIL_PORT, free_port()  # the mail server goes away
+    response = client.post(admin_url, {"decision": "approve", "message": "Please credit us."})
+    assert response.status_code == 503
+    page = response.content.decode()
+    assert "could not be mailed" in page and "Please credit us." in page
+    assert PermissionRequest.objects.get().status == "pending"
+    settings.EMAIL_PORT = mail_port
+    client.post(admin_url, {"decision": "approve", "message": "Please credit us."})
+    assert PermissionRequest.objects.get().status == "approved"
+    assert smtp.messages[-1]["To"] == "carla@daily.example"
+
+
+def test_odd_ids_in_the_moderation_screens_are_ignored(client, article, editor):
+    client.force_login(editor)
+    for value in ("\u00b2", "9" * 30):
+        assert client.post(reverse("engagement_comments"), {"one": f"approve:{value}", "ids": value}).status_code == 302
+        assert client.get(reverse("engagement_comments"), {"article": value}).status_code == 200
+        assert client.get(reverse("engagement_republications"), {"article": value}).status_code == 200

@@ -190,3 +190,20 @@ def test_the_feeds_command_adds_and_polls(web):
     assert "Polled 1 feeds: 1 new items, 0 errors" in out.getvalue()
     with pytest.raises(CommandError):
         call_command("feeds", "add", "ftp://example.org/feed", stdout=StringIO())
+
+
+def test_entries_with_impossible_dates_or_addresses_do_not_stop_the_feed(web):
+    entries = "".join(
+        f"<entry><title>{title}</title><link href=\"{link}\"/><id>urn:{n}</id><updated>{date}</updated></entry>"
+        for n, (title, link, date) in enumerate([
+            ("Zero date", web.url("/zero"), "0000-00-00T00:00:00Z"),
+            ("Bad port", "https://ledger.example.org:99999/a", "2024-05-01T00:00:00Z"),
+            ("Fine", web.url("/fine"), "2024-05-01T00:00:00Z"),
+        ]))
+    web.route("/atom.xml", Reply(f'<?xml version="1.0"?><feed xmlns="http://www.w3.org/2005/Atom"><title>T</title>'
+                                 f'<id>urn:x</id><updated>2024-05-01T00:00:00Z</updated>{entries}</feed>',
+                                 content_type="application/atom+xml"))
+    result = feed_poll(subscription=feed_subscription_add(url=web.url("/atom.xml")))
+    assert not result.error
+    assert sorted(InboxItem.objects.values_list("title", "published")) == [
+        ("Fine", InboxItem.objects.get(title="Fine").published), ("Zero date", None)]

@@ -189,3 +189,34 @@ def test_a_lead_image_that_is_not_an_image_is_skipped(web):
     web.route("/lead.png", Reply(b"<script>alert(1)</script>", content_type="image/png"))
     article = repost_from_url(url=web.route("/story", Reply(article_html(image="/lead.png"))))
     assert article.hero_image is None
+
+
+@pytest.mark.parametrize("url", ["https://ledger.example.org:99999/story", "https://ledger.example.org:abc/story",
+                                 "http://[x/story"])
+def test_a_malformed_address_is_a_one_line_error_not_a_crash(fetch_settings, url):
+    with pytest.raises(RepostError, match="malformed address"):
+        repost_from_url(url=url)
+    assert not ArticlePage.objects.exists()
+
+
+def test_a_malformed_canonical_link_in_the_page_is_a_one_line_error(fetch_settings):
+    with pytest.raises(RepostError, match="malformed address"):
+        repost_from_html(html=article_html(canonical="https://ledger.example.org:notaport/story"),
+                         source_url="https://ledger.example.org/saved")
+    assert not ArticlePage.objects.exists()
+
+
+def test_a_lead_image_that_claims_a_billion_pixels_is_skipped(web):
+    buffer = io.BytesIO()
+    Image.new("1", (1, 1)).save(buffer, "PNG")
+    bomb = bytearray(buffer.getvalue())
+    bomb[16:24] = (30000).to_bytes(4, "big") * 2  # the IHDR's width and height (its CRC is not checked by open)
+    web.route("/lead.png", Reply(bytes(bomb), content_type="image/png"))
+    article = repost_from_url(url=web.route("/story", Reply(article_html(image="/lead.png"))))
+    assert article.hero_image is None
+
+
+def test_two_spellings_of_one_author_make_one_byline(web):
+    html = article_html().replace('"name": "Ben Writer"', '"name": "ADA REPORTER"')
+    article = repost_from_url(url=web.route("/story", Reply(html)))
+    assert [a.title for a in article.authors] == ["Ada Reporter"]

@@ -44,6 +44,30 @@ def test_importing_without_confirmed_asks_each_new_reader_to_confirm(smtp, tmp_p
     assert sorted(smtp.counts()) == ["carla@example.org", "dan@example.org"]
 
 
+def test_an_address_the_mail_server_refuses_does_not_strand_the_rest_and_a_rerun_resends(smtp, tmp_path, capsys):
+    path = tmp_path / "list.csv"
+    path.write_text("carla@example.org\nrefused@example.org\ndan@example.org\n")
+    smtp.replies["refused@example.org"] = ["451 4.3.0 try again later"]
+    call_command("newsletter", "import", str(path))
+    out = capsys.readouterr().out
+    assert "3 added" in out and "1 saved as pending, but their confirmation mail failed" in out
+    assert "line 2: refused@example.org" in out
+    assert sorted(smtp.counts()) == ["carla@example.org", "dan@example.org"]
+    call_command("newsletter", "import", str(path))
+    assert smtp.counts()["refused@example.org"] == 1
+    assert Subscriber.objects.count() == 3
+
+
+def test_a_file_that_is_not_utf8_or_a_folder_that_does_not_exist_is_a_clean_error(tmp_path):
+    path = tmp_path / "latin1.csv"
+    path.write_bytes("r\xe9mi@example.org,R\xe9mi\n".encode("latin-1"))
+    with pytest.raises(CommandError, match="not UTF-8"):
+        call_command("newsletter", "import", str(path))
+    with pytest.raises(CommandError, match="Cannot write"):
+        call_command("newsletter", "export", str(tmp_path / "missing" / "out.csv"))
+    assert not Subscriber.objects.exists()
+
+
 def test_importing_a_missing_file_is_a_clean_error():
     with pytest.raises(CommandError, match="Cannot read"):
         call_command("newsletter", "import", "/nonexistent/list.csv")

@@ -56,6 +56,25 @@ def test_an_editor_corrects_a_segment_and_it_is_marked_reviewed(client, editor, 
     assert "<h1>Grève au port</h1>" in reader
 
 
+def test_retranslating_keeps_the_corrections_typed_before_pressing_it(client, editor, libretranslate, make_article,
+                                                                      django_capture_on_commit_callbacks, settings):
+    article = make_article("Harbour strike", paragraphs=("Dockers walked out.",))
+    with django_capture_on_commit_callbacks(execute=True):
+        client.post(f"/admin/translations/page/{article.pk}/", {"languages": ["fr"]})
+    title_hash, body_hash = segment_hash("en", "Harbour strike"), segment_hash("en", "Dockers walked out.")
+    with django_capture_on_commit_callbacks(execute=True):
+        client.post(f"/admin/translations/page/{article.pk}/fr/", {
+            f"segment-{title_hash}": "Grève au port", "retranslate": "1"})
+    title = SegmentTranslation.objects.get(source_hash=title_hash, language="fr")
+    assert (title.text, title.status) == ("Grève au port", "reviewed")
+    assert SegmentTranslation.objects.get(source_hash=body_hash, language="fr").text == "«fr» Dockers walked out."
+
+    settings.CROSSPOST_MT_BACKEND = ""  # no engine: the machine text is kept, not dropped for nothing
+    response = client.post(f"/admin/translations/page/{article.pk}/fr/", {"retranslate": "1"}, follow=True)
+    assert "No machine-translation engine is configured" in response.content.decode()
+    assert SegmentTranslation.objects.filter(source_hash=body_hash, language="fr").exists()
+
+
 def test_failed_jobs_are_listed_with_their_error(client, editor, libretranslate, make_article,
                                                  django_capture_on_commit_callbacks):
     libretranslate.fail_with = 500

@@ -57,15 +57,25 @@ class Command(BaseCommand):
                     result = services.subscribers_import(file=handle, confirmed=confirmed, progress=bar.update)
         except OSError as exc:
             raise CommandError(f"Cannot read {file}: {exc}") from None
+        except UnicodeDecodeError:
+            raise CommandError(f"Cannot read {file}: it is not UTF-8 text (save the CSV as UTF-8)") from None
         self.stdout.write(
             f"{result.created} added, {result.updated} confirmed, {result.unchanged} already there, "
             f"{len(result.rejected)} rejected."
         )
         for line, address, reason in result.rejected:
             self.stdout.write(f"  line {line}: {address or '(empty)'}: {reason}")
+        if result.unmailed:
+            self.stdout.write(f"{len(result.unmailed)} saved as pending, but their confirmation mail failed; "
+                              "import the file again to resend:")
+            for line, address, reason in result.unmailed:
+                self.stdout.write(f"  line {line}: {address}: {reason}")
 
     def do_export(self, *, file: str, **options) -> None:
-        handle = self.stdout if file == "-" else open(file, "w", newline="", encoding="utf-8")
+        try:
+            handle = self.stdout if file == "-" else open(file, "w", newline="", encoding="utf-8")
+        except OSError as exc:
+            raise CommandError(f"Cannot write {file}: {exc}") from None
         try:
             writer = csv.writer(handle)
             for row in services.subscribers_export_rows():
