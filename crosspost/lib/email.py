@@ -24,8 +24,8 @@ from django.conf import settings
 from django.core.exceptions import ValidationError
 from django.core.mail import EmailMessage, EmailMultiAlternatives, get_connection
 from django.core.mail.backends.smtp import EmailBackend as SMTPBackend
-from django.template import TemplateDoesNotExist
 from django.core.validators import validate_email
+from django.template import TemplateDoesNotExist
 from django.template.loader import render_to_string
 
 
