@@ -93,6 +93,9 @@ INSTALLED_APPS = [
     "translation",
     "membership",
     "engagement",
+    "federation",
+    "imports",
+    "audience",
 ]
 
 MIDDLEWARE = [
@@ -185,6 +188,9 @@ else:
 # A task claimed by a worker on another machine that has not finished after this long is taken
 # back (same-machine crashes are noticed at once; see crosspost/workers.py).
 TASKS_STALE_MINUTES = envint("TASKS_STALE_MINUTES", 30)
+# One lease for every claim (crosspost/lib/leases.py): a claim held this long by a process on
+# another host that has not finished is presumed dead and taken back.
+CROSSPOST_LEASE_SECONDS = envint("CROSSPOST_LEASE_SECONDS", 900)
 TASKS = {
     "default": {
         "BACKEND": envstr("TASKS_BACKEND", "django_tasks_db.DatabaseBackend"),

@@ -23,6 +23,10 @@ urlpatterns = [
     path("sitemap.xml", sitemap_views.index, {"sitemaps": SITEMAPS, "sitemap_url_name": "sitemap"}, name="sitemap_index"),
     path("sitemap-<section>.xml", sitemap_views.sitemap, {"sitemaps": SITEMAPS}, name="sitemap"),
     path("webhooks/stripe/", membership_views.stripe_webhook, name="stripe_webhook"),
+    # Machine-facing URLs (ActivityPub, WebFinger, NodeInfo, WebSub, the view beacon) have no
+    # language prefix.
+    path("", include("federation.urls")),
+    path("", include("audience.urls")),
 ]
 
 if settings.SERVE_MEDIA:

@@ -10,35 +10,20 @@ running one again is safe.
 from __future__ import annotations
 
 import datetime
-import os
-import socket
 
 from django.conf import settings
 from django.utils import timezone
 
-
-def _process_start(pid: int) -> str | None:
-    """The kernel's start time of `pid` (clock ticks since boot), or None if it is gone."""
-    try:
-        with open(f"/proc/{pid}/stat") as stat:
-            fields = stat.read().rsplit(")", 1)[1].split()
-    except (FileNotFoundError, ProcessLookupError, IndexError, PermissionError):
-        return None
-    if fields[0] in ("Z", "X"):  # a zombie has finished, whatever its parent thinks
-        return None
-    return fields[19]
+from crosspost.lib import leases
 
 
 def worker_id_for_this_process() -> str:
-    pid = os.getpid()
-    return f"{socket.gethostname()[:40]}:{pid}:{_process_start(pid) or 0}"
+    return leases.holder()
 
 
 def _worker_is_dead(worker_id: str, started_at: datetime.datetime | None, now: datetime.datetime) -> bool:
-    host, _, rest = worker_id.partition(":")
-    pid, _, start = rest.partition(":")
-    if host == socket.gethostname()[:40] and pid.isdigit():
-        return _process_start(int(pid)) != start
+    if leases.holder_alive(worker_id) is not None:
+        return not leases.holder_alive(worker_id)
     stale = datetime.timedelta(minutes=settings.TASKS_STALE_MINUTES)
     return started_at is None or now - started_at > stale
 

@@ -12,11 +12,16 @@ def _ensure_site(sender, **kwargs) -> None:
     groups_ensure()
 
 
-def _purge_page(sender, instance, **kwargs) -> None:
-    from newsroom.services import pagecache_purge_for_page
+def _published(sender, instance, **kwargs) -> None:
+    from newsroom.publishing import page_published
 
-    # After commit: a reader arriving in between must not re-cache the old version.
-    transaction.on_commit(lambda: pagecache_purge_for_page(instance))
+    page_published(page=instance)
+
+
+def _unpublished(sender, instance, **kwargs) -> None:
+    from newsroom.publishing import page_unpublished
+
+    page_unpublished(page=instance)
 
 
 def _purge_all(sender, **kwargs) -> None:
@@ -43,8 +48,9 @@ class NewsroomConfig(AppConfig):
         from translation.signals import page_translation_changed
 
         post_migrate.connect(_ensure_site, sender=self)
-        page_published.connect(_purge_page, dispatch_uid="pagecache_published")
-        page_unpublished.connect(_purge_page, dispatch_uid="pagecache_unpublished")
+        # The publish pipeline (newsroom/publishing.py) is the only receiver of these two.
+        page_published.connect(_published, dispatch_uid="publishing_published")
+        page_unpublished.connect(_unpublished, dispatch_uid="publishing_unpublished")
         page_slug_changed.connect(_purge_all, dispatch_uid="pagecache_slug_changed")
         post_delete.connect(_purge_all, sender=Page, dispatch_uid="pagecache_deleted")
         for model in (SiteSettings, Publication):

@@ -2,20 +2,6 @@ from django.apps import AppConfig
 from django.db.models.signals import post_migrate
 
 
-def _article_published(sender, instance, **kwargs) -> None:
-    from newsroom.models import ArticlePage
-    from search.services import articles_index
-
-    if isinstance(instance.specific, ArticlePage):
-        articles_index(articles=[instance.specific])
-
-
-def _article_unpublished(sender, instance, **kwargs) -> None:
-    from search.services import articles_unindex
-
-    articles_unindex(article_ids=[instance.pk])
-
-
 def _index_existing_articles(sender, **kwargs) -> None:
     # A site upgraded from a version without this index has live articles and no entries: fill it
     # once, so search works straight after `migrate` (a fresh site's index fills as it publishes).
@@ -34,9 +20,6 @@ class SearchConfig(AppConfig):
     verbose_name = "Search"
 
     def ready(self) -> None:
-        from wagtail.signals import page_published, page_unpublished
-
-        # Deleting an article deletes its entry through the foreign key's cascade.
-        page_published.connect(_article_published, dispatch_uid="search_index_published")
-        page_unpublished.connect(_article_unpublished, dispatch_uid="search_index_unpublished")
+        # Publishing indexes through newsroom/publishing.py; deleting an article deletes its
+        # entry through the foreign key's cascade.
         post_migrate.connect(_index_existing_articles, sender=self, dispatch_uid="search_index_existing")
