@@ -5,16 +5,18 @@ BIN := $(VENV)/bin
 HOST ?= 127.0.0.1
 PORT ?= 8000
 export HOST PORT
+# Packages that pass the type check; add one when it does.
+MYPY_PACKAGES ?= crosspost/lib/leases.py crosspost/lib/env.py crosspost/lib/email.py newsroom/publishing.py
 
-.PHONY: run test install demo clean messages e2e
+.PHONY: run test install demo clean messages e2e lint
 
 $(BIN)/python:
 	$(PYTHON) -m venv $(VENV)
 	$(BIN)/pip install --quiet --upgrade "pip>=24"
 
 # Reinstall whenever the pinned requirements or the project metadata change.
-$(VENV)/.installed: $(BIN)/python requirements.txt pyproject.toml
-	$(BIN)/pip install --quiet -r requirements.txt
+$(VENV)/.installed: $(BIN)/python requirements.txt requirements-test.txt pyproject.toml
+	$(BIN)/pip install --quiet -r requirements.txt -r requirements-test.txt
 	$(BIN)/pip install --quiet --no-deps --config-settings editable_mode=compat -e .
 	touch $@
 
@@ -29,11 +31,23 @@ run: install
 test: install
 	$(BIN)/python -m pytest $(PYTEST_ARGS)
 
+# What CI checks before the suites: lint and import order, types, and no model change without
+# its migration.
+lint: install
+	$(BIN)/ruff check .
+	$(BIN)/mypy $(MYPY_PACKAGES)
+	$(BIN)/crosspost makemigrations --check --dry-run
+
 demo: install
 	$(BIN)/crosspost demo
 
+# Removes the virtualenv; the development database and media under var/ only after a yes.
 clean:
-	rm -rf $(VENV) var
+	rm -rf $(VENV)
+	@if [ -d var ]; then \
+	  printf 'Also delete var/ (the development database, media and mail)? [y/N] '; read answer; \
+	  case "$$answer" in [yY]*) rm -rf var; echo "var/ deleted";; *) echo "var/ kept";; esac; \
+	fi
 
 # Refresh the source catalogue of interface strings after changing templates.
 messages: install

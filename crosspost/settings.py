@@ -343,7 +343,6 @@ if SENTRY_DSN:
 # --- membership ---
 STRIPE_SECRET_KEY = envstr("STRIPE_SECRET_KEY")
 STRIPE_WEBHOOK_SECRET = envstr("STRIPE_WEBHOOK_SECRET")
-STRIPE_PUBLISHABLE_KEY = envstr("STRIPE_PUBLISHABLE_KEY")
 MEMBERSHIP_CURRENCY = envstr("MEMBERSHIP_CURRENCY", "eur").lower()
 if STRIPE_SECRET_KEY and not STRIPE_WEBHOOK_SECRET:
     raise ImproperlyConfigured("STRIPE_WEBHOOK_SECRET must be set with STRIPE_SECRET_KEY (Stripe dashboard: webhooks)")

@@ -78,17 +78,6 @@ def uncached_while_translating(response: HttpResponse) -> HttpResponse:
     return response
 
 
-def article_cards(queryset: models.QuerySet) -> models.QuerySet:
-    """What a listing needs of each article, fetched in a fixed number of queries."""
-    return (
-        queryset.live()
-        .public()
-        .select_related("hero_image", "publication")
-        .prefetch_related("article_authors__author")
-        .order_by("-first_published_at", "-pk")
-    )
-
-
 class NewestArticles:
     """Live, public articles meeting `conditions`, newest first, fetched one slice at a time.
 

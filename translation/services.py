@@ -97,10 +97,6 @@ class TranslatedPage:
         except KeyError:
             raise AttributeError(name) from None
 
-    @property
-    def is_partial(self) -> bool:
-        return self.missing > 0
-
 
 def page_translation(page: Page, language: str) -> TranslatedPage:
     """The page's text in `language` from the translation memory: one query, no engine call."""

@@ -133,14 +133,14 @@ def _is_bad_address(code: int, text: str) -> bool:
 
 def _classify(exc: Exception) -> SendError:
     recipient_refused = isinstance(exc, smtplib.SMTPRecipientsRefused)
-    if recipient_refused:
-        code, text = next(iter(exc.recipients.values()))
+    reply: bytes | str
+    if isinstance(exc, smtplib.SMTPRecipientsRefused):
+        code, reply = next(iter(exc.recipients.values()))
     elif isinstance(exc, smtplib.SMTPResponseException):
-        code, text = exc.smtp_code, exc.smtp_error
+        code, reply = exc.smtp_code, exc.smtp_error
     else:  # dropped connection, timeout, refused: the server may well be back in a moment
         return SendError(f"{type(exc).__name__}: {exc}", transient=True)
-    if isinstance(text, bytes):
-        text = text.decode(errors="replace")
+    text = reply.decode(errors="replace") if isinstance(reply, bytes) else reply
     return SendError(f"{code} {text}", transient=400 <= code < 500,
                      bad_address=recipient_refused and code >= 500 and _is_bad_address(code, text))
 
