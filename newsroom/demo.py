@@ -1,6 +1,7 @@
 """Demo content: a small newsroom with staff articles, reposts, authors and sections.
 
-The text lives in demo_content.py (written for Crosspost); this module turns it into pages.
+The text lives in demo_data/*.json (written for Crosspost; its conventions are in
+demo_data/README.md); this module turns it into pages.
 """
 
 from __future__ import annotations
@@ -8,9 +9,12 @@ from __future__ import annotations
 import datetime
 import html
 import io
+import json
 import random
 import re
 import secrets
+from pathlib import Path
+from types import SimpleNamespace
 
 from django.contrib.auth import get_user_model
 from django.core.files.images import ImageFile
@@ -22,7 +26,6 @@ from wagtail.images.models import Image
 from wagtail.models import Site
 from wagtail.rich_text import RichText
 
-from newsroom import demo_content as content
 from newsroom.models import (
     ArticleAuthor,
     ArticlePage,
@@ -34,6 +37,14 @@ from newsroom.models import (
     ThemePage,
 )
 from newsroom.services import author_get_or_create, section_folder, site_ensure_structure, unique_child_slug
+
+
+def demo_data(name: str) -> dict:
+    """One of the demo's data files (newsroom/demo_data/<name>.json)."""
+    return json.loads((Path(__file__).with_name("demo_data") / f"{name}.json").read_text(encoding="utf-8"))
+
+
+content = SimpleNamespace(**demo_data("content"))
 
 DEMO_CAPTION = "Illustration drawn for the Crosspost demo."
 CAPTION_TRANSLATIONS = {"fr": "Illustration dessinée pour la démonstration de Crosspost.",
@@ -193,7 +204,8 @@ def _other_apps_demo() -> None:
 
 def demo_translations_load() -> int:
     """Human French and Arabic translations of a few demo articles and of the interface."""
-    from newsroom.demo_translations import ARTICLE_TRANSLATIONS, UI_TRANSLATIONS
+    translations = demo_data("translations")
+    ARTICLE_TRANSLATIONS, UI_TRANSLATIONS = translations["ARTICLE_TRANSLATIONS"], translations["UI_TRANSLATIONS"]
     from translation.segments import html_segments, text_segment
     from translation.services import translations_store_reviewed
     from translation.ui import ui_correct_many

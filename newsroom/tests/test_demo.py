@@ -41,7 +41,9 @@ def test_the_demo_ships_french_and_arabic_translations(client, django_capture_on
     from django.utils import translation
     from lxml import html as lxml_html
 
-    from newsroom.demo_translations import ARTICLE_TRANSLATIONS
+    from newsroom.demo import demo_data
+
+    ARTICLE_TRANSLATIONS = demo_data("translations")["ARTICLE_TRANSLATIONS"]
 
     with django_capture_on_commit_callbacks(execute=True):
         call_command("demo")
