@@ -12,6 +12,7 @@ from membership import views as membership_views
 from newsroom import views as newsroom_views
 from newsroom.api import api_router
 from newsroom.sitemaps import SITEMAPS
+from search import views as search_views
 
 urlpatterns = [
     path("admin/", include(wagtailadmin_urls)),
@@ -37,7 +38,7 @@ if settings.SERVE_MEDIA:
 # Every public page also exists under /<lang>/ (English has no prefix); the page renders in the
 # active language.
 urlpatterns += i18n_patterns(
-    path("search/", newsroom_views.search, name="search"),
+    path("search/", search_views.search, name="search"),
     path("newsletter/", include("newsletter.urls")),
     path("membership/", include("membership.urls")),
     path("ingest/", include("ingest.urls")),

@@ -1,31 +1,12 @@
-"""The few pages that are not Wagtail pages: search, health check, robots.txt."""
+"""The few pages that are not Wagtail pages: health check and robots.txt."""
 
 from __future__ import annotations
 
 from django.conf import settings
 from django.db import DatabaseError, connection
 from django.http import HttpRequest, HttpResponse
-from django.template.response import TemplateResponse
 from django.views.decorators.cache import never_cache
 from django.views.decorators.http import require_GET
-
-from newsroom.models import paginate
-
-MAX_QUERY_LENGTH = 200
-
-
-@require_GET
-def search(request: HttpRequest) -> HttpResponse:
-    from search.forms import SearchFilterForm
-    from search.selectors import COUNT_CAP, ArticleSearch
-
-    query = request.GET.get("q", "").strip()[:MAX_QUERY_LENGTH]
-    form = SearchFilterForm(request.GET)
-    results = None
-    if query:
-        results = paginate(request, ArticleSearch(query, form.filters()))
-    return TemplateResponse(request, "newsroom/search.html",
-                            {"query": query, "results": results, "form": form, "count_cap": COUNT_CAP})
 
 
 @never_cache
