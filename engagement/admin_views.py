@@ -8,10 +8,19 @@ from django.http import HttpRequest, HttpResponse
 from django.shortcuts import get_object_or_404, redirect
 from django.template.response import TemplateResponse
 from django.views.decorators.http import require_http_methods
+from wagtail.admin.auth import permission_denied, permission_required
 
 from engagement import selectors, services
 from engagement.forms import PermissionAnswerForm
 from engagement.models import Comment, ContactMessage, PermissionRequest, WebhookDelivery
+
+# The permission each screen needs; wagtail_hooks shows a menu item only to those who hold it.
+MODERATE_COMMENTS = "engagement.change_comment"
+BAN_ADDRESSES = "engagement.add_bannedaddress"
+ANSWER_PERMISSION_REQUESTS = "engagement.change_permissionrequest"
+VIEW_REPUBLICATIONS = "engagement.view_republication"
+HANDLE_MESSAGES = "engagement.change_contactmessage"
+VIEW_WEBHOOK_DELIVERIES = "engagement.view_webhookdelivery"
 
 
 def _id(value: str) -> int | None:
@@ -20,6 +29,7 @@ def _id(value: str) -> int | None:
 
 
 @require_http_methods(["GET", "POST"])
+@permission_required(MODERATE_COMMENTS)
 def comments(request: HttpRequest) -> HttpResponse:
     """Pending comments first; approve, reject or ban the address, one row or a ticked batch."""
     status = request.GET.get("status", Comment.Status.PENDING)
@@ -34,6 +44,8 @@ def comments(request: HttpRequest) -> HttpResponse:
             done = services.comment_reject(comment_ids=ids, user=request.user)
             messages.success(request, f"{done} comment(s) rejected.")
         elif action == "ban":
+            if not request.user.has_perm(BAN_ADDRESSES):
+                return permission_denied(request)
             addresses = set(Comment.objects.filter(pk__in=ids).values_list("email_key", flat=True))
             for address in addresses:
                 services.address_ban(email=address, reason="Banned from comment moderation", user=request.user)
@@ -48,9 +60,11 @@ def comments(request: HttpRequest) -> HttpResponse:
     return TemplateResponse(request, "engagement/admin/comments.html", {
         "page": page, "status": status, "statuses": Comment.Status.choices,
         "pending": Comment.objects.filter(status=Comment.Status.PENDING).count(),
+        "can_ban": request.user.has_perm(BAN_ADDRESSES),
     })
 
 
+@permission_required(ANSWER_PERMISSION_REQUESTS)
 def permission_requests(request: HttpRequest) -> HttpResponse:
     rows = PermissionRequest.objects.select_related("article")
     status = request.GET.get("status", "")
@@ -62,6 +76,7 @@ def permission_requests(request: HttpRequest) -> HttpResponse:
 
 
 @require_http_methods(["GET", "POST"])
+@permission_required(ANSWER_PERMISSION_REQUESTS)
 def permission_request(request: HttpRequest, pk: int) -> HttpResponse:
     item = get_object_or_404(PermissionRequest.objects.select_related("article", "answered_by"), pk=pk)
     form = PermissionAnswerForm(request.POST or None)
@@ -83,6 +98,7 @@ def permission_request(request: HttpRequest, pk: int) -> HttpResponse:
     return TemplateResponse(request, "engagement/admin/permission_request.html", {"item": item, "form": form})
 
 
+@permission_required(VIEW_REPUBLICATIONS)
 def republications(request: HttpRequest) -> HttpResponse:
     article_id = _id(request.GET.get("article", ""))
     rows = selectors.republications(article_id=article_id)
@@ -94,6 +110,7 @@ def republications(request: HttpRequest) -> HttpResponse:
 
 
 @require_http_methods(["GET", "POST"])
+@permission_required(HANDLE_MESSAGES)
 def reader_messages(request: HttpRequest) -> HttpResponse:
     if request.method == "POST" and _id(request.POST.get("handled", "")):
         ContactMessage.objects.filter(pk=_id(request.POST["handled"])).update(handled=True)
@@ -109,6 +126,7 @@ def reader_messages(request: HttpRequest) -> HttpResponse:
     })
 
 
+@permission_required(VIEW_WEBHOOK_DELIVERIES)
 def webhook_deliveries(request: HttpRequest) -> HttpResponse:
     rows = WebhookDelivery.objects.select_related("endpoint", "article")[:200]
     return TemplateResponse(request, "engagement/admin/webhook_deliveries.html", {"rows": rows})

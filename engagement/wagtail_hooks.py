@@ -1,9 +1,10 @@
 from django.urls import path, reverse
 from wagtail import hooks
-from wagtail.admin.menu import Menu, MenuItem, SubmenuMenuItem
+from wagtail.admin.menu import Menu, SubmenuMenuItem
 from wagtail.admin.viewsets.model import ModelViewSet
 from wagtail.admin.widgets import Button
 
+from crosspost.lib.admin import PermissionMenuItem
 from engagement import admin_views
 from engagement.models import BannedAddress, WebhookEndpoint
 
@@ -53,13 +54,20 @@ def engagement_admin_urls():
 @hooks.register("register_admin_menu_item")
 def engagement_menu():
     items = [
-        MenuItem("Comments", reverse("engagement_comments"), icon_name="comment", order=100),
-        MenuItem("Permission requests", reverse("engagement_permissions"), icon_name="help", order=200),
-        MenuItem("Republications", reverse("engagement_republications"), icon_name="doc-full", order=300),
-        MenuItem("Reader messages", reverse("engagement_messages"), icon_name="mail", order=400),
-        MenuItem("Banned addresses", reverse(banned_viewset.get_url_name("index")), icon_name="cross", order=500),
-        MenuItem("Webhooks", reverse(webhook_viewset.get_url_name("index")), icon_name="link", order=600),
-        MenuItem("Webhook deliveries", reverse("engagement_deliveries"), icon_name="list-ul", order=700),
+        PermissionMenuItem("Comments", reverse("engagement_comments"), icon_name="comment", order=100,
+                           permission=admin_views.MODERATE_COMMENTS),
+        PermissionMenuItem("Permission requests", reverse("engagement_permissions"), icon_name="help", order=200,
+                           permission=admin_views.ANSWER_PERMISSION_REQUESTS),
+        PermissionMenuItem("Republications", reverse("engagement_republications"), icon_name="doc-full", order=300,
+                           permission=admin_views.VIEW_REPUBLICATIONS),
+        PermissionMenuItem("Reader messages", reverse("engagement_messages"), icon_name="mail", order=400,
+                           permission=admin_views.HANDLE_MESSAGES),
+        PermissionMenuItem("Banned addresses", reverse(banned_viewset.get_url_name("index")), icon_name="cross",
+                           order=500, permission="engagement.view_bannedaddress"),
+        PermissionMenuItem("Webhooks", reverse(webhook_viewset.get_url_name("index")), icon_name="link", order=600,
+                           permission="engagement.view_webhookendpoint"),
+        PermissionMenuItem("Webhook deliveries", reverse("engagement_deliveries"), icon_name="list-ul", order=700,
+                           permission=admin_views.VIEW_WEBHOOK_DELIVERIES),
     ]
     return SubmenuMenuItem("Engagement", Menu(items=items), icon_name="group", order=360)
 
@@ -68,9 +76,11 @@ def engagement_menu():
 def engagement_header_buttons(page, user, next_url=None, view_name=None):
     if page.specific_class is None or not hasattr(page.specific_class, "republish_allowed"):
         return []
-    return [
-        Button("Republications", reverse("engagement_republications") + f"?article={page.pk}",
-               icon_name="doc-full", priority=70),
-        Button("Comments", reverse("engagement_comments") + f"?status=all&article={page.pk}",
-               icon_name="comment", priority=71),
-    ]
+    buttons = []
+    if user.has_perm(admin_views.VIEW_REPUBLICATIONS):
+        buttons.append(Button("Republications", reverse("engagement_republications") + f"?article={page.pk}",
+                              icon_name="doc-full", priority=70))
+    if user.has_perm(admin_views.MODERATE_COMMENTS):
+        buttons.append(Button("Comments", reverse("engagement_comments") + f"?status=all&article={page.pk}",
+                              icon_name="comment", priority=71))
+    return buttons

@@ -18,8 +18,13 @@ from ingest.services import DuplicateOriginal, RepostError, inbox_item_dismiss, 
 from newsroom.services import section_folder
 
 
+def can_repost(user) -> bool:
+    """Reposting creates draft articles, so it needs what writing one needs (Contributors have it)."""
+    return section_folder("articles").permissions_for_user(user).can_add_subpage()
+
+
 def _require_repost_permission(request: HttpRequest) -> None:
-    if not section_folder("articles").permissions_for_user(request.user).can_add_subpage():
+    if not can_repost(request.user):
         raise PermissionDenied
 
 

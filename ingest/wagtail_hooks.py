@@ -3,6 +3,7 @@ from wagtail import hooks
 from wagtail.admin.menu import Menu, MenuItem, SubmenuMenuItem
 from wagtail.admin.viewsets.model import ModelViewSet
 
+from crosspost.lib.admin import PermissionMenuItem
 from ingest import views
 from ingest.models import FeedSubscription
 
@@ -17,6 +18,11 @@ class FeedSubscriptionViewSet(ModelViewSet):
 
 
 feed_viewset = FeedSubscriptionViewSet("feeds")
+
+
+class _RepostMenuItem(MenuItem):
+    def is_shown(self, request) -> bool:
+        return views.can_repost(request.user)
 
 
 @hooks.register("register_admin_viewset")
@@ -38,9 +44,10 @@ def ingest_admin_urls():
 def ingest_menu_item():
     menu = Menu(
         items=[
-            MenuItem("Repost from URL", reverse("ingest_repost"), icon_name="plus", order=100),
-            MenuItem("Inbox", reverse("ingest_inbox"), icon_name="mail", order=200),
-            MenuItem("Feeds", reverse(feed_viewset.get_url_name("index")), icon_name="link", order=300),
+            _RepostMenuItem("Repost from URL", reverse("ingest_repost"), icon_name="plus", order=100),
+            _RepostMenuItem("Inbox", reverse("ingest_inbox"), icon_name="mail", order=200),
+            PermissionMenuItem("Feeds", reverse(feed_viewset.get_url_name("index")), icon_name="link", order=300,
+                               permission="ingest.view_feedsubscription"),
         ]
     )
     return SubmenuMenuItem("Reposting", menu, icon_name="doc-full-inverse", order=250)

@@ -11,6 +11,7 @@ from membership.models import Member, format_money
 from membership.services import revenue_report
 
 CHART_WIDTH, CHART_HEIGHT, MARGIN = 720, 240, 40
+VIEW_REVENUE = "membership.view_member"  # revenue is members' money: whoever sees members sees it
 
 
 def revenue_chart(report: list[dict], currency: str) -> dict:
@@ -29,7 +30,7 @@ def revenue_chart(report: list[dict], currency: str) -> dict:
 
 
 def revenue(request: HttpRequest) -> HttpResponse:
-    if not request.user.has_perm("membership.view_member"):
+    if not request.user.has_perm(VIEW_REVENUE):
         raise PermissionDenied
     report = revenue_report(months=12)
     currencies = sorted({c for row in report for c in row["revenue"]}) or [settings.MEMBERSHIP_CURRENCY]

@@ -1,10 +1,10 @@
 from django.urls import path, reverse
 from wagtail import hooks
-from wagtail.admin.menu import MenuItem
 from wagtail.admin.viewsets.model import ModelViewSet
 from wagtail.snippets.models import register_snippet
 from wagtail.snippets.views.snippets import SnippetViewSet
 
+from crosspost.lib.admin import PermissionMenuItem
 from membership import admin_views
 from membership.models import Member, Tier
 
@@ -43,4 +43,5 @@ def revenue_urls():
 
 @hooks.register("register_admin_menu_item")
 def revenue_menu_item():
-    return MenuItem("Revenue", reverse("membership_revenue"), icon_name="table", order=361)
+    return PermissionMenuItem("Revenue", reverse("membership_revenue"), icon_name="table", order=361,
+                              permission=admin_views.VIEW_REVENUE)

@@ -2,7 +2,9 @@
 
 from __future__ import annotations
 
+from django.apps import apps
 from django.conf import settings
+from django.contrib.auth.management import create_permissions
 from django.contrib.auth.models import Group, Permission
 from django.contrib.contenttypes.models import ContentType
 from django.db import transaction
@@ -75,9 +77,15 @@ _MEDIA_PERMISSIONS = {
     EDITOR_GROUP: ["add_image", "change_image", "choose_image", "add_document", "change_document", "choose_document"],
     CONTRIBUTOR_GROUP: ["add_image", "choose_image", "add_document", "choose_document"],
 }
+# Contributors write and submit; everything that reaches readers or readers' data at once
+# (moderation, answers mailed to readers, translations, the newsletter) is the Editor's.
+# Members, revenue and webhooks stay with administrators. README's "Who may do what" says the same.
 _MODEL_PERMISSIONS = {
     EDITOR_GROUP: ["access_admin", "add_publication", "change_publication", "delete_publication",
-                   "change_sitesettings", "view_digest", "view_subscriber", "add_subscriber", "change_subscriber"],
+                   "change_sitesettings", "view_digest", "view_subscriber", "add_subscriber", "change_subscriber",
+                   "view_comment", "change_comment", "view_bannedaddress", "add_bannedaddress",
+                   "delete_bannedaddress", "view_permissionrequest", "change_permissionrequest",
+                   "view_republication", "view_contactmessage", "change_contactmessage", "publish_translation"],
     CONTRIBUTOR_GROUP: ["access_admin", "add_publication", "change_publication"],
 }
 
@@ -85,6 +93,9 @@ _MODEL_PERMISSIONS = {
 @transaction.atomic
 def groups_ensure() -> dict[str, Group]:
     """Create the Editor (publishes) and Contributor (submits for moderation) groups. Idempotent."""
+    # post_migrate reaches newsroom before the apps after it have their permissions; make them all now.
+    for app_config in apps.get_app_configs():
+        create_permissions(app_config, verbosity=0)
     root = Page.get_first_root_node()
     collection = Collection.get_first_root_node()
     groups = {}

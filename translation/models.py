@@ -44,6 +44,9 @@ class SegmentTranslation(models.Model):
         constraints = [
             models.UniqueConstraint(fields=["source_hash", "language"], name="unique_segment_language")
         ]
+        # Corrections go live at once and segments are shared by every page with that text, so
+        # correcting is publishing: the Editor group has it (Settings → Groups gives it to others).
+        permissions = [("publish_translation", "Can correct translations and interface strings (they go live at once)")]
 
     def __str__(self) -> str:
         return f"[{self.language}] {self.text[:80]}"

@@ -24,6 +24,7 @@ from django.db import transaction
 SOURCE_PO = settings.BASE_DIR / "locale" / "en" / "LC_MESSAGES" / "django.po"
 _PLACEHOLDER = re.compile(r"%\([a-z_]+\)[sd]|%[sd]")
 _MARK = re.compile(r'<span data-p="(\d+)"></span>')
+_TAG = re.compile(r"(<[^<>]*>)")
 
 
 @dataclass(frozen=True)
@@ -159,6 +160,23 @@ def _as_text(segment: str, placeholders: list[str]) -> str | None:
     return html.unescape(re.sub(r"<[^>]+>", "", restored))
 
 
+def _foreign_markup(translated: str, source: str) -> list[str]:
+    allowed = set(_TAG.findall(source))
+    return [tag for tag in _TAG.findall(translated) if tag not in allowed]
+
+
+def only_source_markup(translated: str, source: str) -> str:
+    """The wording as a catalogue may hold it: text, plus the very tags the English has.
+
+    `{% blocktranslate %}` prints catalogue entries unescaped (pages and digest mails alike), so
+    any other tag or angle bracket an editor or an engine typed would reach readers as HTML.
+    """
+    allowed = set(_TAG.findall(source))
+    parts = _TAG.split(translated)
+    return "".join(part if part in allowed else "" if _TAG.fullmatch(part) else part.replace("<", "").replace(">", "")
+                   for part in parts)
+
+
 def ui_rows(language: str) -> list[dict]:
     """Every catalogue text with its stored translation in `language` (None where missing)."""
     from translation.models import SegmentTranslation
@@ -199,6 +217,7 @@ def ui_compile(*, language: str) -> Path:
     for row in ui_rows(language):
         if row["translation"] is not None:
             translated = _as_text(row["translation"].text, row["placeholders"])
+            translated = translated and only_source_markup(translated, row["text"])
             if translated:
                 by_text[row["text"]] = translated
     entries = {}
@@ -232,6 +251,8 @@ def ui_correct_many(*, language: str, translations: dict[str, str], user=None) -
         protected, found = protect(html.escape(translation, quote=False))
         if sorted(found) != sorted(placeholders):
             raise ValueError(f"The translation must keep the placeholders {', '.join(placeholders) or '(none)'}")
+        if foreign := _foreign_markup(translation, text):
+            raise ValueError(f"Interface wording is plain text; remove {', '.join(foreign)}")
         source_hash = segment_hash(settings.LANGUAGE_CODE, source)
         segment, _ = Segment.objects.get_or_create(
             source_hash=source_hash, defaults={"source_language": settings.LANGUAGE_CODE, "source_text": source})

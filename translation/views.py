@@ -12,6 +12,7 @@ from django.views.decorators.http import require_http_methods
 from wagtail.models import Page
 
 from translation.engines import get_engine
+from translation.permissions import PUBLISH_TRANSLATION
 from translation.languages import NATIVE_NAMES
 from translation.models import SegmentTranslation, TranslationJob
 from translation.services import (
@@ -23,7 +24,14 @@ from translation.services import (
 )
 
 
+def _require_translator(request: HttpRequest) -> None:
+    # Editing a page is not enough: a Contributor's edits wait for review, a correction does not.
+    if not request.user.has_perm(PUBLISH_TRANSLATION):
+        raise PermissionDenied
+
+
 def _editable_page(request: HttpRequest, page_id: int) -> Page:
+    _require_translator(request)
     page = get_object_or_404(Page, pk=page_id).specific
     if not page.permissions_for_user(request.user).can_edit():
         raise PermissionDenied
@@ -93,6 +101,7 @@ def page_segments(request: HttpRequest, page_id: int, language: str) -> HttpResp
 
 
 def job_list(request: HttpRequest) -> HttpResponse:
+    _require_translator(request)
     status = request.GET.get("status", "")
     jobs = TranslationJob.objects.select_related("page").order_by("-requested_at")
     if status in TranslationJob.Status.values:
@@ -107,8 +116,8 @@ def interface_strings(request: HttpRequest, language: str) -> HttpResponse:
     """Editors review the interface's own wording in one language."""
     from translation.ui import ui_correct, ui_rows
 
-    if not request.user.has_perm("wagtailadmin.access_admin") or language not in dict(settings.LANGUAGES) \
-            or language == settings.LANGUAGE_CODE:
+    _require_translator(request)
+    if language not in dict(settings.LANGUAGES) or language == settings.LANGUAGE_CODE:
         raise Http404("Not a translated language")
     rows = ui_rows(language)
     if request.method == "POST":

@@ -1,9 +1,10 @@
 from django.urls import path, reverse
 from wagtail import hooks
-from wagtail.admin.menu import MenuItem
 from wagtail.admin.widgets import Button
 
+from crosspost.lib.admin import PermissionMenuItem
 from translation import views
+from translation.permissions import PUBLISH_TRANSLATION
 
 
 @hooks.register("register_admin_urls")
@@ -18,11 +19,13 @@ def translation_admin_urls():
 
 @hooks.register("register_admin_menu_item")
 def translation_menu_item():
-    return MenuItem("Translations", reverse("translation_jobs"), icon_name="site", order=350)
+    return PermissionMenuItem("Translations", reverse("translation_jobs"), icon_name="site", order=350,
+                              permission=PUBLISH_TRANSLATION)
 
 
 @hooks.register("register_page_header_buttons")
 def translation_header_button(page, user, next_url=None, view_name=None):
-    if page.specific_class is None or not hasattr(page.specific_class, "body_html"):
+    if page.specific_class is None or not hasattr(page.specific_class, "body_html") \
+            or not user.has_perm(PUBLISH_TRANSLATION):
         return []
     return [Button("Translations", reverse("translation_page", args=[page.pk]), icon_name="site", priority=60)]
