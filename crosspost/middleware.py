@@ -13,11 +13,12 @@ from django.template.loader import render_to_string
 log = logging.getLogger(__name__)
 
 # Our pages need no inline script or style (JSON-LD is a data block, which CSP does not run).
-# form-action allows https: because checkout and share forms end in redirects to other sites.
+# form-action names the only other site a form of ours leads to (Stripe's checkout and billing
+# portal, by redirect); an injected <form action="https://elsewhere/"> goes nowhere.
 READER_CSP = (
     "default-src 'self'; script-src 'self'; style-src 'self'; img-src 'self' data: https:; "
     "font-src 'self'; connect-src 'self'; media-src 'self' https:; frame-src https:; "
-    "frame-ancestors 'none'; base-uri 'self'; form-action 'self' https:; object-src 'none'"
+    "frame-ancestors 'none'; base-uri 'self'; form-action 'self' https://checkout.stripe.com https://billing.stripe.com; object-src 'none'"
 )
 # Wagtail's admin inlines scripts and styles; it gets frame protection but no script policy.
 ADMIN_CSP = "frame-ancestors 'self'; base-uri 'self'; object-src 'none'"

@@ -8,6 +8,13 @@ token retires everything, for the rare edits that show on every page (site setti
 
 Only responses Django marks as shareable are stored: status 200, no Set-Cookie, no
 `Vary: Cookie` (a session or CSRF token was used), no private/no-store Cache-Control.
+
+A hit is served before Django looks at the request, so this layer does the checks Django would
+have done first: a Host outside ALLOWED_HOSTS and a plain-http request that production redirects
+to https go to Django. Only the query parameters pages use (PAGECACHE_QUERY_PARAMS) reach a
+cached page; any other is dropped, so `?utm_source=…` shares the canonical entry and fuzzing
+cannot fill the cache. The generation key carries a fingerprint of what every page embeds
+(SITE_URL, the languages, the code), so a restart with another SITE_URL starts afresh.
 """
 
 from __future__ import annotations
@@ -16,18 +23,89 @@ import hashlib
 import secrets
 import time
 from collections.abc import Iterable
+from pathlib import Path
 from typing import Any
+from urllib.parse import parse_qsl
 
 from django.conf import settings
 from django.core.cache import caches
+from django.http.request import split_domain_port, validate_host
 
-_GENERATION = "pc:generation"
 _STORABLE_TYPES = ("text/html", "application/rss+xml", "application/atom+xml", "application/xml", "text/xml",
                    "text/plain")
 
 
 def _cache():
     return caches[settings.PAGECACHE_ALIAS]
+
+
+_code_version: str | None = None
+_fingerprint: tuple[tuple, str] = ((), "")
+
+
+def _code_digest() -> str:
+    """A digest of our code and templates, computed once per process: a deploy changes it."""
+    global _code_version
+    if _code_version is None:
+        digest = hashlib.sha1()
+        for app in sorted(settings.PAGECACHE_FINGERPRINT_APPS):
+            for path in sorted((Path(settings.BASE_DIR) / app).rglob("*")):
+                if path.suffix in (".py", ".html", ".txt", ".xml") and "tests" not in path.parts:
+                    digest.update(str(path.relative_to(settings.BASE_DIR)).encode() + b"\0" + path.read_bytes())
+        _code_version = digest.hexdigest()[:16]
+    return _code_version
+
+
+def _generation_key() -> str:
+    """The site generation's key, named after what cached pages embed (checked on every hit: cheap)."""
+    global _fingerprint
+    inputs = (settings.SITE_URL, settings.PAGECACHE_LANGUAGE_PREFIXES)
+    if _fingerprint[0] != inputs:
+        value = hashlib.sha1(repr((*inputs, _code_digest())).encode()).hexdigest()[:16]
+        _fingerprint = (inputs, "pc:generation:" + value)
+        _local_tokens.clear()
+    return _fingerprint[1]
+
+
+_hosts: dict[str, bool] = {}
+_hosts_for: list | None = None
+
+
+def _host_allowed(environ: dict) -> bool:
+    """Django's ALLOWED_HOSTS check, remembered per Host value (a handful in practice)."""
+    global _hosts_for
+    if settings.ALLOWED_HOSTS is not _hosts_for or len(_hosts) > 256:
+        _hosts.clear()
+        _hosts_for = settings.ALLOWED_HOSTS
+    host = environ.get("HTTP_HOST") or environ.get("SERVER_NAME", "")
+    allowed = _hosts.get(host)
+    if allowed is None:
+        domain, _ = split_domain_port(host)
+        patterns = settings.ALLOWED_HOSTS
+        if settings.DEBUG and not patterns:
+            patterns = [".localhost", "127.0.0.1", "[::1]"]
+        allowed = _hosts[host] = bool(domain) and validate_host(domain, patterns)
+    return allowed
+
+
+def _redirected_to_https(environ: dict) -> bool:
+    """Whether Django's SecurityMiddleware would answer this request with a redirect to https."""
+    if not settings.SECURE_SSL_REDIRECT or environ.get("wsgi.url_scheme") == "https":
+        return False
+    proxy = settings.SECURE_PROXY_SSL_HEADER
+    return not (proxy and environ.get(proxy[0], "").split(",")[0].strip() == proxy[1])
+
+
+def _canonical_query(query: str) -> str:
+    """Only the parameters pages read, each once, as a short number; everything else dropped."""
+    if not query:
+        return ""
+    kept = {}
+    for name, value in parse_qsl(query):
+        if name in settings.PAGECACHE_QUERY_PARAMS and name not in kept and value.isascii() and value.isdigit() \
+                and len(value) <= 6:
+            kept[name] = str(int(value))
+    return "&".join(f"{name}={kept[name]}" for name in sorted(kept))
 
 
 # One site per deployment: keys are paths, not hosts (ALLOWED_HOSTS already rejects the rest).
@@ -57,7 +135,9 @@ def _cacheable_request(environ: dict) -> bool:
     cookies = environ.get("HTTP_COOKIE", "")
     if settings.SESSION_COOKIE_NAME + "=" in cookies:
         return False
-    return not _excluded(environ.get("PATH_INFO", "/"))
+    if _excluded(environ.get("PATH_INFO", "/")):
+        return False
+    return _host_allowed(environ) and not _redirected_to_https(environ)
 
 
 def _storable(status: str, headers: list[tuple[str, str]]) -> bool:
@@ -120,13 +200,14 @@ def _remember(key: str, entry: tuple) -> None:
 
 
 def _shared_tokens(cache, path_key: str) -> dict[str, str]:
-    tokens = cache.get_many([_GENERATION, path_key])
-    missing = [key for key in (_GENERATION, path_key) if key not in tokens]
+    generation = _generation_key()
+    tokens = cache.get_many([generation, path_key])
+    missing = [key for key in (generation, path_key) if key not in tokens]
     if missing:
         for key in missing:
             cache.add(key, secrets.token_hex(8), timeout=None)  # add: the first process wins
-        tokens = cache.get_many([_GENERATION, path_key])
-    return tokens
+        tokens = cache.get_many([generation, path_key])
+    return {"generation": tokens[generation], path_key: tokens[path_key]}
 
 
 # After the shared store fails, each process serves without it for this long, so a store that hangs
@@ -151,11 +232,13 @@ class PageCacheMiddleware:
             return self.application(environ, start_response)
         path = environ.get("PATH_INFO", "/")
         query = environ.get("QUERY_STRING", "")
+        if query:
+            query = environ["QUERY_STRING"] = _canonical_query(query)
         path_key = _path_key(path)
         try:
             cache = _cache()
             tokens = _tokens(cache, path_key)
-            key = _page_key(path, query, tokens[_GENERATION], tokens[path_key])
+            key = _page_key(path, query, tokens["generation"], tokens[path_key])
             hit = _lookup(cache, key)
         except Exception:  # noqa: BLE001 - a cache outage must not take the site down with it
             _store_failed()
@@ -228,5 +311,27 @@ def pagecache_purge_paths(paths: Iterable[str], *, languages: Iterable[str] | No
 
 def pagecache_purge_all() -> None:
     """Retire every cached page, for edits that show everywhere (site settings, navigation)."""
-    _cache().set(_GENERATION, secrets.token_hex(8), timeout=None)
+    _cache().set(_generation_key(), secrets.token_hex(8), timeout=None)
     _local_tokens.clear()
+
+
+def pagecache_clear() -> int:
+    """Delete every stored page and token (`crosspost pagecache clear`); returns how many keys went.
+
+    On Redis only our own prefix is deleted: Django's clear() would flush the whole database,
+    sessions and rate limits included.
+    """
+    from django.core.cache.backends.redis import RedisCache
+
+    cache = _cache()
+    _local_tokens.clear()
+    _local_pages.clear()
+    if isinstance(cache, RedisCache):
+        client = cache._cache.get_client(write=True)
+        keys = list(client.scan_iter(match=cache.make_key("pc:") + "*", count=1000))
+        for start in range(0, len(keys), 500):
+            client.delete(*keys[start:start + 500])
+        return len(keys)
+    count = len(list(Path(cache._dir).glob("*"))) if hasattr(cache, "_dir") else 0
+    cache.clear()
+    return count

@@ -8,8 +8,16 @@ article row by date).
 
 from __future__ import annotations
 
+from urllib.parse import urlsplit
+
+from django.conf import settings
 from django.contrib.contenttypes.models import ContentType
 from django.contrib.sitemaps import Sitemap
+from django.contrib.sitemaps.views import SitemapIndexItem, x_robots_tag
+from django.http import HttpRequest, HttpResponse
+from django.template.response import TemplateResponse
+from django.urls import reverse
+from django.utils.http import http_date
 from django.core.paginator import Paginator
 from django.db.models import QuerySet
 from django.utils.functional import cached_property
@@ -47,7 +55,17 @@ class _IdRangePaginator(Paginator):
 
 
 class WagtailPageSitemap(Sitemap):
+    """Locations are built from SITE_URL, never from the request's Host: the page cache hands one
+    copy to everybody, so a `Host: localhost:9999` must not be able to write links into it."""
+
     limit = SITEMAP_PAGE_SIZE
+
+    @property
+    def protocol(self) -> str:
+        return urlsplit(settings.SITE_URL).scheme
+
+    def get_domain(self, site=None) -> str:
+        return urlsplit(settings.SITE_URL).netloc
 
     def content_types(self) -> list[ContentType]:
         raise NotImplementedError
@@ -101,3 +119,20 @@ class SectionSitemap(WagtailPageSitemap):
 
 
 SITEMAPS = {"articles": ArticleSitemap, "sections": SectionSitemap}
+
+
+@x_robots_tag
+def sitemap_index(request: HttpRequest) -> HttpResponse:
+    """Django's sitemap index, with the sitemaps' URLs under SITE_URL (see WagtailPageSitemap)."""
+    items, newest = [], []
+    for section, sitemap_class in SITEMAPS.items():
+        sitemap = sitemap_class()
+        url = settings.SITE_URL + reverse("sitemap", kwargs={"section": section})
+        lastmod = sitemap.get_latest_lastmod()
+        newest.append(lastmod)
+        items.append(SitemapIndexItem(url, lastmod))
+        items += [SitemapIndexItem(f"{url}?p={page}", lastmod) for page in range(2, sitemap.paginator.num_pages + 1)]
+    response = TemplateResponse(request, "sitemap_index.xml", {"sitemaps": items}, content_type="application/xml")
+    if newest and None not in newest:
+        response.headers["Last-Modified"] = http_date(max(newest).timestamp())
+    return response

@@ -60,6 +60,7 @@ def test_reader_pages_carry_security_headers_and_need_no_inline_script(client, m
         response = client.get(path)
         csp = response.headers["Content-Security-Policy"]
         assert "script-src 'self'" in csp and "frame-ancestors 'none'" in csp
+        assert "form-action 'self' https://checkout.stripe.com https://billing.stripe.com;" in csp
         assert response.headers["X-Content-Type-Options"] == "nosniff"
         assert response.headers["Referrer-Policy"] == "strict-origin-when-cross-origin"
         assert response.headers["X-Frame-Options"] == "DENY"
