@@ -94,6 +94,8 @@ class Member(models.Model):
     since = models.DateTimeField(null=True, blank=True)
     renews_at = models.DateTimeField(null=True, blank=True)
     canceled_at = models.DateTimeField(null=True, blank=True)
+    # Sign-in links are bound to it, so signing in with one link retires that link (and older ones).
+    last_login_at = models.DateTimeField(null=True, blank=True, editable=False)
     created_at = models.DateTimeField(auto_now_add=True)
 
     class Meta:

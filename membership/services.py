@@ -109,7 +109,7 @@ def member_login_link_send(*, email: str) -> None:
     member = Member.objects.filter(email__iexact=email.strip()).first()
     if member is None:
         return
-    token = sign(str(member.pk), salt=LOGIN_SALT, timestamped=True)
+    token = sign(f"{member.pk}.{_login_stamp(member)}", salt=LOGIN_SALT, timestamped=True)
     link = settings.SITE_URL + reverse("membership:login_confirm", args=[token])
     try:
         mail.send(template="membership/mail/login", context={"member": member, "link": link,
@@ -119,11 +119,31 @@ def member_login_link_send(*, email: str) -> None:
         raise MembershipError("We could not send the sign-in email just now. Please try again in a few minutes.") from exc
 
 
+def _login_stamp(member: Member) -> str:
+    return str(int(member.last_login_at.timestamp() * 1_000_000)) if member.last_login_at else "0"
+
+
 def member_from_login_token(token: str) -> Member | None:
-    member_id = unsign(token, salt=LOGIN_SALT, max_age=LOGIN_MAX_AGE)
-    if member_id is None or not member_id.isdigit():
+    """The member a sign-in link is for, while it is fresh and unused; None otherwise."""
+    value = unsign(token, salt=LOGIN_SALT, max_age=LOGIN_MAX_AGE)
+    member_id, _, stamp = (value or "").partition(".")
+    if not member_id.isascii() or not member_id.isdigit() or len(member_id) > 18:
         return None
-    return Member.objects.filter(pk=int(member_id)).first()
+    member = Member.objects.filter(pk=int(member_id)).first()
+    return member if member is not None and stamp == _login_stamp(member) else None
+
+
+def member_login_claim(*, token: str) -> Member | None:
+    """Use a sign-in link: the member, once; None if the link is bad, old or already used.
+
+    The conditional update is the claim: of two requests racing with one link, one signs in.
+    """
+    member = member_from_login_token(token)
+    if member is None:
+        return None
+    claimed = Member.objects.filter(pk=member.pk, last_login_at=member.last_login_at).update(
+        last_login_at=timezone.now())
+    return member if claimed else None
 
 
 def member_newsletter_subscribe(*, member: Member, language: str = "") -> None:

@@ -99,11 +99,14 @@ def login(request: HttpRequest) -> HttpResponse:
 @never_cache
 @require_http_methods(["GET", "POST"])
 def login_confirm(request: HttpRequest, token: str) -> HttpResponse:
-    member = services.member_from_login_token(token)
+    if request.method == "GET":  # mail scanners follow links; only the button signs in
+        member = services.member_from_login_token(token)
+    else:
+        member = services.member_login_claim(token=token)
     if member is None:
         return render(request, "membership/message.html", {"title": "This link has expired", "text": (
             "Sign-in links work once for 30 minutes. Ask for a new one on the sign-in page.")}, status=400)
-    if request.method == "GET":  # mail scanners follow links; only the button signs in
+    if request.method == "GET":
         return render(request, "membership/login_confirm.html", {"member": member})
     request.session.cycle_key()
     request.session[SESSION_KEY] = member.pk
