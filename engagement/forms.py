@@ -7,7 +7,7 @@ from django.utils.translation import gettext_lazy as _
 
 from crosspost.lib.email import AddressField
 from engagement.models import ContactMessage, PermissionRequest
-from engagement.services import MAX_LINKS, link_count
+from engagement.services import MAX_LINKS, link_count, name_has_address
 
 # A Mastodon instance: a host name (letters, digits, hyphens, dots), optionally with a port.
 _HOST = re.compile(r"^(?=.{1,253}$)(?!-)[a-z0-9-]{1,63}(?<!-)(\.(?!-)[a-z0-9-]{1,63}(?<!-))+(:\d{1,5})?$")
@@ -41,6 +41,12 @@ class ShareEmailForm(NoLineBreaksMixin, forms.Form):
 
     single_line = ("recipient", "sender_name", "note")
 
+    def clean_sender_name(self) -> str:
+        name = self.cleaned_data["sender_name"]
+        if name_has_address(name):  # the mail shows it; "Your bank: verify at bank.example" is phishing
+            raise forms.ValidationError(_("Web addresses are not allowed in your name."))
+        return name
+
     def clean_note(self) -> str:
         note = self.cleaned_data["note"]
         if link_count(note):
@@ -52,7 +58,7 @@ class CommentForm(HoneypotMixin, NoLineBreaksMixin, forms.Form):
     name = forms.CharField(label=_("Name"), max_length=80)
     email = AddressField(label=_("Email (not shown)"))
     text = forms.CharField(label=_("Comment"), max_length=3000, widget=forms.Textarea(attrs={"rows": 5}))
-    parent = forms.IntegerField(required=False, widget=forms.HiddenInput, min_value=1)
+    parent = forms.IntegerField(required=False, widget=forms.HiddenInput, min_value=1, max_value=2**63 - 1)
     website = forms.CharField(required=False, label=_("Leave this empty"))
 
     single_line = ("name", "email")
@@ -88,7 +94,7 @@ class ContactForm(HoneypotMixin, NoLineBreaksMixin, forms.ModelForm):
 
 class MastodonShareForm(forms.Form):
     instance = forms.CharField(label=_("Your Mastodon server"), max_length=260)
-    article = forms.IntegerField(widget=forms.HiddenInput, min_value=1)
+    article = forms.IntegerField(widget=forms.HiddenInput, min_value=1, max_value=2**63 - 1)
 
     def clean_instance(self) -> str:
         value = self.cleaned_data["instance"].strip().lower()

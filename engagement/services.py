@@ -65,6 +65,15 @@ def link_count(text: str) -> int:
     return len(_URL.findall(text))
 
 
+# "bank.example/verify", "www.x.io": what a phisher puts in a name to make it a link.
+_DOMAIN_LIKE = re.compile(r"[a-z0-9-]+\.[a-z]{2,}\b", re.IGNORECASE)
+
+
+def name_has_address(name: str) -> bool:
+    """Whether a name typed by a reader carries a web address (it is shown in mails we send)."""
+    return bool(link_count(name) or _DOMAIN_LIKE.search(name) or "://" in name)
+
+
 def has_line_break(*values: str) -> bool:
     return any("\r" in value or "\n" in value for value in values)
 
@@ -139,6 +148,8 @@ def share_email_send(*, article, recipient: str, sender_name: str, note: str = "
     if has_line_break(recipient, sender_name, note):
         raise Refused("Line breaks are not allowed in these fields.")
     recipient, sender_name, note = recipient.strip(), sender_name.strip()[:80], note.strip()[:300]
+    if name_has_address(sender_name):
+        raise Refused("Web addresses are not allowed in your name.")
     keys = [f"share:ip:{ip}", f"share:from:{sender_name.casefold()}", f"share:to:{email_key(recipient)}"]
     if not ratelimit_hit_all(keys, SHARE_LIMIT, HOUR):
         raise RateLimited("You have shared a lot of articles in the last hour. Please try again later.")
@@ -157,8 +168,13 @@ def share_email_send(*, article, recipient: str, sender_name: str, note: str = "
 # --- comments ----------------------------------------------------------------------------------
 
 def comment_submit(*, article, name: str, email: str, text: str, parent_id: int | None = None,
-                   ip: str | None = None) -> Comment:
-    """Store a comment: at once visible for an address already approved, else held for moderation."""
+                   ip: str | None = None, vouched_comment_id: int | None = None) -> Comment:
+    """Store a comment: at once visible when the reader proves an approved comment is theirs, else
+    held for moderation.
+
+    The typed address proves nothing (anyone can type anyone's), so trust comes from
+    `vouched_comment_id`: the id in the signed cookie given to the browser that wrote it.
+    """
     if not article.comments_open:
         raise Refused("Comments are closed for this article.")
     key = email_key(email)
@@ -175,7 +191,8 @@ def comment_submit(*, article, name: str, email: str, text: str, parent_id: int 
             raise Refused("The comment you replied to is not there any more.")
         if parent.parent_id:  # replies stay one level deep
             parent = parent.parent
-    trusted = Comment.objects.filter(email_key=key, status=Comment.Status.APPROVED).exists()
+    trusted = vouched_comment_id is not None and Comment.objects.filter(
+        pk=vouched_comment_id, email_key=key, status=Comment.Status.APPROVED).exists()
     comment = Comment.objects.create(
         article=article, parent=parent, name=name.strip()[:80], email=email.strip(), text=text.strip(),
         ip=ip or None, status=Comment.Status.APPROVED if trusted else Comment.Status.PENDING,

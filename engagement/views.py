@@ -16,6 +16,7 @@ from django.shortcuts import render
 from django.views.decorators.csrf import csrf_exempt
 from django.views.decorators.http import require_GET, require_http_methods
 
+from crosspost.lib.signing import sign, unsign
 from engagement import pixel, services
 from engagement.forms import CommentForm, ContactForm, MastodonShareForm, PermissionRequestForm, ShareEmailForm
 from engagement.models import Comment, ContactMessage
@@ -32,9 +33,18 @@ def _ip(request: HttpRequest) -> str:
     return request.META.get("REMOTE_ADDR", "")
 
 
+# The signed cookie naming the last comment this browser wrote: once that comment is approved, the
+# reader's next comments under the same address appear at once (services.comment_submit).
+COMMENTER_COOKIE = "commenter"
+COMMENTER_SALT = "engagement.commenter"
+MAX_ID = 2**63 - 1  # a larger number is no row of ours, and databases overflow on it
+
+
 def _article(article_id: int):
     from newsroom.models import ArticlePage
 
+    if not 0 < article_id <= MAX_ID:
+        raise Http404("No such article")
     article = ArticlePage.objects.live().public().filter(pk=article_id).first()
     if article is None:
         raise Http404("No such article")
@@ -112,16 +122,21 @@ def comment_post(request: HttpRequest, article_id: int) -> HttpResponse:
     if not form.is_valid():
         return render(request, "engagement/comment_form_page.html", {"form": form, "article": article}, status=400)
     data = form.cleaned_data
+    vouched = unsign(request.COOKIES.get(COMMENTER_COOKIE, ""), salt=COMMENTER_SALT) or ""
     try:
         comment = services.comment_submit(article=article, name=data["name"], email=data["email"],
-                                          text=data["text"], parent_id=data["parent"], ip=_ip(request) or None)
+                                          text=data["text"], parent_id=data["parent"], ip=_ip(request) or None,
+                                          vouched_comment_id=int(vouched) if vouched.isdigit() else None)
     except services.Refused as exc:
         status = 429 if isinstance(exc, services.RateLimited) else 400
         return _message(request, title="Comment not posted", text=str(exc), article=article, status=status)
-    if comment.status == Comment.Status.APPROVED:
+    if comment.status == Comment.Status.APPROVED:  # the cookie that vouched for it keeps doing so
         return HttpResponseRedirect(f"{article.url}#comment-{comment.pk}")
-    return _message(request, title="Thank you", text="Your comment will appear once an editor has read it.",
-                    article=article)
+    response = _message(request, title="Thank you", text="Your comment will appear once an editor has read it.",
+                        article=article)
+    response.set_cookie(COMMENTER_COOKIE, sign(str(comment.pk), salt=COMMENTER_SALT), max_age=365 * 86400,
+                        httponly=True, samesite="Lax", secure=request.is_secure())
+    return response
 
 
 @require_http_methods(["GET", "POST"])

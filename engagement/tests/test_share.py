@@ -21,7 +21,7 @@ def test_it_sends_one_fixed_mail_over_smtp(client, article, smtp):
     assert "We sent the article to friend@example.org" in response.content.decode()
     [message] = smtp.messages
     assert smtp.envelopes[0][1] == ["friend@example.org"]
-    assert message["Subject"] == "Ada shared an article with you: Harbour strike ends"
+    assert message["Subject"] == "An article shared with you from Crosspost: Harbour strike ends"
     body = message.get_content()
     assert article.canonical_url() in body
     assert "Their note: Worth a read" in body
