@@ -1,7 +1,7 @@
 """Crosspost's own system checks, run by `crosspost check` (and `--deploy`)."""
 
 from django.conf import settings
-from django.core.checks import Info, Tags, Warning, register
+from django.core.checks import Tags, Warning, register
 
 
 @register(Tags.security, deploy=True)
@@ -21,5 +21,7 @@ def check_site_url(app_configs, **kwargs):
 @register(deploy=True)
 def check_mail(app_configs, **kwargs):
     if settings.PRODUCTION and not settings.EMAIL_HOST:
-        return [Info("EMAIL_HOST is not set: mail is written to files under var/mail", id="crosspost.I001")]
+        return [Warning("EMAIL_HOST is not set: mail is written to files under var/mail and reaches nobody",
+                        hint="Set EMAIL_HOST (and EMAIL_PORT, EMAIL_HOST_USER, EMAIL_HOST_PASSWORD, EMAIL_USE_TLS).",
+                        id="crosspost.W003")]
     return []

@@ -115,9 +115,36 @@ def _allow_list() -> tuple[set[str], list[ipaddress.IPv4Network | ipaddress.IPv6
     return names, networks
 
 
+_NAT64 = (ipaddress.ip_network("64:ff9b::/96"), ipaddress.ip_network("64:ff9b:1::/48"))
+_TRANSLATED = ipaddress.ip_network("::ffff:0:0:0/96")
+_COMPATIBLE = ipaddress.ip_network("::/96")
+
+
+def _embedded_ipv4(ip: ipaddress.IPv4Address | ipaddress.IPv6Address) -> list[ipaddress.IPv4Address]:
+    """IPv4 addresses an IPv6 address leads to: mapped, translated, compatible, NAT64, 6to4, Teredo.
+
+    Each reaches the IPv4 host inside it (through the kernel, a gateway or a relay), so it is as
+    public as that host, whatever the IPv6 registry says of the prefix.
+    """
+    if not isinstance(ip, ipaddress.IPv6Address):
+        return []
+    low32 = ipaddress.IPv4Address(int(ip) & 0xFFFFFFFF)
+    found = [ip.ipv4_mapped] if ip.ipv4_mapped is not None else []
+    if ip in _TRANSLATED or any(ip in network for network in _NAT64) or (ip in _COMPATIBLE and int(ip) > 1):
+        found.append(low32)
+    if ip.sixtofour is not None:
+        found.append(ip.sixtofour)
+    if ip.teredo is not None:
+        found.extend(ip.teredo)
+    return found
+
+
 def _public(ip: ipaddress.IPv4Address | ipaddress.IPv6Address) -> bool:
-    if isinstance(ip, ipaddress.IPv6Address) and ip.ipv4_mapped is not None:
-        ip = ip.ipv4_mapped
+    if isinstance(ip, ipaddress.IPv6Address) and ip.is_site_local:  # fec0::/10, deprecated but routed inside
+        return False
+    embedded = _embedded_ipv4(ip)
+    if embedded:
+        return all(v4.is_global and not v4.is_multicast for v4 in embedded)
     return ip.is_global and not ip.is_multicast
 
 
@@ -130,9 +157,7 @@ def address_allowed(host: str, address: str) -> bool:
     names, networks = _allow_list()
     if host.lower().strip("[]").rstrip(".") in names:
         return True
-    candidates = [ip]
-    if isinstance(ip, ipaddress.IPv6Address) and ip.ipv4_mapped is not None:
-        candidates.append(ip.ipv4_mapped)
+    candidates = [ip, *_embedded_ipv4(ip)]
     if any(c in network for c in candidates for network in networks if c.version == network.version):
         return True
     return _public(ip)

@@ -19,14 +19,25 @@ def _crosspost(args: list[str], env: dict, tmp_path) -> subprocess.CompletedProc
     )
 
 
-def test_the_deploy_check_passes_with_secret_hosts_and_database_set(tmp_path):
-    result = _crosspost(["check", "--deploy", "--fail-level", "WARNING"], {
+def _deploy_check(tmp_path, **env) -> subprocess.CompletedProcess:
+    return _crosspost(["check", "--deploy", "--fail-level", "WARNING"], {
         "CROSSPOST_ENV": "production",
         "SECRET_KEY": secrets.token_urlsafe(60),
         "ALLOWED_HOSTS": "news.example.org",
         "DATABASE_URL": f"sqlite:///{tmp_path}/db.sqlite3",
+        **env,
     }, tmp_path)
+
+
+def test_the_deploy_check_passes_with_secret_hosts_database_and_mail_set(tmp_path):
+    result = _deploy_check(tmp_path, EMAIL_HOST="smtp.news.example.org")
     assert result.returncode == 0, result.stdout + result.stderr
+
+
+def test_the_deploy_check_fails_without_a_mail_server(tmp_path):
+    result = _deploy_check(tmp_path)
+    assert result.returncode != 0
+    assert "crosspost.W003" in result.stderr + result.stdout and "EMAIL_HOST is not set" in result.stderr
 
 
 def test_production_without_allowed_hosts_refuses_to_start(tmp_path):
@@ -111,3 +122,6 @@ def test_a_form_post_from_another_site_is_refused(client):
     assert client.post("/search/", {"q": "x"}, HTTP_ORIGIN="http://testserver").status_code == 405
     assert client.post("/search/", {"q": "x"}).status_code == 405  # servers send no Origin
     assert client.post("/search/", {"q": "x"}, HTTP_ORIGIN="http://[x").status_code == 403  # no browser sends that
+    # The other scheme is another origin: a page on http://testserver may not post to https://testserver.
+    assert client.post("/search/", {"q": "x"}, HTTP_ORIGIN="https://testserver").status_code == 403
+    assert client.post("/search/", {"q": "x"}, HTTP_ORIGIN="http://testserver:8080").status_code == 403

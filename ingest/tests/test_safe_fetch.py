@@ -212,3 +212,20 @@ def test_it_sends_conditional_headers_and_returns_not_modified(web):
     assert first.headers["etag"] == '"v1"'
     second = fetch(url, accept=safe_fetch.FEED_TYPES, headers={"If-None-Match": '"v1"'})
     assert second.not_modified and second.content == b""
+
+
+@pytest.mark.parametrize("address", [
+    "64:ff9b::7f00:1", "64:ff9b::a9fe:a9fe", "64:ff9b:1::a00:1",  # NAT64 to 127.0.0.1, 169.254.169.254, 10.0.0.1
+    "2002:7f00:1::", "2002:a9fe:a9fe::1",  # 6to4 around 127.0.0.1 and the metadata address
+    "::127.0.0.1", "::10.0.0.1",  # IPv4-compatible
+    "::ffff:0:127.0.0.1", "::ffff:0:a9fe:a9fe",  # IPv4-translated
+    "fec0::1", "fec0:1::5",  # site-local
+    "2001:0:4136:e378:8000:63bf:f5ff:fffe",  # Teredo whose client is 10.0.0.1
+])
+def test_it_refuses_ipv6_forms_that_lead_to_a_private_ipv4_address(fetch_settings, address):
+    assert not address_allowed("example.org", address)
+
+
+def test_ipv6_forms_of_a_public_ipv4_address_stay_allowed(fetch_settings):
+    assert address_allowed("example.org", "64:ff9b::5db8:d822")  # NAT64 to 93.184.216.34
+    assert address_allowed("example.org", "2002:5db8:d822::1")
