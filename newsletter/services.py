@@ -17,6 +17,7 @@ from django.utils import timezone
 from crosspost.lib import email as mail
 from crosspost.lib.email import validate_address
 from crosspost.lib.signing import unsign
+from crosspost.lib.spreadsheet import csv_safe, csv_unsafe_undo
 from newsletter import rendering, sending
 from newsletter.models import Delivery, Digest, DigestArticle, Selection, Subscriber, email_clean, email_key
 from newsroom.models import ArticlePage
@@ -108,7 +109,7 @@ def _import_rows(file: IO[str]) -> Iterator[tuple[int, dict[str, str]]]:
         if reader.line_num == 1 and row and "@" not in row[0]:
             header = [cell.strip().lower() for cell in row]
             continue
-        yield reader.line_num, dict(zip(header, (cell.strip() for cell in row)))
+        yield reader.line_num, dict(zip(header, (csv_unsafe_undo(cell.strip()) for cell in row)))
 
 
 def subscribers_import(
@@ -190,7 +191,7 @@ EXPORT_FIELDS = ["email", "name", "language", "status", "created_at", "confirmed
 def subscribers_export_rows() -> Iterable[list[Any]]:
     yield EXPORT_FIELDS
     for row in Subscriber.objects.order_by("pk").values_list(*EXPORT_FIELDS).iterator(chunk_size=2000):
-        yield [value.isoformat() if isinstance(value, datetime.datetime) else value for value in row]
+        yield [value.isoformat() if isinstance(value, datetime.datetime) else csv_safe(value) for value in row]
 
 
 def selection_add(*, article: ArticlePage, user: Any = None) -> Selection:

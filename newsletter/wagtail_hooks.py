@@ -8,14 +8,23 @@ from wagtail import hooks
 from wagtail.admin.menu import MenuItem
 from wagtail.admin.ui.menus.pages import PageMenuItem
 from wagtail.admin.viewsets.base import ViewSet, ViewSetGroup
+from wagtail.admin.views.generic.models import IndexView
 from wagtail.admin.viewsets.model import ModelViewSet
+
+from crosspost.lib.spreadsheet import csv_safe
 
 from newsletter import admin_views
 from newsletter.models import Selection, Subscriber
 
 
+class SubscriberIndexView(IndexView):
+    # Names and addresses are typed by readers; Wagtail's CSV export writes them as they are.
+    custom_value_preprocess = {**IndexView.custom_value_preprocess, str: {IndexView.FORMAT_CSV: csv_safe}}
+
+
 class SubscriberViewSet(ModelViewSet):
     model = Subscriber
+    index_view_class = SubscriberIndexView
     icon = "user"
     menu_label = "Subscribers"
     list_display = ["email", "name", "language", "status", "created_at", "confirmed_at"]
