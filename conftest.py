@@ -104,3 +104,12 @@ def _no_compiled_catalogues_left_behind(settings):
         for child in directory.iterdir():
             shutil.rmtree(child) if child.is_dir() else child.unlink()
         reset_catalogues()
+
+
+@pytest.fixture(autouse=True)
+def _no_rate_limits_left_behind():
+    # Rate limits count in the default cache: one test's sign-ups must not use up the next one's.
+    from django.core.cache import cache
+
+    cache.clear()
+    yield

@@ -16,6 +16,7 @@ from django.utils import timezone
 
 from crosspost.lib import email as mail
 from crosspost.lib.email import validate_address
+from crosspost.lib.ratelimit import ratelimit_hit
 from crosspost.lib.signing import unsign
 from crosspost.lib.spreadsheet import csv_safe, csv_unsafe_undo
 from newsletter import rendering, sending
@@ -37,11 +38,16 @@ def language_or_default(language: str) -> str:
     return language if language in codes else settings.LANGUAGE_CODE
 
 
+CONFIRMATIONS_PER_DAY = 3
+
+
 def subscriber_subscribe(*, email: str, name: str = "", language: str = "") -> Subscriber:
     """Record a sign-up and mail the confirmation link. Signing up again is harmless.
 
     A confirmed reader is left alone (no mail, nothing that tells a stranger they subscribed);
-    anyone else, including past unsubscribers, gets a fresh confirmation link.
+    so is an address that reported us as spam: only its owner can undo that, never a form anyone
+    can fill in. Anyone else, including past unsubscribers, gets a fresh confirmation link, at
+    most CONFIRMATIONS_PER_DAY times a day, so the form cannot be used to flood an inbox.
     """
     validate_address(email)
     language = language_or_default(language)
@@ -51,12 +57,14 @@ def subscriber_subscribe(*, email: str, name: str = "", language: str = "") -> S
             subscriber = Subscriber.objects.create(email=email, name=name, language=language, source="form")
     except IntegrityError:
         subscriber = Subscriber.objects.get(email_key=email_key(email))
-        if subscriber.status == S.CONFIRMED:
+        if subscriber.status in (S.CONFIRMED, S.COMPLAINED):
             return subscriber
         subscriber.status = S.PENDING
         subscriber.name = name or subscriber.name
         subscriber.language = language
         subscriber.save(update_fields=["status", "name", "language", "updated_at"])
+    if not ratelimit_hit(f"newsletter-confirm:{subscriber.email_key}", CONFIRMATIONS_PER_DAY, 86400):
+        return subscriber
     try:
         rendering.confirm_mail_send(subscriber)
     except Exception as exc:  # noqa: BLE001 - any mail failure: the reader is told, the row is kept
