@@ -100,9 +100,31 @@ def _malformed_address(exc: ValueError) -> RepostError:
 def _original_url(extracted: Extracted, source_url: str) -> str:
     declared = extracted.canonical_url
     # A canonical link to the outlet's home page (a common template bug) names no article.
-    if declared and urlsplit(declared).scheme in {"http", "https"} and urlsplit(declared).path.strip("/"):
+    if not (declared and urlsplit(declared).scheme in {"http", "https"} and urlsplit(declared).path.strip("/")):
+        return source_url
+    if _same_site(declared, source_url) or _says_the_same(declared, extracted):
         return declared
     return source_url
+
+
+def _same_site(a: str, b: str) -> bool:
+    host_a, host_b = ((urlsplit(url).hostname or "").removeprefix("www.") for url in (a, b))
+    return bool(host_a) and (host_a == host_b or host_a.endswith("." + host_b) or host_b.endswith("." + host_a))
+
+
+def _says_the_same(url: str, extracted: Extracted) -> bool:
+    """Whether the page at `url` carries this text: the test a canonical on another host must pass.
+
+    Any page can name any URL as its canonical; trusted blindly, one host's page would be recorded
+    as the original of another host's story, and block the real one as a duplicate.
+    """
+    try:
+        response = safe_fetch.fetch(url)
+        other = extract(decode(response.content, response.charset), url=response.url)
+    except (safe_fetch.FetchError, NoArticleFound, ValueError):
+        return False
+    return fingerprint.similarity(fingerprint.signature(other.text), fingerprint.signature(extracted.text)) \
+        >= fingerprint.THRESHOLD
 
 
 def _repost(

@@ -131,9 +131,9 @@ def test_the_same_url_is_never_reposted_twice(web):
 
 
 def test_the_same_canonical_url_reached_by_another_link_is_a_duplicate(web):
-    first = repost_from_url(url=web.route("/a", Reply(article_html(canonical="https://ledger.example.org/x"))))
+    first = repost_from_url(url=web.route("/a", Reply(article_html(canonical="/x"))))
     with pytest.raises(DuplicateOriginal) as duplicate:
-        repost_from_url(url=web.route("/b", Reply(article_html(canonical="https://ledger.example.org/x/"))))
+        repost_from_url(url=web.route("/b", Reply(article_html(canonical="/x/"))))
     assert duplicate.value.article.pk == first.pk
 
 
@@ -220,3 +220,27 @@ def test_two_spellings_of_one_author_make_one_byline(web):
     html = article_html().replace('"name": "Ben Writer"', '"name": "ADA REPORTER"')
     article = repost_from_url(url=web.route("/story", Reply(html)))
     assert [a.title for a in article.authors] == ["Ada Reporter"]
+
+
+TRAM_DEPOT = [
+    "The city council voted to close the old tram depot at the end of the year, citing repair costs.",
+    "Workers at the depot will move to the new maintenance hall, the transport department said.",
+    "Residents have asked for the site to become a park, but developers have also shown interest.",
+]
+
+
+def test_a_canonical_on_another_host_that_says_something_else_is_not_believed(web):
+    real = web.route("/real", Reply(article_html("Tram depot to close", canonical="/real", paragraphs=TRAM_DEPOT)))
+    impostor = repost_from_html(html=article_html(canonical=real), source_url="https://impostor.example/fake")
+    assert impostor.original_url == "https://impostor.example/fake"
+    story = repost_from_url(url=real)  # not blocked as a "duplicate" of the impostor
+    assert story.original_url == real and ArticlePage.objects.count() == 2
+
+
+def test_a_syndicated_copy_pointing_to_the_original_on_another_host_is_believed(web):
+    real = web.route("/real", Reply(article_html("Tram depot to close", canonical="/real", paragraphs=TRAM_DEPOT)))
+    copy = repost_from_html(html=article_html("Tram depot to close", canonical=real, paragraphs=TRAM_DEPOT),
+                            source_url="https://syndicator.example/copy")
+    assert copy.original_url == real
+    with pytest.raises(DuplicateOriginal):
+        repost_from_url(url=real)
