@@ -233,6 +233,25 @@ def demo_translations_load() -> int:
     return stored
 
 
+def staff_users_ensure() -> dict[str, str]:
+    """An `editor` and a `contributor` in their groups, so a newcomer can see what each role may
+    do (README, "Who may do what"); {username: password} for the ones created now."""
+    from django.contrib.auth.models import Group
+
+    from newsroom.services import CONTRIBUTOR_GROUP, EDITOR_GROUP
+
+    User = get_user_model()
+    created = {}
+    for username, group in (("editor", EDITOR_GROUP), ("contributor", CONTRIBUTOR_GROUP)):
+        if User.objects.filter(username=username).exists():
+            continue
+        password = secrets.token_urlsafe(12)
+        user = User.objects.create_user(username=username, email=f"{username}@crosspost.example", password=password)
+        user.groups.add(Group.objects.get(name=group))
+        created[username] = password
+    return created
+
+
 def admin_user_ensure() -> str | None:
     """Create the `admin` superuser with a random password, returned once; None if one exists."""
     User = get_user_model()

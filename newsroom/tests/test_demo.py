@@ -16,6 +16,9 @@ def test_the_demo_builds_a_newsroom_with_reposts_and_an_admin(client, capsys, dj
     assert AuthorPage.objects.live().count() >= 4
     assert RegionPage.objects.count() >= 2 and ThemePage.objects.count() >= 2 and DossierPage.objects.count() >= 2
     assert django_user_model.objects.filter(username="admin", is_superuser=True).exists()
+    assert set(django_user_model.objects.get(username="contributor").groups.values_list("name", flat=True)) == {
+        "Contributor"}
+    assert django_user_model.objects.get(username="editor").has_perm("translation.publish_translation")
     assert "password:" in capsys.readouterr().out
     excerpt = reposts.filter(repost_mode="excerpt").first()
     page = client.get(excerpt.url).content.decode()

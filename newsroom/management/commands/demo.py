@@ -2,7 +2,7 @@ from django.conf import settings
 from django.core.management.base import BaseCommand, CommandError
 from django.db import connection
 
-from newsroom.demo import admin_user_ensure, demo_load
+from newsroom.demo import admin_user_ensure, demo_load, staff_users_ensure
 from newsroom.models import ArticlePage
 
 
@@ -32,6 +32,10 @@ class Command(BaseCommand):
                     f"  {settings.SITE_URL}/admin/  username: admin  password: {password}"
                 )
             )
+        staff = staff_users_ensure()
+        if staff:
+            self.stdout.write(self.style.WARNING("Staff to try the roles with (shown only this once):\n" + "\n".join(
+                f"  username: {name}  password: {secret}" for name, secret in staff.items())))
 
     def _bulk(self, count: int) -> None:
         import time
