@@ -11,9 +11,9 @@ Only responses Django marks as shareable are stored: status 200, no Set-Cookie, 
 
 A hit is served before Django looks at the request, so this layer does the checks Django would
 have done first: a Host outside ALLOWED_HOSTS and a plain-http request that production redirects
-to https go to Django. Only the query parameters pages use (PAGECACHE_QUERY_PARAMS) reach a
-cached page; any other is dropped, so `?utm_source=…` shares the canonical entry and fuzzing
-cannot fill the cache. The generation key carries a fingerprint of what every page embeds
+to https go to Django. Entries are keyed by the query parameters pages use (PAGECACHE_QUERY_PARAMS) alone:
+`?utm_source=…` is answered from the canonical entry when there is one, and only canonical
+URLs are stored, so fuzzing cannot fill the cache. The generation key carries a fingerprint of what every page embeds
 (SITE_URL, the languages, the code), so a restart with another SITE_URL starts afresh.
 """
 
@@ -232,13 +232,12 @@ class PageCacheMiddleware:
             return self.application(environ, start_response)
         path = environ.get("PATH_INFO", "/")
         query = environ.get("QUERY_STRING", "")
-        if query:
-            query = environ["QUERY_STRING"] = _canonical_query(query)
+        canonical = _canonical_query(query) if query else ""
         path_key = _path_key(path)
         try:
             cache = _cache()
             tokens = _tokens(cache, path_key)
-            key = _page_key(path, query, tokens["generation"], tokens[path_key])
+            key = _page_key(path, canonical, tokens["generation"], tokens[path_key])
             hit = _lookup(cache, key)
         except Exception:  # noqa: BLE001 - a cache outage must not take the site down with it
             _store_failed()
@@ -250,7 +249,9 @@ class PageCacheMiddleware:
                 return [b""]
             start_response(status, [*headers, ("X-Cache", "hit")])
             return [b""] if environ["REQUEST_METHOD"] == "HEAD" else [body]
-        if environ["REQUEST_METHOD"] != "GET":
+        if environ["REQUEST_METHOD"] != "GET" or canonical != query:
+            # Only canonical URLs fill the cache; the request itself reaches Django untouched, as a
+            # view of a parameter not in PAGECACHE_QUERY_PARAMS (a WebFinger lookup) needs it.
             return self.application(environ, start_response)
 
         captured: dict[str, Any] = {}

@@ -178,12 +178,13 @@ PAGECACHE_TTL = envint("PAGECACHE_TTL", 3600)
 PAGECACHE_LOCAL_SECONDS = envint("PAGECACHE_LOCAL_SECONDS", 2)
 PAGECACHE_EXCLUDE = ("/admin/", "/api/", "/healthz", "/static/", "/media/", "/documents/", "/search/",
                      "/newsletter/", "/membership/", "/webhooks/", "/r/", "/contact/", "/ingest/", "/share/",
-                     "/comments/")
-# The only query parameters cached pages read (listings' ?page=, the sitemap's ?p=); others are dropped.
+                     "/comments/", "/.well-known/")
+# The only query parameters cached pages read (listings' ?page=, the sitemap's ?p=): entries are keyed
+# by these alone, so a cached page answers a URL with others too. A page reading another must add it.
 PAGECACHE_QUERY_PARAMS = ("page", "p")
 # Apps whose code and templates go into the page cache's fingerprint (see crosspost/pagecache.py).
 PAGECACHE_FINGERPRINT_APPS = ("crosspost", "newsroom", "search", "ingest", "newsletter", "translation",
-                              "membership", "engagement")
+                              "membership", "engagement", "federation", "imports", "audience")
 if REDIS_URL:
     CACHES["pagecache"] = {"BACKEND": "django.core.cache.backends.redis.RedisCache", "LOCATION": REDIS_URL,
                            "KEY_PREFIX": "page", "OPTIONS": _REDIS_OPTIONS}

@@ -26,7 +26,8 @@ from newsroom.services import CONTRIBUTOR_GROUP, EDITOR_GROUP
 
 pytestmark = pytest.mark.django_db
 
-OUR_APPS = {"crosspost", "newsroom", "search", "ingest", "newsletter", "translation", "engagement", "membership"}
+OUR_APPS = {"crosspost", "newsroom", "search", "ingest", "newsletter", "translation", "engagement", "membership",
+            "federation", "imports", "audience"}
 
 # URL names (namespace:name, or a namespace alone for every view of a viewset) each role may open.
 # Everything else of ours must refuse them.
