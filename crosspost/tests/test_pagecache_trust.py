@@ -5,9 +5,19 @@ and pages rendered for a SITE_URL the site no longer has."""
 import pytest
 from django.core.management import call_command
 
-from crosspost.tests.test_pagecache import Reader, reader  # noqa: F401 - the fixture
+from crosspost import pagecache
+from crosspost.tests.test_pagecache import Reader
 
 pytestmark = pytest.mark.django_db
+
+
+@pytest.fixture
+def reader(settings) -> Reader:
+    """One web process in front of an empty page cache."""
+    settings.PAGECACHE_LOCAL_SECONDS = 0
+    pagecache.pagecache_clear()
+    pagecache._resting_until = 0.0
+    return Reader()
 
 
 def test_a_host_outside_allowed_hosts_gets_djangos_refusal_not_a_cached_page(reader, make_article):

@@ -16,7 +16,13 @@ from django.utils import timezone
 from wagtail.admin.menu import admin_menu
 
 from engagement.models import (
-    BannedAddress, Comment, ContactMessage, PermissionRequest, Republication, WebhookDelivery, WebhookEndpoint,
+    BannedAddress,
+    Comment,
+    ContactMessage,
+    PermissionRequest,
+    Republication,
+    WebhookDelivery,
+    WebhookEndpoint,
 )
 from ingest.models import FeedSubscription, InboxItem
 from membership.models import Member, Tier
