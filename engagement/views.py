@@ -18,7 +18,13 @@ from django.views.decorators.http import require_GET, require_http_methods
 
 from crosspost.lib.signing import sign, unsign
 from engagement import pixel, services
-from engagement.forms import CommentForm, ContactForm, MastodonShareForm, PermissionRequestForm, ShareEmailForm
+from engagement.forms import (
+    CommentForm,
+    ContactForm,
+    MastodonShareForm,
+    PermissionRequestForm,
+    ShareEmailForm,
+)
 from engagement.models import Comment, ContactMessage
 from engagement.republish import pixel_article_id
 

@@ -14,7 +14,14 @@ from django.views.decorators.http import require_POST
 from ingest import selectors
 from ingest.forms import RepostForm
 from ingest.models import InboxItem
-from ingest.services import DuplicateOriginal, RepostError, inbox_item_dismiss, inbox_item_repost, repost_from_html, repost_from_url
+from ingest.services import (
+    DuplicateOriginal,
+    RepostError,
+    inbox_item_dismiss,
+    inbox_item_repost,
+    repost_from_html,
+    repost_from_url,
+)
 from newsroom.services import section_folder
 
 

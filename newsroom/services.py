@@ -11,7 +11,15 @@ from django.db import transaction
 from django.utils import translation
 from django.utils.text import slugify
 from wagtail.coreutils import get_supported_content_language_variant
-from wagtail.models import Collection, Locale, GroupApprovalTask, GroupCollectionPermission, GroupPagePermission, Page, Site
+from wagtail.models import (
+    Collection,
+    GroupApprovalTask,
+    GroupCollectionPermission,
+    GroupPagePermission,
+    Locale,
+    Page,
+    Site,
+)
 
 from newsroom.models import AuthorPage, HomePage, IndexPage
 

@@ -14,13 +14,13 @@ from django.conf import settings
 from django.contrib.contenttypes.models import ContentType
 from django.contrib.sitemaps import Sitemap
 from django.contrib.sitemaps.views import SitemapIndexItem, x_robots_tag
+from django.core.paginator import Paginator
+from django.db.models import QuerySet
 from django.http import HttpRequest, HttpResponse
 from django.template.response import TemplateResponse
 from django.urls import reverse
-from django.utils.http import http_date
-from django.core.paginator import Paginator
-from django.db.models import QuerySet
 from django.utils.functional import cached_property
+from django.utils.http import http_date
 from wagtail.models import Page, get_page_models
 
 from newsroom.models import ArticlePage

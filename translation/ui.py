@@ -8,6 +8,7 @@ reads like any catalogue.
 
 from __future__ import annotations
 
+import html
 import json
 import re
 import struct
@@ -15,8 +16,6 @@ import threading
 import time
 from dataclasses import dataclass
 from pathlib import Path
-
-import html
 
 from django.conf import settings
 from django.db import transaction

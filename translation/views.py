@@ -12,9 +12,9 @@ from django.views.decorators.http import require_http_methods
 from wagtail.models import Page
 
 from translation.engines import get_engine
-from translation.permissions import PUBLISH_TRANSLATION
 from translation.languages import NATIVE_NAMES
 from translation.models import SegmentTranslation, TranslationJob
+from translation.permissions import PUBLISH_TRANSLATION
 from translation.services import (
     page_retranslate,
     page_segment_rows,

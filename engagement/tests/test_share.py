@@ -1,6 +1,6 @@
 import pytest
-from lxml import html as lxml_html
 from django.urls import reverse
+from lxml import html as lxml_html
 
 from crosspost.lib.ratelimit import ratelimit_hit
 
