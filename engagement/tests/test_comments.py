@@ -136,13 +136,19 @@ def test_a_get_on_the_comment_endpoint_goes_back_to_the_article(client, article)
     assert response.status_code == 302 and response["Location"].endswith("#comments")
 
 
-def test_moderation_drops_the_cached_article(client, article, monkeypatch, django_capture_on_commit_callbacks):
+def test_moderation_drops_the_cached_article(client, article, settings, django_capture_on_commit_callbacks):
     from crosspost import pagecache
+    from crosspost.tests.test_pagecache import Reader
 
-    purged = []
-    monkeypatch.setattr(pagecache, "pagecache_purge_paths", lambda paths, **kw: purged.append(set(paths)))
-    post(client, article)
-    assert purged == []  # a held comment changes nothing readers see
+    settings.PAGECACHE_LOCAL_SECONDS = 0
+    pagecache.pagecache_clear()
+    reader = Reader()
+    reader.get(article.url)
+    assert reader.get(article.url)[1]["X-Cache"] == "hit"
+    post(client, article, text="Dredging will silt the bay.")
+    # A held comment changes nothing readers see, so the cached copy stays.
+    assert reader.get(article.url)[1]["X-Cache"] == "hit"
     with django_capture_on_commit_callbacks(execute=True):
         services.comment_approve(comment_ids=[Comment.objects.get().pk])
-    assert purged == [{article.url}]
+    _, headers, body = reader.get(article.url)
+    assert headers["X-Cache"] == "miss" and b"Dredging will silt the bay." in body
