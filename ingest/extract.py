@@ -9,6 +9,7 @@ bench/extraction.py measures the difference.
 
 from __future__ import annotations
 
+import copy
 import datetime
 import re
 from dataclasses import asdict, dataclass, field
@@ -24,24 +25,26 @@ from ingest import metadata as md
 
 MIN_BODY_CHARS = 150
 _BLOCKS = {"p", "h1", "h2", "h3", "h4", "h5", "h6", "ul", "ol", "blockquote", "pre"}
-_DROP_TAGS = [
-    "script", "style", "noscript", "template", "nav", "footer", "aside", "form", "iframe",
-    "button", "svg", "header", "figure", "figcaption", "picture", "img", "video", "audio", "select",
-]
-_DROP_ROLES = {"navigation", "complementary", "contentinfo", "banner", "search", "dialog", "alert"}
-# class/id words that mark what is not the article (matched as whole words of the attribute).
-_BOILERPLATE_WORDS = {
-    "ad", "ads", "adslot", "advert", "advertisement", "sponsor", "sponsored", "promo", "related",
-    "newsletter", "newsletters", "subscribe", "subscription", "signup", "share", "sharing", "social",
-    "comment", "comments", "disqus", "breadcrumb", "breadcrumbs", "cookie", "cookies", "paywall",
-    "recommended", "recirc", "outbrain", "taboola", "trending", "popular", "byline", "dateline",
-    "tags", "toolbar", "modal", "popup", "banner", "teaser", "teasers", "more", "readmore",
-    "mostread", "bio", "caption", "credit", "meta", "info", "standfirst", "dek", "kicker", "subtitle",
-    "updated", "timestamp", "date", "correction", "corrections",
-}
+# Whole lines that are the page's widgets, not the story: the usual words in the languages we
+# repost most (English, German, French, Spanish, Italian, Polish, Portuguese).
 _BOILERPLATE_LINES = re.compile(
-    r"^(advertisement|anzeige|publicité|read more\b.*|read next\b.*|related:?.*|see also:?.*|sign up.*|"
-    r"subscribe.*|share (this|on).*|follow us.*)$",
+    r"^(advertisement|anzeige|werbung|publicité|publicidad|pubblicità|reklama|publicidade"
+    r"|read more\b.*|read next\b.*|see also:?.*|sign up.*|subscribe.*|share (this|on).*|follow us.*"
+    r"|like this:?|loading\W*|teilen mit:?|teilen:?|wird geladen\W*|gefällt mir:?|bild anzeigen|weiterlesen\W*"
+    r"|partager:?|compartir:?|condividi:?|udostępnij:?|compartilhe:?"
+    r"|image illustrative\b.*|(bild|foto|photo|image|imagen|zdjęcie):\s.{0,80}"
+    r"|(kategorie|category|catégorie|categoría|schlagwörter|tags|étiquettes|etiquetas)\s?:.{0,80})$",
+    re.IGNORECASE,
+)
+# A line that opens a list of other stories: it and the short lines after it are dropped.
+_RELATED_LEAD = re.compile(
+    r"^(related\b.{0,30}|you (may|might) also like.{0,20}|more (from|on|stories)\b.{0,40}|recommended.{0,20}"
+    r"|most (read|popular).{0,20}|also read.{0,10}|auch interessant.{0,10}|mehr zum thema.{0,40}"
+    r"|lesen sie (auch|mehr).{0,20}|das könnte sie auch interessieren.{0,10}|weitere (themen|artikel|beiträge|nachrichten).{0,20}"
+    r"|ähnliche (beiträge|artikel).{0,10}|zum weiterlesen.{0,10}|(à )?lire aussi.{0,10}|sur le même (sujet|thème).{0,10}"
+    r"|(le|te) puede interesar.{0,10}|(lea|lee) también.{0,10}|(contenido|noticias|artículos) relacionad[oa]s?.{0,10}"
+    r"|leggi anche.{0,10}|potrebbe interessarti.{0,10}|czytaj (także|też|również).{0,10}|dowiedz się więcej.{0,10}"
+    r"|leia (também|mais).{0,10}|veja também.{0,10})$",
     re.IGNORECASE,
 )
 _DATELINE = re.compile(
@@ -49,6 +52,9 @@ _DATELINE = re.compile(
     r"\b\d{1,2}\.? (jan|feb|mar|apr|may|jun|jul|aug|sep|oct|nov|dec)\w* \d{4}\b",
     re.IGNORECASE,
 )
+
+
+_XML_DECLARATION = re.compile(r"^\s*<\?xml[^>]*\?>")
 
 
 class NoArticleFound(Exception):
@@ -79,6 +85,12 @@ class Extracted:
 
 
 def decode(content: bytes, charset: str | None = None) -> str:
+    # Bytes that are valid UTF-8 and not plain ASCII are UTF-8 whatever the page declares: legacy
+    # encodings almost never form valid UTF-8 by chance, and a stale charset label is common.
+    try:
+        return content.decode("utf-8")
+    except UnicodeDecodeError:
+        pass
     if charset:
         try:
             return content.decode(charset)
@@ -99,7 +111,8 @@ def extract(html: str, *, url: str = "") -> Extracted:
     if not html.strip():
         raise NoArticleFound("the page is empty")
     try:
-        tree = lxml_html.document_fromstring(html)
+        # lxml refuses a str that still carries its XML encoding declaration (XHTML pages).
+        tree = lxml_html.document_fromstring(_XML_DECLARATION.sub("", html, count=1))
     except (etree.ParserError, ValueError):
         raise NoArticleFound("the page is not HTML we can read") from None
     ld, by_id = md.json_ld(tree)
@@ -131,7 +144,7 @@ def plain_text(html: str) -> str:
     if not html.strip():
         return ""
     wrapper = lxml_html.fragment_fromstring(html, create_parent="div")
-    blocks = [md.text_of(el) for el in wrapper.iter(*_BLOCKS - {"ul", "ol"}, "li") if not _has_block_parent(el)]
+    blocks = [md.text_of(el).replace("\xad", "") for el in wrapper.iter(*_BLOCKS - {"ul", "ol"}, "li") if not _has_block_parent(el)]
     return "\n\n".join(b for b in blocks if b)
 
 
@@ -225,7 +238,7 @@ def _date(tree, ld: dict, html: str, url: str) -> datetime.date | None:
         parsed = md.parse_date(value)
         if parsed:
             return parsed
-    found = htmldate.find_date(tree, extensive_search=False, original_date=True, url=url or None)
+    found = htmldate.find_date(tree, extensive_search=True, original_date=True, url=url or None)
     return md.parse_date(found) if found else None
 
 
@@ -253,81 +266,222 @@ def _article_scope(tree):
     return None
 
 
-def _is_boilerplate(element) -> bool:
-    if element.get("role", "").lower() in _DROP_ROLES or element.get("aria-hidden") == "true":
-        return True
-    if element.get("hidden") is not None or "display:none" in element.get("style", "").replace(" ", ""):
-        return True
-    words = re.split(r"[\s_]+", f"{element.get('class', '')} {element.get('id', '')}".lower())
-    words = [w for w in words if w]
-    pieces = {piece for w in words for piece in w.split("-")}
-    return bool((set(words) | pieces | {w.replace("-", "") for w in words}) & _BOILERPLATE_WORDS)
+def _class_words(element) -> set[str]:
+    words = [w for w in re.split(r"[\s_]+", f"{element.get('class', '')} {element.get('id', '')}".lower()) if w]
+    return set(words) | {piece for w in words for piece in w.split("-")} | {w.replace("-", "") for w in words}
+
+
+def _words_rule(words: set[str]):
+    return lambda element: bool(_class_words(element) & words)
+
+
+def _tags_rule(tags: set[str]):
+    return lambda element: element.tag in tags
+
+
+BOILERPLATE_RULES = {
+    "hidden": lambda el: el.get("aria-hidden") == "true" or el.get("hidden") is not None
+    or "display:none" in el.get("style", "").replace(" ", ""),
+    "class: ads": _words_rule({"ad", "ads", "adslot", "advert", "advertisement", "sponsor", "sponsored", "promo",
+                               "outbrain", "taboola"}),
+    "class: share": _words_rule({"share", "sharing", "social", "toolbar"}),
+    "class: comments": _words_rule({"comment", "comments", "disqus"}),
+    "class: dek kicker": _words_rule({"standfirst", "dek", "kicker"}),
+    "class: corrections": _words_rule({"correction", "corrections"}),
+}
+_KEEP_TAGS = {"html", "body", "main", "article"}
 
 
 def _strip_boilerplate(root) -> None:
-    for element in list(root.iter(*_DROP_TAGS)):
-        if element is not root and element.getparent() is not None:
+    for element in list(root.iter("script", "style", "noscript", "template", "svg")):
+        if element.getparent() is not None:
             element.drop_tree()
+    rules = list(BOILERPLATE_RULES.values())
     for element in list(root.iter()):
         if not isinstance(element.tag, str) or element is root or element.getparent() is None:
             continue
-        if element.tag in {"html", "body", "main", "article"} and not element.get("aria-hidden"):
+        if element.tag in _KEEP_TAGS and not element.get("aria-hidden"):
             continue
-        if _is_boilerplate(element):
+        if any(rule(element) for rule in rules):
             element.drop_tree()
 
 
-def _body(tree, ld: dict, meta: Extracted) -> str:
-    scope = _article_scope(tree)
-    root = lxml_html.document_fromstring(etree.tostring(scope if scope is not None else tree, encoding="unicode"))
-    _strip_boilerplate(root)
-    page = etree.tostring(root, encoding="unicode", method="html")
-    body = trafilatura.extract(
-        page, output_format="html", include_links=True, include_formatting=True, include_tables=False,
-        include_comments=False, include_images=False, favor_recall=scope is not None,
+_WORD = re.compile(r"\w+")
+_RUNNING_TEXT = 80  # characters: a paragraph this long is prose, not a menu item or a label
+
+
+def _trafilatura(page) -> str:
+    return trafilatura.extract(
+        page, output_format="html", include_links=True, include_formatting=False, include_tables=True,
+        include_comments=False, include_images=False,
     ) or ""
-    if scope is not None and len(plain_text(body)) < 0.6 * len(" ".join(root.xpath("//p//text()"))):
-        # trafilatura threw away much of a container the page itself calls the article.
-        body = "".join(_blocks(root))
-    if not body.strip() and md.ld_text(ld.get("articleBody")):
-        body = "".join(f"<p>{_escape(p)}</p>" for p in re.split(r"\n\s*\n|\n", ld["articleBody"]) if p.strip())
-    return _tidy(body, meta)
 
 
-def _blocks(root) -> list[str]:
-    out = []
-    for element in root.iter(*_BLOCKS):
-        if any(a.tag in _BLOCKS for a in element.iterancestors()):
-            continue
-        if md.text_of(element):
-            out.append(etree.tostring(element, encoding="unicode", method="html", with_tail=False))
-    return out
+def _shingles(text: str) -> set[tuple[str, ...]]:
+    words = _WORD.findall(text.casefold())
+    return {tuple(words[i : i + 3]) for i in range(max(len(words) - 2, 0))}
+
+
+def _overlap(candidate: str, declared: set) -> tuple[float, float]:
+    """(precision, recall) of a candidate's text against the page's declared articleBody."""
+    got = _shingles(candidate)
+    if not got or not declared:
+        return 0.0, 0.0
+    hits = len(got & declared)
+    return hits / len(got), hits / len(declared)
+
+
+def _running_text(text: str) -> int:
+    """Characters in paragraphs long enough to be prose: what a body has and page furniture lacks."""
+    return sum(len(p) for p in text.split("\n\n") if len(p) >= _RUNNING_TEXT)
+
+
+def _container_text(tree) -> int:
+    scope = _article_scope(tree)
+    if scope is None:
+        return 0
+    return sum(len(t) for t in (md.text_of(p) for p in scope.iter("p")) if len(t) >= _RUNNING_TEXT)
+
+
+def _declared_html(declared: str) -> str:
+    return "".join(f"<p>{_escape(p.strip())}</p>" for p in re.split(r"\n\s*\n|\n", declared) if p.strip())
+
+
+def _body(tree, ld: dict, meta: Extracted) -> str:
+    """The article body, chosen by evidence among trafilatura's readings of the page.
+
+    The first reading is trafilatura on the page without its furniture (BOILERPLATE_RULES). It is
+    kept unless the page contradicts it: it is too short for an article, it misses most of the
+    articleBody the page declares, or it holds much less prose than the page's own article
+    container. Then trafilatura reads the page as it is, and the declared articleBody is a
+    candidate too; the one that agrees best with the declaration, or failing one, holds clearly
+    more prose, wins. So a furniture rule can cost a page precision, never its article.
+    """
+    declared_text = md.ld_text(ld.get("articleBody"))
+    declared = _shingles(declared_text) if len(declared_text) >= MIN_BODY_CHARS else set()
+    cleaned = copy.deepcopy(tree)
+    _strip_boilerplate(cleaned)
+    first = _tidy(_trafilatura(cleaned), meta)
+    first_text = plain_text(first)
+    doubtful = (
+        len(first_text) < MIN_BODY_CHARS
+        or (declared and _overlap(first_text, declared)[1] < 0.5)
+        or _running_text(first_text) < 0.5 * _container_text(tree)
+    )
+    if not doubtful:
+        return first
+    raw_extraction = _trafilatura(tree)
+    candidates = [first, _tidy(raw_extraction, meta)]
+    if declared:
+        best = max(candidates, key=lambda c: _overlap(plain_text(c), declared)[1])
+        if _overlap(plain_text(best), declared)[1] < 0.5:
+            # Neither reading finds what the page says its article is: the declaration is a candidate.
+            candidates.append(_tidy(_declared_html(declared_text), meta))
+        chosen = max(candidates, key=lambda c: _f1(*_overlap(plain_text(c), declared)))
+    elif _running_text(plain_text(candidates[1])) > 1.5 * _running_text(first_text):
+        chosen = candidates[1]
+    else:
+        chosen = first
+    if len(plain_text(chosen)) < MIN_BODY_CHARS:
+        # Our clean-up left too little (say the only paragraph repeats the dek): trafilatura's
+        # own reading, sanitised, rather than refusing a page it can read.
+        chosen = max([chosen, _tidy(raw_extraction, meta, lines=False)], key=lambda c: len(plain_text(c)))
+    return chosen
+
+
+def _f1(precision: float, recall: float) -> float:
+    return 2 * precision * recall / (precision + recall) if precision + recall else 0.0
 
 
 def _escape(text: str) -> str:
     return text.replace("&", "&amp;").replace("<", "&lt;").replace(">", "&gt;")
 
 
-def _tidy(body: str, meta: Extracted) -> str:
+_INLINE = {"a", "strong", "em", "b", "i", "u", "br", "span", "sub", "sup", "code", "small", "mark", "abbr", "q"}
+_KEPT_BLOCKS = {"p", "h2", "h3", "h4", "ul", "ol", "li", "blockquote", "hr"}
+
+
+def _loose_text_to_paragraphs(container) -> None:
+    """Text trafilatura left between blocks (after a heading, say) becomes a paragraph of its own."""
+    if (container.text or "").strip():
+        paragraph = etree.Element("p")
+        paragraph.text, container.text = container.text.strip(), None
+        container.insert(0, paragraph)
+    for child in list(container):
+        if (child.tail or "").strip():
+            paragraph = etree.Element("p")
+            paragraph.text, child.tail = child.tail.strip(), None
+            child.addnext(paragraph)
+
+
+def _normalise_blocks(container) -> None:
+    """Blocks rich text cannot hold become ones it can: table rows and <pre> paragraphs, headings h2-h4."""
+    _loose_text_to_paragraphs(container)
+    for table in list(container.iter("table")):
+        rows = [" | ".join(md.text_of(c) for c in row.iter("td", "th") if md.text_of(c)) for row in table.iter("tr")]
+        for text in reversed([r for r in rows if r]):
+            paragraph = etree.Element("p")
+            paragraph.text = text
+            table.addnext(paragraph)
+        table.drop_tree()
+    for element in list(container.iter()):
+        if element is container or not isinstance(element.tag, str):
+            continue
+        if element.tag in {"h1", "h5", "h6"}:
+            element.tag = "h2" if element.tag == "h1" else "h4"
+        elif element.tag not in _KEPT_BLOCKS | _INLINE:
+            has_blocks = any(d.tag in _KEPT_BLOCKS for d in element.iterdescendants())
+            if has_blocks:
+                element.drop_tag()
+            else:
+                element.tag = "p"
+                element.attrib.clear()
+
+
+def _is_byline(text: str, position: int, count: int, meta: Extracted) -> bool:
+    return len(text) < 120 and any(name.casefold() in text.casefold() for name in meta.authors)
+
+
+def _is_edge_dateline(text: str, position: int, count: int, meta: Extracted) -> bool:
+    return (position < 3 or position >= count - 2) and len(text) < 80 and bool(_DATELINE.search(text))
+
+
+_LIST_ITEM_CHARS = 120  # a headline in a list of other stories is shorter than this
+
+
+def _is_related_lead(text: str, position: int, count: int, meta: Extracted) -> bool:
+    # Only in the second half: near the top such a line is more likely a real subheading.
+    return position >= count / 2 and bool(_RELATED_LEAD.match(text))
+
+
+LINE_RULES = {
+    "lines: title repeated": lambda text, position, count, meta: bool(meta.title)
+    and text.casefold() == meta.title.casefold(),
+    "lines: boilerplate phrases": lambda text, position, count, meta: bool(_BOILERPLATE_LINES.match(text)),
+    "lines: byline": _is_byline,
+    "lines: related-stories list": _is_related_lead,
+    "lines: dateline at the edges": _is_edge_dateline,
+}
+
+
+def _tidy(body: str, meta: Extracted, *, lines: bool = True) -> str:
     """Sanitised body without headings above h2, the title/dek/byline repeated, or stray boilerplate."""
     if not body.strip():
         return ""
     doc = lxml_html.document_fromstring(body)
     container = doc.find("body") if doc.find("body") is not None else doc
-    for heading in container.iter("h1", "h5", "h6"):
-        heading.tag = "h2" if heading.tag == "h1" else "h4"
-    skip = {s.casefold() for s in (meta.title, meta.dek) if s}
+    _normalise_blocks(container)
     elements = list(container)
+    rules = list(LINE_RULES.values()) if lines else []
+    in_related_list = False
     for position, element in enumerate(elements):
-        text = md.text_of(element)
-        at_edge = position < 3 or position >= len(elements) - 2
-        if (
-            not text
-            or text.casefold() in skip
-            or _BOILERPLATE_LINES.match(text)
-            or (len(text) < 120 and any(name.casefold() in text.casefold() for name in meta.authors))
-            or (at_edge and len(text) < 80 and _DATELINE.search(text))
-        ):
+        text = md.text_of(element).replace("\xad", "")
+        if in_related_list and max((len(md.text_of(li)) for li in element.iter("li")), default=len(text)) < _LIST_ITEM_CHARS:
+            element.drop_tree()
+            continue
+        in_related_list = False
+        if not text or any(rule(text, position, len(elements), meta) for rule in rules):
+            in_related_list = _is_related_lead in rules and bool(_RELATED_LEAD.match(text))
             element.drop_tree()
     html = "".join(etree.tostring(el, encoding="unicode", method="html", with_tail=False) for el in container)
     return clean_html(html)

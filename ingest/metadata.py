@@ -23,7 +23,12 @@ ARTICLE_TYPES = {
 _PERSON_TYPES = {"Person"}
 _BY = re.compile(r"^\s*(?:written\s+)?(?:by|von|par|por|di|door|av|af|автор[ы]?:?|от)\s+", re.IGNORECASE)
 _NAME_SPLIT = re.compile(r"\s*(?:,|;|\||&|\band\b|\bund\b|\bet\b|\by\b|\be\b|\bи\b)\s*", re.IGNORECASE)
-_NOT_A_NAME = re.compile(r"\d|@|https?:|www\.|\b(?:updated|published|min read|staff|editor|desk)\b", re.IGNORECASE)
+_NOT_A_NAME = re.compile(
+    r"\d|@|https?:|www\.|\b(?:updated|published|min read|staff|editor|desk"
+    # the buttons and labels that sit inside author boxes: "Follow", "Edit", "All articles", "Posted on"
+    r"|posted|follow|edit|save|share|view|all|alle|zeige|artikel|articles|über|about|autorenseite|photograph|css)\b",
+    re.IGNORECASE,
+)
 _ISO_DATE = re.compile(r"(\d{4})-(\d{2})-(\d{2})")
 
 
@@ -166,7 +171,10 @@ def parse_date(value: str) -> datetime.date | None:
 # --- markup ----------------------------------------------------------------------------
 
 _BYLINE_WORDS = {"byline", "author", "autor", "autore", "auteur", "firma", "writer", "byl"}
-_NOT_BYLINE_WORDS = {"bio", "role", "comment", "comments", "avatar", "photo", "image", "img", "title", "box"}
+_NOT_BYLINE_WORDS = {
+    "bio", "role", "comment", "comments", "avatar", "photo", "image", "img", "title", "box", "description", "desc",
+    "about", "info", "posts",
+}
 _TEXT_BYLINE = re.compile(
     r"(?:^|\s)(?:by|By|BY)\s+([A-ZÀ-ÖØ-ÞА-Я][\w'’.-]+(?:\s+[A-ZÀ-ÖØ-ÞА-Я][\w'’.-]+){1,3}"
     r"(?:\s+and\s+[A-ZÀ-ÖØ-ÞА-Я][\w'’.-]+(?:\s+[A-ZÀ-ÖØ-ÞА-Я][\w'’.-]+){1,3})?)"
