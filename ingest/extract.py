@@ -282,10 +282,11 @@ def _tags_rule(tags: set[str]):
 BOILERPLATE_RULES = {
     "hidden": lambda el: el.get("aria-hidden") == "true" or el.get("hidden") is not None
     or "display:none" in el.get("style", "").replace(" ", ""),
-    "class: ads": _words_rule({"ad", "ads", "adslot", "advert", "advertisement", "sponsor", "sponsored", "promo",
-                               "outbrain", "taboola"}),
+    "class: ads": _words_rule({"ad", "ads", "adslot", "advert", "advertisement", "sponsor", "sponsored", "promo"}),
     "class: share": _words_rule({"share", "sharing", "social", "toolbar"}),
     "class: comments": _words_rule({"comment", "comments", "disqus"}),
+    "class: newsletter": _words_rule({"newsletter", "newsletters", "signup"}),
+    "class: related": _words_rule({"related", "recirc", "outbrain", "taboola", "mostread"}),
     "class: dek kicker": _words_rule({"standfirst", "dek", "kicker"}),
     "class: corrections": _words_rule({"correction", "corrections"}),
 }
@@ -336,11 +337,12 @@ def _running_text(text: str) -> int:
     return sum(len(p) for p in text.split("\n\n") if len(p) >= _RUNNING_TEXT)
 
 
-def _container_text(tree) -> int:
+def _container_prose(tree) -> str:
+    """The prose paragraphs of the element the page calls its article ("" without one)."""
     scope = _article_scope(tree)
     if scope is None:
-        return 0
-    return sum(len(t) for t in (md.text_of(p) for p in scope.iter("p")) if len(t) >= _RUNNING_TEXT)
+        return ""
+    return "\n\n".join(t for t in (md.text_of(p) for p in scope.iter("p")) if len(t) >= _RUNNING_TEXT)
 
 
 def _declared_html(declared: str) -> str:
@@ -353,40 +355,48 @@ def _body(tree, ld: dict, meta: Extracted) -> str:
     The first reading is trafilatura on the page without its furniture (BOILERPLATE_RULES). It is
     kept unless the page contradicts it: it is too short for an article, it misses most of the
     articleBody the page declares, or it holds much less prose than the page's own article
-    container. Then trafilatura reads the page as it is, and the declared articleBody is a
-    candidate too; the one that agrees best with the declaration, or failing one, holds clearly
-    more prose, wins. So a furniture rule can cost a page precision, never its article.
+    container. Then trafilatura also reads the page as it is, and _choose weighs the two (and the
+    declaration). So a furniture rule can cost a page some precision, never its article.
     """
-    declared_text = md.ld_text(ld.get("articleBody"))
-    declared = _shingles(declared_text) if len(declared_text) >= MIN_BODY_CHARS else set()
+    declared = md.ld_text(ld.get("articleBody"))
+    declared = declared if len(declared) >= MIN_BODY_CHARS else ""
+    container = _container_prose(tree)
     cleaned = copy.deepcopy(tree)
     _strip_boilerplate(cleaned)
     first = _tidy(_trafilatura(cleaned), meta)
     first_text = plain_text(first)
     doubtful = (
         len(first_text) < MIN_BODY_CHARS
-        or (declared and _overlap(first_text, declared)[1] < 0.5)
-        or _running_text(first_text) < 0.5 * _container_text(tree)
+        or (declared and _overlap(first_text, _shingles(declared))[1] < 0.5)
+        or _running_text(first_text) < 0.5 * len(container)
     )
     if not doubtful:
         return first
     raw_extraction = _trafilatura(tree)
-    candidates = [first, _tidy(raw_extraction, meta)]
-    if declared:
-        best = max(candidates, key=lambda c: _overlap(plain_text(c), declared)[1])
-        if _overlap(plain_text(best), declared)[1] < 0.5:
-            # Neither reading finds what the page says its article is: the declaration is a candidate.
-            candidates.append(_tidy(_declared_html(declared_text), meta))
-        chosen = max(candidates, key=lambda c: _f1(*_overlap(plain_text(c), declared)))
-    elif _running_text(plain_text(candidates[1])) > 1.5 * _running_text(first_text):
-        chosen = candidates[1]
-    else:
-        chosen = first
+    chosen = _choose(first, _tidy(raw_extraction, meta), declared=declared, container=container, meta=meta)
     if len(plain_text(chosen)) < MIN_BODY_CHARS:
         # Our clean-up left too little (say the only paragraph repeats the dek): trafilatura's
         # own reading, sanitised, rather than refusing a page it can read.
         chosen = max([chosen, _tidy(raw_extraction, meta, lines=False)], key=lambda c: len(plain_text(c)))
     return chosen
+
+
+def _choose(first: str, raw: str, *, declared: str, container: str, meta: Extracted) -> str:
+    """The first reading or the raw one, whichever the page's own declarations support."""
+    if declared:
+        wanted = _shingles(declared)
+        candidates = [first, raw]
+        if max(_overlap(plain_text(c), wanted)[1] for c in candidates) < 0.5:
+            # Neither reading finds what the page says its article is: the declaration is a candidate.
+            candidates.append(_tidy(_declared_html(declared), meta))
+        return max(candidates, key=lambda c: _f1(*_overlap(plain_text(c), wanted)))
+    raw_text = plain_text(raw)
+    # More prose is evidence only if it lies inside the page's article container, when it has one:
+    # a cookie notice or a list of other stories is prose too.
+    inside = not container or _overlap(raw_text, _shingles(container))[0] >= 0.5
+    if inside and _running_text(raw_text) > 1.5 * _running_text(plain_text(first)):
+        return raw
+    return first
 
 
 def _f1(precision: float, recall: float) -> float:
