@@ -229,15 +229,16 @@ def _authors(tree, ld: dict, by_id: dict) -> list[str]:
 
 
 def _date(tree, ld: dict, html: str, url: str) -> datetime.date | None:
-    for value in (
+    declared = [
         md.ld_text(ld.get("datePublished")),
         md.meta(tree, "article:published_time", "og:published_time", "datePublished", "pubdate",
                 "publish-date", "date", "dc.date", "dcterms.created"),
         md.markup_date(tree),
-    ):
+    ]
+    for value in declared:
         parsed = md.parse_date(value)
         if parsed:
-            return parsed
+            return md.local_day(value, declared) or parsed
     found = htmldate.find_date(tree, extensive_search=True, original_date=True, url=url or None)
     return md.parse_date(found) if found else None
 

@@ -168,6 +168,32 @@ def parse_date(value: str) -> datetime.date | None:
         return None
 
 
+def _moment(value: str) -> datetime.datetime | None:
+    try:
+        moment = datetime.datetime.fromisoformat(value.strip().replace("Z", "+00:00"))
+    except ValueError:
+        try:
+            moment = parsedate_to_datetime(value.strip())
+        except (TypeError, ValueError, IndexError):
+            return None
+    return moment if moment.tzinfo else None
+
+
+def local_day(value: str, others: list[str]) -> datetime.date | None:
+    """The day in the publisher's time zone of a UTC timestamp, when another declaration gives the zone.
+
+    "2019-10-18T22:04Z" and "Sat, 19 Oct 2019 00:04 +0200" are one moment; readers saw the 19th.
+    """
+    moment = _moment(value)
+    if moment is None or moment.utcoffset():
+        return None
+    for other in others:
+        local = _moment(other) if other else None
+        if local is not None and local.utcoffset() and abs(local - moment) < datetime.timedelta(days=1):
+            return moment.astimezone(local.tzinfo).date()
+    return None
+
+
 # --- markup ----------------------------------------------------------------------------
 
 _BYLINE_WORDS = {"byline", "author", "autor", "autore", "auteur", "firma", "writer", "byl"}
