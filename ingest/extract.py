@@ -23,7 +23,8 @@ from lxml import html as lxml_html
 from crosspost.lib.sanitize import clean_html, clean_text
 from ingest import metadata as md
 
-MIN_BODY_CHARS = 150
+# Less text than this is not an article (a cookie notice, a menu); a short blog post has more.
+MIN_BODY_CHARS = 100
 _BLOCKS = {"p", "h1", "h2", "h3", "h4", "h5", "h6", "ul", "ol", "blockquote", "pre"}
 # Whole lines that are the page's widgets, not the story: the usual words in the languages we
 # repost most (English, German, French, Spanish, Italian, Polish, Portuguese).
@@ -294,18 +295,22 @@ BOILERPLATE_RULES = {
 _KEEP_TAGS = {"html", "body", "main", "article"}
 
 
-def _strip_boilerplate(root) -> None:
+def _strip_boilerplate(root) -> int:
+    """Drop the page furniture BOILERPLATE_RULES name; return how much prose went with it."""
     for element in list(root.iter("script", "style", "noscript", "template", "svg")):
         if element.getparent() is not None:
             element.drop_tree()
     rules = list(BOILERPLATE_RULES.values())
+    dropped_prose = 0
     for element in list(root.iter()):
         if not isinstance(element.tag, str) or element is root or element.getparent() is None:
             continue
         if element.tag in _KEEP_TAGS and not element.get("aria-hidden"):
             continue
         if any(rule(element) for rule in rules):
+            dropped_prose += sum(len(t) for t in map(md.text_of, element.iter("p")) if len(t) >= _RUNNING_TEXT)
             element.drop_tree()
+    return dropped_prose
 
 
 _WORD = re.compile(r"\w+")
@@ -355,21 +360,22 @@ def _body(tree, ld: dict, meta: Extracted) -> str:
 
     The first reading is trafilatura on the page without its furniture (BOILERPLATE_RULES). It is
     kept unless the page contradicts it: it is too short for an article, it misses most of the
-    articleBody the page declares, or it holds much less prose than the page's own article
-    container. Then trafilatura also reads the page as it is, and _choose weighs the two (and the
+    articleBody the page declares, it holds much less prose than the page's own article
+    container, or the furniture rules dropped more prose than it holds. Then trafilatura also reads the page as it is, and _choose weighs the two (and the
     declaration). So a furniture rule can cost a page some precision, never its article.
     """
     declared = md.ld_text(ld.get("articleBody"))
     declared = declared if len(declared) >= MIN_BODY_CHARS else ""
     container = _container_prose(tree)
     cleaned = copy.deepcopy(tree)
-    _strip_boilerplate(cleaned)
+    dropped_prose = _strip_boilerplate(cleaned)
     first = _tidy(_trafilatura(cleaned), meta)
     first_text = plain_text(first)
     doubtful = (
         len(first_text) < MIN_BODY_CHARS
         or (declared and _overlap(first_text, _shingles(declared))[1] < 0.5)
         or _running_text(first_text) < 0.5 * len(container)
+        or _running_text(first_text) < dropped_prose
     )
     if not doubtful:
         return first
