@@ -50,9 +50,8 @@ def test_a_rule_that_strips_the_whole_article_falls_back_to_trafilaturas_reading
     paragraphs = "".join(f"<p>{p}</p>" for p in PARAGRAPHS)
     # "has-comments" matches the comments rule, so the furniture-free page has no article left.
     html = page(f'<nav><a href="/">Home</a></nav><div class="story has-comments">{paragraphs}</div>')
-    assert extraction.BOILERPLATE_RULES["class: comments"](
-        extraction.lxml_html.fragment_fromstring('<div class="story has-comments"></div>')
-    )
+    element = extraction.lxml_html.fragment_fromstring('<div class="story has-comments"></div>')
+    assert extraction.BOILERPLATE_RULES["class: comments"](element, extraction._class_words(element))
     assert extract(html).text.split("\n\n") == PARAGRAPHS
 
 
