@@ -2,7 +2,7 @@
 
     .venv/bin/python bench/extraction.py [--repeat 3] [--split dev|held-out|all] [--pages] [--rules]
 
-Two labelled corpora (see bench/corpus/README.md):
+Two labelled corpora (provenance and licence of the second in bench/corpus/trafilatura/README.md):
 
 * crosspost — 14 pages written for this benchmark with full expected texts; body scored by
   3-word shingles (precision, recall, F1 per page, averaged over pages);
