@@ -2,9 +2,10 @@
 
 trafilatura is good at finding the main text of an arbitrary page but guesses metadata and lets
 some boilerplate through. Pages also *declare* a lot (JSON-LD, OpenGraph, <article>, bylines),
-so we combine the two: declared metadata wins, trafilatura fills the gaps; the body comes from
-the declared article container with boilerplate removed first, and trafilatura extracts it.
-bench/extraction.py measures the difference.
+so we combine the two: declared metadata wins, trafilatura fills the gaps; the body is
+trafilatura's reading of the page without a few measured kinds of furniture, checked against
+what the page declares and replaced by trafilatura's reading of the raw page when the evidence
+says so (see _body). bench/extraction.py measures the difference on real labelled pages.
 """
 
 from __future__ import annotations
