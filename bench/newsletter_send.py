@@ -118,7 +118,7 @@ class PeakRSS:
                         self.first.setdefault(int(child), int(line.split()[1]) // 1024)
             time.sleep(0.05)
 
-    def __enter__(self) -> "PeakRSS":
+    def __enter__(self) -> PeakRSS:
         self._thread.start()
         return self
 

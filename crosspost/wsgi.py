@@ -16,5 +16,5 @@ application = PageCacheMiddleware(django_application)
 # imports, loaded here rather than by the first request) lives as long as the process. Moved out
 # of the collector's reach, it is no longer re-scanned by every full collection: a sitemap page's
 # 1,000 page objects used to set one off in one render out of ten, tripling p95.
-get_resolver().url_patterns
+_ = get_resolver().url_patterns  # evaluated for its side effect: the resolver is built now
 gc.freeze()

@@ -26,7 +26,15 @@ from wagtail.models import Page
 from wagtail.rich_text import RichText
 
 from newsroom.licences import default_repost_mode
-from newsroom.models import ArticleAuthor, ArticlePage, AuthorPage, DossierPage, Publication, RegionPage, ThemePage
+from newsroom.models import (
+    ArticleAuthor,
+    ArticlePage,
+    AuthorPage,
+    DossierPage,
+    Publication,
+    RegionPage,
+    ThemePage,
+)
 from newsroom.services import author_get_or_create, section_folder
 from search.services import body_text, entries_save, entry_for
 

@@ -19,7 +19,7 @@ def absolute(url: str) -> str:
     return url if url.startswith("http") else settings.SITE_URL + url
 
 
-def feed_response(request: HttpRequest, *, page: "FeedMixin", kind: str) -> HttpResponse:
+def feed_response(request: HttpRequest, *, page: FeedMixin, kind: str) -> HttpResponse:
     generator_class = _GENERATORS[kind]
     urls = page.feed_urls()
     feed = generator_class(

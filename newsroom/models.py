@@ -16,8 +16,8 @@ from django.core.paginator import Page as PaginatorPage
 from django.db import models
 from django.http import HttpRequest, HttpResponse
 from django.utils import timezone, translation
-from django.utils.functional import cached_property
 from django.utils.cache import add_never_cache_headers
+from django.utils.functional import cached_property
 from django.utils.html import strip_tags
 from modelcluster.fields import ParentalKey, ParentalManyToManyField
 from wagtail.admin.forms import WagtailAdminPageForm
@@ -116,7 +116,7 @@ def articles_linked_to(links: models.QuerySet, article_column: str) -> NewestArt
 class FeedMixin(RoutablePageMixin):
     """Adds `feed/rss/` and `feed/atom/` under a page, listing what `feed_articles` returns."""
 
-    def feed_articles(self) -> "NewestArticles":
+    def feed_articles(self) -> NewestArticles:
         raise NotImplementedError
 
     def feed_title(self) -> str:

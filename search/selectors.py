@@ -95,7 +95,7 @@ def _filter_sql(filters: SearchFilters, article_id: str) -> tuple[str, list[Any]
 
 
 def _day_start(day: datetime.date) -> datetime.datetime:
-    return datetime.datetime.combine(day, datetime.time.min, tzinfo=datetime.timezone.utc)
+    return datetime.datetime.combine(day, datetime.time.min, tzinfo=datetime.UTC)
 
 
 class _Match:

@@ -7,8 +7,8 @@ from django.template.response import TemplateResponse
 from django.views.decorators.http import require_GET
 
 from newsroom.models import paginate
-from search.forms import SearchFilterForm
 from search import selectors
+from search.forms import SearchFilterForm
 
 MAX_QUERY_LENGTH = 200
 

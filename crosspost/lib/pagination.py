@@ -16,7 +16,7 @@ MAX_OFFSET = 10**9
 
 
 class LookaheadPage(Page):
-    def __init__(self, object_list: Any, number: int, paginator: "LookaheadPaginator", more: bool):
+    def __init__(self, object_list: Any, number: int, paginator: LookaheadPaginator, more: bool):
         super().__init__(object_list, number, paginator)
         self.more = more
 

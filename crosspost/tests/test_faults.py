@@ -162,7 +162,7 @@ def stack():
          "from newsroom.models import ArticlePage; print(ArticlePage.objects.live().order_by('pk').first().url)"],
         env=env, check=True, capture_output=True, text=True).stdout.strip().splitlines()[-1]
     for _, base in servers:
-        wait_until(lambda: get(base + "/healthz")[0] == 200, 30, "the web server")
+        wait_until(lambda base=base: get(base + "/healthz")[0] == 200, 30, "the web server")
     yield {"base": servers[0][1], "cached_base": servers[1][1], "article": article, "postgres": postgres,
            "redis": redis, "env": env, "engine": engine}
     for server, _ in servers:

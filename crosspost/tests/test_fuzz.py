@@ -8,7 +8,8 @@ import time
 import pytest
 from django.core.cache import cache
 from django.test import Client
-from hypothesis import HealthCheck, example, given, settings, strategies as st
+from hypothesis import HealthCheck, example, given, settings
+from hypothesis import strategies as st
 
 pytestmark = pytest.mark.django_db
 

@@ -7,8 +7,8 @@ from django.core.management import call_command
 from lxml import html as lxml_html
 
 from membership import services
-from membership.views import SESSION_KEY
 from membership.models import Member, Payment
+from membership.views import SESSION_KEY
 
 pytestmark = pytest.mark.django_db
 

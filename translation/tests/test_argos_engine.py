@@ -7,7 +7,6 @@ never what the translation says.
 from __future__ import annotations
 
 import shutil
-import zipfile
 from concurrent.futures import ThreadPoolExecutor
 from pathlib import Path
 
