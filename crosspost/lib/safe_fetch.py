@@ -300,6 +300,32 @@ def fetch(
     raise TooManyRedirects(f"too many redirects (more than {settings.CROSSPOST_FETCH_MAX_REDIRECTS}) from {url}")
 
 
+def post(
+    url: str,
+    body: bytes,
+    *,
+    content_type: str,
+    headers: dict[str, str] | None = None,
+    max_bytes: int = 64 * 1024,
+) -> FetchResult:
+    """POST `body` to `url` safely (webhooks, ActivityPub inboxes, WebSub callbacks).
+
+    A redirect is not followed: re-sending a signed or one-off body elsewhere is not ours to
+    decide, so a 3xx raises HTTPStatusError like any other failure. The answer is read up to
+    `max_bytes` whatever its type (receivers rarely label a short acknowledgement).
+    """
+    budget = float(settings.CROSSPOST_FETCH_TIMEOUT)
+    deadline = time.monotonic() + budget
+    request_headers = {"User-Agent": _user_agent(), "Content-Type": content_type}
+    request_headers.update(headers or {})
+    pool, response = _request(url.strip(), request_headers, deadline, method="POST", body=body)
+    try:
+        return _read(url.strip(), response, (), max_bytes, deadline, budget, pool.expired)
+    finally:
+        response.release_conn()
+        pool.close()
+
+
 def _remaining(deadline: float, budget: float) -> float:
     left = deadline - time.monotonic()
     if left <= 0:
@@ -308,7 +334,7 @@ def _remaining(deadline: float, budget: float) -> float:
 
 
 def _request(
-    url: str, headers: dict[str, str], deadline: float
+    url: str, headers: dict[str, str], deadline: float, *, method: str = "GET", body: bytes | None = None
 ) -> tuple[HTTPConnectionPool, urllib3.BaseHTTPResponse]:
     scheme, host, port = check_url(url)
     budget = float(settings.CROSSPOST_FETCH_TIMEOUT)
@@ -321,7 +347,7 @@ def _request(
     pool.deadline, pool.watchdogs, pool.expired = deadline, [], threading.Event()
     try:
         response = pool.urlopen(
-            "GET", target, headers=headers, redirect=False, retries=False, preload_content=False
+            method, target, body=body, headers=headers, redirect=False, retries=False, preload_content=False
         )
         if pool.expired.is_set():  # the watchdog cut the headers short
             raise FetchTimeout(f"{host} did not answer within {budget:g} seconds")

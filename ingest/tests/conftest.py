@@ -30,9 +30,15 @@ class WebServer:
     def __init__(self, host: str) -> None:
         self.routes: dict[str, Route] = {}
         self.requests: list[tuple[str, dict[str, str]]] = []
-        routes, requests = self.routes, self.requests
+        self.posted: list[tuple[str, dict[str, str], bytes]] = []
+        routes, requests, posted = self.routes, self.requests, self.posted
 
         class Handler(BaseHTTPRequestHandler):
+            def do_POST(self) -> None:  # noqa: N802
+                length = int(self.headers.get("Content-Length") or 0)
+                posted.append((self.path, dict(self.headers), self.rfile.read(length)))
+                self.do_GET()
+
             def do_GET(self) -> None:  # noqa: N802
                 requests.append((self.path, dict(self.headers)))
                 route = routes.get(self.path) or routes.get(self.path.split("?")[0])

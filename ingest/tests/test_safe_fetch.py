@@ -229,3 +229,37 @@ def test_it_refuses_ipv6_forms_that_lead_to_a_private_ipv4_address(fetch_setting
 def test_ipv6_forms_of_a_public_ipv4_address_stay_allowed(fetch_settings):
     assert address_allowed("example.org", "64:ff9b::5db8:d822")  # NAT64 to 93.184.216.34
     assert address_allowed("example.org", "2002:5db8:d822::1")
+
+
+def test_it_posts_a_body_and_reads_the_answer(web):
+    url = web.route("/inbox", Reply("accepted", status=202, content_type="text/plain"))
+    result = safe_fetch.post(url, b'{"type": "Create"}', content_type="application/activity+json")
+    assert result.status == 202
+    assert result.content == b"accepted"
+    path, headers, body = web.posted[0]
+    assert (path, body) == ("/inbox", b'{"type": "Create"}')
+    assert headers["Content-Type"] == "application/activity+json"
+
+
+def test_a_post_refuses_loopback_without_the_allow_setting(make_server, fetch_settings):
+    server = make_server("127.0.0.1")
+    url = server.route("/hook", Reply("ok"))
+    with pytest.raises(safe_fetch.AddressNotAllowed):
+        safe_fetch.post(url, b"{}", content_type="application/json")
+    assert server.posted == []
+
+
+def test_a_post_does_not_follow_a_redirect(web):
+    web.route("/elsewhere", Reply("ok"))
+    url = web.route("/hook", Reply(status=307, headers={"Location": "/elsewhere"}))
+    with pytest.raises(safe_fetch.HTTPStatusError) as raised:
+        safe_fetch.post(url, b"{}", content_type="application/json")
+    assert raised.value.status == 307
+    assert [path for path, _, _ in web.posted] == ["/hook"]
+
+
+def test_a_post_reports_the_receivers_error_status(web):
+    url = web.route("/hook", Reply("busy", status=503, content_type="text/plain"))
+    with pytest.raises(safe_fetch.HTTPStatusError) as raised:
+        safe_fetch.post(url, b"{}", content_type="application/json")
+    assert raised.value.status == 503
