@@ -192,9 +192,6 @@ else:
     CACHES["pagecache"] = {"BACKEND": "crosspost.lib.cache.PageFileCache",
                            "LOCATION": str(VAR_DIR / "pagecache"), "OPTIONS": {"MAX_ENTRIES": 100_000}}
 
-# A task claimed by a worker on another machine that has not finished after this long is taken
-# back (same-machine crashes are noticed at once; see crosspost/workers.py).
-TASKS_STALE_MINUTES = envint("TASKS_STALE_MINUTES", 30)
 # One lease for every claim (crosspost/lib/leases.py): a claim held this long by a process on
 # another host that has not finished is presumed dead and taken back.
 CROSSPOST_LEASE_SECONDS = envint("CROSSPOST_LEASE_SECONDS", 900)
@@ -346,6 +343,16 @@ if SENTRY_DSN:
         raise ImproperlyConfigured("SENTRY_DSN is set but sentry-sdk is not installed (pip install sentry-sdk)") from None
     sentry_sdk.init(dsn=SENTRY_DSN, environment=CROSSPOST_ENV, send_default_pii=False,
                     traces_sample_rate=float(envstr("SENTRY_TRACES_SAMPLE_RATE", "0") or 0))
+
+# --- engagement ---
+ENGAGEMENT_SHARE_LIMIT = envint("ENGAGEMENT_SHARE_LIMIT", 5)  # per hour, per IP, sender and recipient
+ENGAGEMENT_COMMENT_LIMIT = envint("ENGAGEMENT_COMMENT_LIMIT", 5)  # per hour, per IP and address
+ENGAGEMENT_FORM_LIMIT = envint("ENGAGEMENT_FORM_LIMIT", 5)  # contact and permission forms, per hour per IP
+ENGAGEMENT_PIXEL_INTERVAL = envint("ENGAGEMENT_PIXEL_INTERVAL", 60)  # seconds per republication-pixel interval
+ENGAGEMENT_PIXEL_MAX_PAGES = envint("ENGAGEMENT_PIXEL_MAX_PAGES", 2000)  # new pages counted per interval
+# Attempts at a webhook delivery before it is marked failed; they are spaced by leases.backoff
+# (30 s doubling to an hour), so 12 attempts keep trying for about six hours.
+ENGAGEMENT_WEBHOOK_ATTEMPTS = envint("ENGAGEMENT_WEBHOOK_ATTEMPTS", 12)
 
 # --- membership ---
 STRIPE_SECRET_KEY = envstr("STRIPE_SECRET_KEY")
