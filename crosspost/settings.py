@@ -176,9 +176,21 @@ PAGECACHE_TTL = envint("PAGECACHE_TTL", 3600)
 # How long a web process trusts what it last read from the shared cache: the most a reader can
 # see a page that another process has just purged.
 PAGECACHE_LOCAL_SECONDS = envint("PAGECACHE_LOCAL_SECONDS", 2)
-PAGECACHE_EXCLUDE = ("/admin/", "/api/", "/healthz", "/static/", "/media/", "/documents/", "/search/",
-                     "/newsletter/", "/membership/", "/webhooks/", "/r/", "/contact/", "/ingest/", "/share/",
-                     "/comments/", "/.well-known/")
+# Purges go through wagtail.contrib.frontend_cache to every backend here: our page cache always,
+# and an HTTP cache in front (Varnish, nginx: PURGE requests) or Cloudflare when configured. We
+# send one URL per language ourselves (English has no prefix), so Wagtail's expansion is off.
+WAGTAILFRONTENDCACHE: dict[str, dict] = {"pagecache": {"BACKEND": "crosspost.pagecache.PageCacheBackend"}}
+if envstr("CROSSPOST_PURGE_HTTP_URL"):
+    WAGTAILFRONTENDCACHE["http"] = {"BACKEND": "wagtail.contrib.frontend_cache.backends.HTTPBackend",
+                                    "LOCATION": envstr("CROSSPOST_PURGE_HTTP_URL")}
+if envstr("CROSSPOST_PURGE_CLOUDFLARE_ZONE"):
+    WAGTAILFRONTENDCACHE["cloudflare"] = {"BACKEND": "wagtail.contrib.frontend_cache.backends.CloudflareBackend",
+                                          "ZONEID": envstr("CROSSPOST_PURGE_CLOUDFLARE_ZONE"),
+                                          "BEARER_TOKEN": envstr("CROSSPOST_PURGE_CLOUDFLARE_TOKEN")}
+WAGTAILFRONTENDCACHE_LANGUAGES: list[str] = []
+# Publishing an author or a section purges its newest articles this many (their bylines and
+# section links show it); older ones catch up within PAGECACHE_TTL.
+PAGECACHE_PURGE_ARTICLES = envint("PAGECACHE_PURGE_ARTICLES", 200)
 # The only query parameters cached pages read (listings' ?page=, the sitemap's ?p=): entries are keyed
 # by these alone, so a cached page answers a URL with others too. A page reading another must add it.
 PAGECACHE_QUERY_PARAMS = ("page", "p")

@@ -18,7 +18,7 @@ from typing import Any
 from django.conf import settings
 from django.db import IntegrityError, transaction
 from django.db.models import F
-from django.utils import timezone, translation
+from django.utils import timezone
 from wagtail.models import Site
 
 from crosspost import pagecache
@@ -91,10 +91,9 @@ def media_inquiries_email() -> str:
 
 def pagecache_purge_article(article) -> None:
     """The article's cached copies show its comments; drop them once the change is committed."""
-    with translation.override(settings.LANGUAGE_CODE):
-        parts = article.get_url_parts()
-    if parts and parts[2]:
-        transaction.on_commit(lambda: pagecache.pagecache_purge_paths({parts[2]}))
+    from newsroom.services import pagecache_purge_pages
+
+    transaction.on_commit(lambda: pagecache_purge_pages([article]))
 
 
 def pagecache_purge_everything() -> None:
