@@ -6,8 +6,11 @@ a thin WSGI layer. Each path has a version token; purging a path swaps its token
 every cached variant of it (its ?page=N listings included) at once. A site-wide generation
 token retires everything, for the rare edits that show on every page (site settings).
 
-Only responses Django marks as shareable are stored: status 200, no Set-Cookie, no
-`Vary: Cookie` (a session or CSRF token was used), no private/no-store Cache-Control.
+Caching is opt-in per view: only a response its view marked (`cacheable` / `mark_cacheable`; every
+page type does through `newsroom.models.CacheablePage`) is stored, and only if Django marks it
+shareable: status 200, no Set-Cookie, no `Vary: Cookie` (a session or CSRF token was used), no
+private/no-store Cache-Control. Purges arrive through `wagtail.contrib.frontend_cache`
+(`PageCacheBackend`), which also passes them on to a CDN configured in WAGTAILFRONTENDCACHE.
 
 A hit is served before Django looks at the request, so this layer does the checks Django would
 have done first: a Host outside ALLOWED_HOSTS and a plain-http request that production redirects
@@ -19,17 +22,20 @@ URLs are stored, so fuzzing cannot fill the cache. The generation key carries a 
 
 from __future__ import annotations
 
+import functools
 import hashlib
 import secrets
 import time
-from collections.abc import Iterable
+from collections.abc import Callable, Iterable
 from pathlib import Path
 from typing import Any
-from urllib.parse import parse_qsl
+from urllib.parse import parse_qsl, urlsplit, urlunsplit
 
 from django.conf import settings
 from django.core.cache import caches
+from django.http import HttpResponseBase
 from django.http.request import split_domain_port, validate_host
+from wagtail.contrib.frontend_cache.backends.base import BaseBackend
 
 _STORABLE_TYPES = ("text/html", "application/rss+xml", "application/atom+xml", "application/xml", "text/xml",
                    "text/plain")
@@ -117,16 +123,6 @@ def _page_key(path: str, query: str, generation: str, version: str) -> str:
     return "pc:page:" + hashlib.sha1(f"{generation}|{version}|{path}?{query}".encode()).hexdigest()
 
 
-def _excluded(path: str) -> bool:
-    if path.startswith(settings.PAGECACHE_EXCLUDE):
-        return True
-    # /fr/search/ is /search/ in French.
-    parts = path.split("/", 2)
-    if len(parts) == 3 and parts[1] in settings.PAGECACHE_LANGUAGE_PREFIXES:
-        return ("/" + parts[2]).startswith(settings.PAGECACHE_EXCLUDE)
-    return False
-
-
 def _cacheable_request(environ: dict) -> bool:
     if environ.get("REQUEST_METHOD") not in ("GET", "HEAD"):
         return False
@@ -134,8 +130,6 @@ def _cacheable_request(environ: dict) -> bool:
         return False
     cookies = environ.get("HTTP_COOKIE", "")
     if settings.SESSION_COOKIE_NAME + "=" in cookies:
-        return False
-    if _excluded(environ.get("PATH_INFO", "/")):
         return False
     return _host_allowed(environ) and not _redirected_to_https(environ)
 
@@ -257,9 +251,10 @@ class PageCacheMiddleware:
         captured: dict[str, Any] = {}
 
         def capture(status: str, headers: list[tuple[str, str]], exc_info: Any = None):
+            opted_in, headers = _opted_in(headers)
             captured["status"], captured["headers"] = status, headers
-            captured["storable"] = exc_info is None and _storable(status, headers)
-            return start_response(status, [*headers, ("X-Cache", "miss")], exc_info)
+            captured["storable"] = opted_in and exc_info is None and _storable(status, headers)
+            return start_response(status, [*headers, ("X-Cache", "miss")] if opted_in else headers, exc_info)
 
         result = self.application(environ, capture)
         if not captured.get("storable"):
@@ -281,32 +276,94 @@ class PageCacheMiddleware:
         return [body]
 
 
+# ---- opting in -----------------------------------------------------------------------------------
+# A view's response is kept only when the view asked for it, so a new anonymous view is never
+# cached (nor left unpurged) by accident. The mark is a response header, because this layer sits
+# outside Django and sees only what the WSGI handler sends; it never reaches the reader.
+
+CACHEABLE_HEADER = "X-Crosspost-Cacheable"
+
+
+def mark_cacheable(response: HttpResponseBase) -> HttpResponseBase:
+    """Let the page cache keep this response (if it is shareable: see `_storable`)."""
+    response.headers[CACHEABLE_HEADER] = "1"
+    return response
+
+
+def cacheable(view: Callable[..., HttpResponseBase]) -> Callable[..., HttpResponseBase]:
+    """View decorator: the view's anonymous GET responses may be kept by the page cache."""
+
+    @functools.wraps(view)
+    def wrapped(*args: Any, **kwargs: Any) -> HttpResponseBase:
+        return mark_cacheable(view(*args, **kwargs))
+
+    return wrapped
+
+
+def _opted_in(headers: list[tuple[str, str]]) -> tuple[bool, list[tuple[str, str]]]:
+    """Whether the view marked its response cacheable, and the headers without the mark."""
+    kept = [(name, value) for name, value in headers if name.lower() != CACHEABLE_HEADER.lower()]
+    return len(kept) != len(headers), kept
+
+
 # ---- purging ------------------------------------------------------------------------------------
 
 
-def _language_variants(path: str) -> list[str]:
-    return [path] + [f"/{code}{path}" for code in settings.PAGECACHE_LANGUAGE_PREFIXES]
+class PageCacheBackend(BaseBackend):
+    """Our page cache as a `wagtail.contrib.frontend_cache` backend; a CDN or Varnish is another.
 
-
-def pagecache_purge_paths(paths: Iterable[str], *, languages: Iterable[str] | None = None) -> int:
-    """Retire every cached variant (query strings included) of these language-neutral paths.
-
-    With `languages`, only those language versions are purged ("en" is the unprefixed one);
-    by default all of them.
+    Purges arrive as full URLs, already one per language; a URL's query string is ignored, since
+    purging a path retires all its variants (?page=N included).
     """
-    wanted = None if languages is None else set(languages)
-    expanded: set[str] = set()
-    for path in paths:
-        if wanted is None:
-            expanded.update(_language_variants(path))
-            continue
-        for code in wanted:
-            expanded.add(path if code == settings.LANGUAGE_CODE else f"/{code}{path}")
+
+    def purge(self, url: str) -> None:
+        self.purge_batch([url])
+
+    def purge_batch(self, urls: Iterable[str]) -> None:
+        _purge_exact_paths({urlsplit(url).path or "/" for url in urls})
+
+
+def _purge_exact_paths(paths: set[str]) -> int:
     token = secrets.token_hex(8)
-    keys = {_path_key(path): token for path in expanded}
+    keys = {_path_key(path): token for path in paths}
     if keys:
         _cache().set_many(keys, timeout=None)
     _local_tokens.clear()
+    return len(keys)
+
+
+def _language_variants(url: str, languages: Iterable[str] | None) -> list[str]:
+    """`url` (of the default language: no prefix) in each language, or only in `languages`."""
+    parts = urlsplit(url)
+    codes = settings.PAGECACHE_LANGUAGE_PREFIXES if languages is None else languages
+    variants = [url] if languages is None or settings.LANGUAGE_CODE in languages else []
+    for code in codes:
+        if code != settings.LANGUAGE_CODE:
+            variants.append(urlunsplit(parts._replace(path=f"/{code}{parts.path}")))
+    return variants
+
+
+def pagecache_purge_urls(urls: Iterable[str], *, languages: Iterable[str] | None = None) -> int:
+    """Purge these URLs (of the default language) in every language, or only in `languages`.
+
+    Through `wagtail.contrib.frontend_cache`, so every backend in WAGTAILFRONTENDCACHE gets them:
+    our own page cache at once (it is cheap, and an editor expects to see the change), the others
+    (a CDN's API, a Varnish) on a task worker as Wagtail queues them. Returns how many URLs.
+    """
+    from wagtail.contrib.frontend_cache.tasks import purge_urls_from_cache_task
+    from wagtail.contrib.frontend_cache.utils import get_backends, purge_urls_from_cache
+
+    wanted = None if languages is None else list(languages)
+    expanded = sorted({variant for url in urls for variant in _language_variants(url, wanted)})
+    if not expanded:
+        return 0
+    backends = get_backends()
+    ours = [name for name, backend in backends.items() if isinstance(backend, PageCacheBackend)]
+    others = [name for name in backends if name not in ours]
+    if ours:
+        purge_urls_from_cache_task.call(expanded, None, ours)
+    if others:
+        purge_urls_from_cache(expanded, backends=others)
     return len(expanded)
 
 

@@ -176,9 +176,21 @@ PAGECACHE_TTL = envint("PAGECACHE_TTL", 3600)
 # How long a web process trusts what it last read from the shared cache: the most a reader can
 # see a page that another process has just purged.
 PAGECACHE_LOCAL_SECONDS = envint("PAGECACHE_LOCAL_SECONDS", 2)
-PAGECACHE_EXCLUDE = ("/admin/", "/api/", "/healthz", "/static/", "/media/", "/documents/", "/search/",
-                     "/newsletter/", "/membership/", "/webhooks/", "/r/", "/contact/", "/ingest/", "/share/",
-                     "/comments/", "/.well-known/")
+# Purges go through wagtail.contrib.frontend_cache to every backend here: our page cache always,
+# and an HTTP cache in front (Varnish, nginx: PURGE requests) or Cloudflare when configured. We
+# send one URL per language ourselves (English has no prefix), so Wagtail's expansion is off.
+WAGTAILFRONTENDCACHE: dict[str, dict] = {"pagecache": {"BACKEND": "crosspost.pagecache.PageCacheBackend"}}
+if envstr("CROSSPOST_PURGE_HTTP_URL"):
+    WAGTAILFRONTENDCACHE["http"] = {"BACKEND": "wagtail.contrib.frontend_cache.backends.HTTPBackend",
+                                    "LOCATION": envstr("CROSSPOST_PURGE_HTTP_URL")}
+if envstr("CROSSPOST_PURGE_CLOUDFLARE_ZONE"):
+    WAGTAILFRONTENDCACHE["cloudflare"] = {"BACKEND": "wagtail.contrib.frontend_cache.backends.CloudflareBackend",
+                                          "ZONEID": envstr("CROSSPOST_PURGE_CLOUDFLARE_ZONE"),
+                                          "BEARER_TOKEN": envstr("CROSSPOST_PURGE_CLOUDFLARE_TOKEN")}
+WAGTAILFRONTENDCACHE_LANGUAGES: list[str] = []
+# Publishing an author or a section purges its newest articles this many (their bylines and
+# section links show it); older ones catch up within PAGECACHE_TTL.
+PAGECACHE_PURGE_ARTICLES = envint("PAGECACHE_PURGE_ARTICLES", 200)
 # The only query parameters cached pages read (listings' ?page=, the sitemap's ?p=): entries are keyed
 # by these alone, so a cached page answers a URL with others too. A page reading another must add it.
 PAGECACHE_QUERY_PARAMS = ("page", "p")
@@ -192,9 +204,6 @@ else:
     CACHES["pagecache"] = {"BACKEND": "crosspost.lib.cache.PageFileCache",
                            "LOCATION": str(VAR_DIR / "pagecache"), "OPTIONS": {"MAX_ENTRIES": 100_000}}
 
-# A task claimed by a worker on another machine that has not finished after this long is taken
-# back (same-machine crashes are noticed at once; see crosspost/workers.py).
-TASKS_STALE_MINUTES = envint("TASKS_STALE_MINUTES", 30)
 # One lease for every claim (crosspost/lib/leases.py): a claim held this long by a process on
 # another host that has not finished is presumed dead and taken back.
 CROSSPOST_LEASE_SECONDS = envint("CROSSPOST_LEASE_SECONDS", 900)
@@ -346,6 +355,16 @@ if SENTRY_DSN:
         raise ImproperlyConfigured("SENTRY_DSN is set but sentry-sdk is not installed (pip install sentry-sdk)") from None
     sentry_sdk.init(dsn=SENTRY_DSN, environment=CROSSPOST_ENV, send_default_pii=False,
                     traces_sample_rate=float(envstr("SENTRY_TRACES_SAMPLE_RATE", "0") or 0))
+
+# --- engagement ---
+ENGAGEMENT_SHARE_LIMIT = envint("ENGAGEMENT_SHARE_LIMIT", 5)  # per hour, per IP, sender and recipient
+ENGAGEMENT_COMMENT_LIMIT = envint("ENGAGEMENT_COMMENT_LIMIT", 5)  # per hour, per IP and address
+ENGAGEMENT_FORM_LIMIT = envint("ENGAGEMENT_FORM_LIMIT", 5)  # contact and permission forms, per hour per IP
+ENGAGEMENT_PIXEL_INTERVAL = envint("ENGAGEMENT_PIXEL_INTERVAL", 60)  # seconds per republication-pixel interval
+ENGAGEMENT_PIXEL_MAX_PAGES = envint("ENGAGEMENT_PIXEL_MAX_PAGES", 2000)  # new pages counted per interval
+# Attempts at a webhook delivery before it is marked failed; they are spaced by leases.backoff
+# (30 s doubling to an hour), so 12 attempts keep trying for about six hours.
+ENGAGEMENT_WEBHOOK_ATTEMPTS = envint("ENGAGEMENT_WEBHOOK_ATTEMPTS", 12)
 
 # --- membership ---
 STRIPE_SECRET_KEY = envstr("STRIPE_SECRET_KEY")

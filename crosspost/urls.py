@@ -8,6 +8,7 @@ from wagtail import urls as wagtail_urls
 from wagtail.admin import urls as wagtailadmin_urls
 from wagtail.documents import urls as wagtaildocs_urls
 
+from crosspost.pagecache import cacheable
 from membership import views as membership_views
 from newsroom import views as newsroom_views
 from newsroom.api import api_router
@@ -19,10 +20,11 @@ urlpatterns = [
     path("documents/", include(wagtaildocs_urls)),
     path("api/v2/", api_router.urls),
     path("healthz", newsroom_views.healthz, name="healthz"),
-    path("robots.txt", newsroom_views.robots_txt, name="robots_txt"),
+    path("robots.txt", cacheable(newsroom_views.robots_txt), name="robots_txt"),
     path("favicon.ico", RedirectView.as_view(url=settings.STATIC_URL + "crosspost/favicon.svg", permanent=True)),
-    path("sitemap.xml", sitemap_index, name="sitemap_index"),
-    path("sitemap-<section>.xml", sitemap_views.sitemap, {"sitemaps": SITEMAPS}, name="sitemap"),
+    # The page cache keeps only what opts in (crosspost/pagecache.py): pages do in their model.
+    path("sitemap.xml", cacheable(sitemap_index), name="sitemap_index"),
+    path("sitemap-<section>.xml", cacheable(sitemap_views.sitemap), {"sitemaps": SITEMAPS}, name="sitemap"),
     path("webhooks/stripe/", membership_views.stripe_webhook, name="stripe_webhook"),
     # Machine-facing URLs (ActivityPub, WebFinger, NodeInfo, WebSub, the view beacon) have no
     # language prefix.

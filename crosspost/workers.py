@@ -2,8 +2,8 @@
 
 django-tasks' database worker marks a task RUNNING when it claims it and never looks back: if
 the process is killed mid-task, the row stays RUNNING for ever. Our workers name themselves
-host:pid:start-time, so a dead worker's claims are recognised at once on the same host (and after
-TASKS_STALE_MINUTES from another host) and put back to READY. Every task is idempotent, so
+host:pid:start-time (crosspost/lib/leases.py), so a dead worker's claims are recognised at once
+on the same host (and after CROSSPOST_LEASE_SECONDS from another host) and put back to READY. Every task is idempotent, so
 running one again is safe.
 """
 
@@ -11,7 +11,6 @@ from __future__ import annotations
 
 import datetime
 
-from django.conf import settings
 from django.utils import timezone
 
 from crosspost.lib import leases
@@ -19,13 +18,6 @@ from crosspost.lib import leases
 
 def worker_id_for_this_process() -> str:
     return leases.holder()
-
-
-def _worker_is_dead(worker_id: str, started_at: datetime.datetime | None, now: datetime.datetime) -> bool:
-    if leases.holder_alive(worker_id) is not None:
-        return not leases.holder_alive(worker_id)
-    stale = datetime.timedelta(minutes=settings.TASKS_STALE_MINUTES)
-    return started_at is None or now - started_at > stale
 
 
 def tasks_recover_orphans(*, now: datetime.datetime | None = None) -> int:
@@ -37,7 +29,7 @@ def tasks_recover_orphans(*, now: datetime.datetime | None = None) -> int:
     recovered = 0
     for result in DBTaskResult.objects.filter(status=TaskResultStatus.RUNNING).only("id", "worker_ids", "started_at"):
         last_worker = (result.worker_ids or [""])[-1]
-        if not _worker_is_dead(last_worker, result.started_at, now):
+        if not leases.lease_lapsed(last_worker, result.started_at, now=now):
             continue
         # Conditional: if the task finished or was re-claimed meanwhile, leave it alone.
         recovered += DBTaskResult.objects.filter(

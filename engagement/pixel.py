@@ -19,10 +19,10 @@ from urllib.parse import urlsplit, urlunsplit
 from django.conf import settings
 from django.core.cache import cache
 
-INTERVAL = getattr(settings, "ENGAGEMENT_PIXEL_INTERVAL", 60)
+INTERVAL = settings.ENGAGEMENT_PIXEL_INTERVAL
 # Distinct pages counted per interval, across all articles; stops a flood of made-up Referers
 # from growing the table without bound.
-MAX_PAGES_PER_INTERVAL = getattr(settings, "ENGAGEMENT_PIXEL_MAX_PAGES", 2000)
+MAX_PAGES_PER_INTERVAL = settings.ENGAGEMENT_PIXEL_MAX_PAGES
 LOOKBACK = 24 * 3600  # intervals older than this are abandoned (their keys expire soon after)
 TTL = LOOKBACK + 3600
 GRACE = 5  # seconds after an interval ends before it is flushed: late hits may still be landing

@@ -15,15 +15,15 @@ import re
 import time
 from typing import Any
 
-import requests
 from django.conf import settings
 from django.db import IntegrityError, transaction
 from django.db.models import F
-from django.utils import timezone, translation
+from django.utils import timezone
 from wagtail.models import Site
 
 from crosspost import pagecache
 from crosspost.lib import email as mail
+from crosspost.lib import leases, safe_fetch
 from crosspost.lib.ratelimit import ratelimit_hit_all
 from engagement import pixel
 from engagement.models import (
@@ -41,13 +41,7 @@ from engagement.models import (
 log = logging.getLogger(__name__)
 
 HOUR = 3600
-SHARE_LIMIT = getattr(settings, "ENGAGEMENT_SHARE_LIMIT", 5)  # per hour, per IP, sender and recipient
-COMMENT_LIMIT = getattr(settings, "ENGAGEMENT_COMMENT_LIMIT", 5)  # per hour, per IP and address
-FORM_LIMIT = getattr(settings, "ENGAGEMENT_FORM_LIMIT", 5)  # contact and permission forms, per hour per IP
 MAX_LINKS = 2
-WEBHOOK_TIMEOUT = 5
-WEBHOOK_RETRY_DELAYS = getattr(settings, "ENGAGEMENT_WEBHOOK_RETRY_DELAYS", [60, 300, 1800, 7200, 21600])
-WEBHOOK_STALE = 300  # a delivery stuck in "sending" this long (a crashed worker) is tried again
 EVENT_PUBLISHED = "article.published"
 
 _URL = re.compile(r"(?:https?://|www\.)\S+", re.IGNORECASE)
@@ -97,10 +91,9 @@ def media_inquiries_email() -> str:
 
 def pagecache_purge_article(article) -> None:
     """The article's cached copies show its comments; drop them once the change is committed."""
-    with translation.override(settings.LANGUAGE_CODE):
-        parts = article.get_url_parts()
-    if parts and parts[2]:
-        transaction.on_commit(lambda: pagecache.pagecache_purge_paths({parts[2]}))
+    from newsroom.services import pagecache_purge_pages
+
+    transaction.on_commit(lambda: pagecache_purge_pages([article]))
 
 
 def pagecache_purge_everything() -> None:
@@ -151,7 +144,7 @@ def share_email_send(*, article, recipient: str, sender_name: str, note: str = "
     if name_has_address(sender_name):
         raise Refused("Web addresses are not allowed in your name.")
     keys = [f"share:ip:{ip}", f"share:from:{sender_name.casefold()}", f"share:to:{email_key(recipient)}"]
-    if not ratelimit_hit_all(keys, SHARE_LIMIT, HOUR):
+    if not ratelimit_hit_all(keys, settings.ENGAGEMENT_SHARE_LIMIT, HOUR):
         raise RateLimited("You have shared a lot of articles in the last hour. Please try again later.")
     try:
         mail.send(
@@ -182,7 +175,7 @@ def comment_submit(*, article, name: str, email: str, text: str, parent_id: int 
         raise Refused("Comments from this address are not accepted.")
     if link_count(text) > MAX_LINKS:
         raise Refused(f"A comment may contain at most {MAX_LINKS} links.")
-    if not ratelimit_hit_all([f"comment:ip:{ip}", f"comment:from:{key}"], COMMENT_LIMIT, HOUR):
+    if not ratelimit_hit_all([f"comment:ip:{ip}", f"comment:from:{key}"], settings.ENGAGEMENT_COMMENT_LIMIT, HOUR):
         raise RateLimited("You have posted several comments in a short time. Please try again later.")
     parent = None
     if parent_id:
@@ -231,7 +224,7 @@ def address_ban(*, email: str, reason: str = "", user=None) -> BannedAddress:
 
 def permission_request_submit(*, article=None, name: str, email: str, organisation: str, use: str,
                               message: str, ip: str = "") -> PermissionRequest:
-    if not ratelimit_hit_all([f"permission:ip:{ip}"], FORM_LIMIT, HOUR):
+    if not ratelimit_hit_all([f"permission:ip:{ip}"], settings.ENGAGEMENT_FORM_LIMIT, HOUR):
         raise RateLimited("You have sent several requests in the last hour. Please try again later.")
     request = PermissionRequest.objects.create(
         article=article, name=name.strip(), email=email.strip(), organisation=organisation.strip(),
@@ -274,7 +267,7 @@ def permission_request_answer(*, request_id: int, approve: bool, message: str = 
 
 def contact_message_submit(*, kind: str, name: str, email: str, subject: str, message: str,
                            organisation: str = "", ip: str = "") -> ContactMessage:
-    if not ratelimit_hit_all([f"contact:ip:{ip}"], FORM_LIMIT, HOUR):
+    if not ratelimit_hit_all([f"contact:ip:{ip}"], settings.ENGAGEMENT_FORM_LIMIT, HOUR):
         raise RateLimited("You have sent several messages in the last hour. Please try again later.")
     if has_line_break(name, subject, organisation):
         raise Refused("Line breaks are not allowed in the name, organisation or subject.")
@@ -360,49 +353,45 @@ def _webhook_schedule(ids: list[int], run_after: datetime.datetime | None = None
 
 
 def webhook_deliver(*, delivery_id: int, now: datetime.datetime | None = None) -> str:
-    """POST one delivery if it is due; returns its status afterwards ("skipped" if not ours to send)."""
+    """POST one delivery if it is due; returns its status afterwards ("skipped" if not ours to send).
+
+    A delivery left "sending" by a worker that died is taken over once its lease lapsed.
+    """
     now = now or timezone.now()
-    claimed = WebhookDelivery.objects.filter(
+    due = WebhookDelivery.objects.filter(
         pk=delivery_id,
         status__in=[WebhookDelivery.Status.PENDING, WebhookDelivery.Status.SENDING],
         next_attempt_at__lte=now,
-    ).update(status=WebhookDelivery.Status.SENDING, attempts=F("attempts") + 1,
-             next_attempt_at=now + datetime.timedelta(seconds=WEBHOOK_STALE))
-    if not claimed:
+    )
+    if not leases.claim_free(due, now=now, status=WebhookDelivery.Status.SENDING, attempts=F("attempts") + 1):
         return "skipped"
     delivery = WebhookDelivery.objects.select_related("endpoint").get(pk=delivery_id)
-    endpoint = delivery.endpoint
-    if not endpoint.active:
-        error, retry = "endpoint disabled", False
-    elif not endpoint.url.lower().startswith(("http://", "https://")):
-        error, retry = "only http and https URLs are allowed", False
-    else:
-        error = _webhook_post(endpoint, delivery)
-        retry = delivery.attempts <= len(WEBHOOK_RETRY_DELAYS)
+    ours = WebhookDelivery.objects.filter(pk=delivery_id)
+    error, retry = _webhook_post(delivery.endpoint, delivery)
     if not error:
-        WebhookDelivery.objects.filter(pk=delivery_id).update(
-            status=WebhookDelivery.Status.DELIVERED, delivered_at=timezone.now(), last_error="", next_attempt_at=None
-        )
+        leases.release(ours, status=WebhookDelivery.Status.DELIVERED, delivered_at=timezone.now(), last_error="",
+                       next_attempt_at=None)
         return WebhookDelivery.Status.DELIVERED
-    if not retry:
-        WebhookDelivery.objects.filter(pk=delivery_id).update(
-            status=WebhookDelivery.Status.FAILED, last_error=error[:500], next_attempt_at=None
-        )
+    if not retry or delivery.attempts >= settings.ENGAGEMENT_WEBHOOK_ATTEMPTS:
+        leases.release(ours, status=WebhookDelivery.Status.FAILED, last_error=error[:500], next_attempt_at=None)
         return WebhookDelivery.Status.FAILED
-    due = now + datetime.timedelta(seconds=WEBHOOK_RETRY_DELAYS[delivery.attempts - 1])
-    WebhookDelivery.objects.filter(pk=delivery_id).update(
-        status=WebhookDelivery.Status.PENDING, last_error=error[:500], next_attempt_at=due
-    )
-    _webhook_schedule([delivery_id], run_after=due)
+    retry_at = timezone.now() + leases.backoff(delivery.attempts)
+    leases.release(ours, status=WebhookDelivery.Status.PENDING, last_error=error[:500], next_attempt_at=retry_at)
+    _webhook_schedule([delivery_id], run_after=retry_at)
     return WebhookDelivery.Status.PENDING
 
 
-def _webhook_post(endpoint: WebhookEndpoint, delivery: WebhookDelivery) -> str:
-    """'' on a 2xx answer, else what went wrong."""
+def _webhook_post(endpoint: WebhookEndpoint, delivery: WebhookDelivery) -> tuple[str, bool]:
+    """('', _) on a 2xx answer, else (what went wrong, whether trying again may help).
+
+    Through the safe client, like every user-given URL: an endpoint that points into our own
+    network is refused, and a redirect is not followed (the signed body is for this URL only).
+    """
+    if not endpoint.active:
+        return "endpoint disabled", False
     body = delivery.payload.encode()
     timestamp = str(int(time.time()))
     headers = {
-        "Content-Type": "application/json",
         "User-Agent": f"Crosspost webhooks ({settings.SITE_URL})",
         "X-Crosspost-Event": delivery.event,
         "X-Crosspost-Delivery": str(delivery.pk),
@@ -410,13 +399,12 @@ def _webhook_post(endpoint: WebhookEndpoint, delivery: WebhookDelivery) -> str:
         "X-Crosspost-Signature": webhook_signature(endpoint.secret, timestamp, body),
     }
     try:
-        response = requests.post(endpoint.url, data=body, headers=headers, timeout=WEBHOOK_TIMEOUT,
-                                 allow_redirects=False)
-    except requests.RequestException as exc:
-        return f"{type(exc).__name__}: {exc}"
-    if 200 <= response.status_code < 300:
-        return ""
-    return f"HTTP {response.status_code}"
+        safe_fetch.post(endpoint.url, body, content_type="application/json", headers=headers)
+    except (safe_fetch.BadURL, safe_fetch.AddressNotAllowed) as exc:
+        return str(exc), False
+    except safe_fetch.FetchError as exc:
+        return str(exc), True
+    return "", False
 
 
 def webhooks_retry_due(*, now: datetime.datetime | None = None) -> dict[str, int]:

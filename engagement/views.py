@@ -4,7 +4,8 @@ The comment and share-by-email forms sit on article pages, which the page cache 
 anonymous reader, so they cannot carry a per-visitor CSRF token: their endpoints are exempt. A
 forged submission gains nothing a direct one would not (no login is involved), and honeypot,
 rate limits and moderation apply either way. The contact and permission pages are never cached
-(PAGECACHE_EXCLUDE has /contact/) and keep Django's CSRF protection.
+(caching is opt-in per view, crosspost/pagecache.py, and they do not opt in) and keep Django's
+CSRF protection.
 """
 
 from __future__ import annotations

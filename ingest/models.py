@@ -44,6 +44,12 @@ class FeedSubscription(models.Model):
     last_modified = models.CharField(max_length=100, blank=True, editable=False)
     last_polled_at = models.DateTimeField(null=True, blank=True, editable=False)
     last_error = models.CharField(max_length=500, blank=True, editable=False)
+    # A feed that keeps failing is polled less often: after `failures` failed polls in a row it
+    # waits until `next_poll_at` (crosspost/lib/leases.py's backoff).
+    failures = models.PositiveIntegerField(default=0, editable=False)
+    next_poll_at = models.DateTimeField(null=True, blank=True, editable=False)
+    claimed_by = models.CharField(max_length=200, blank=True, default="", editable=False)
+    claimed_at = models.DateTimeField(null=True, blank=True, editable=False)
     created_at = models.DateTimeField(default=timezone.now, editable=False)
 
     class Meta:

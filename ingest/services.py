@@ -18,12 +18,13 @@ from django.contrib.auth.models import AbstractBaseUser, Group, Permission
 from django.core.exceptions import ValidationError
 from django.core.files.images import ImageFile
 from django.db import IntegrityError, transaction
+from django.db.models import Q
 from django.utils import timezone
 from PIL import Image as PILImage
 from wagtail.images import get_image_model
 from wagtail.rich_text import RichText
 
-from crosspost.lib import safe_fetch
+from crosspost.lib import leases, safe_fetch
 from crosspost.lib.sanitize import clean_text
 from ingest import fingerprint, selectors
 from ingest.extract import Extracted, NoArticleFound, decode, extract
@@ -251,31 +252,42 @@ def feed_subscription_add(*, url: str, title: str = "") -> FeedSubscription:
     return subscription
 
 
-def feed_poll(*, subscription: FeedSubscription) -> PollResult:
-    """Fetch the feed (conditionally) and put its items we have not seen in the inbox."""
+def feed_poll(*, subscription: FeedSubscription, force: bool = False) -> PollResult:
+    """Fetch the feed (conditionally) and put its items we have not seen in the inbox.
+
+    A feed that keeps failing waits `leases.backoff(failures)` between polls unless `force`d (an
+    operator asking now); one being polled by another live worker is skipped.
+    """
     now = timezone.now()
-    claimed = FeedSubscription.objects.filter(
-        pk=subscription.pk, last_polled_at=subscription.last_polled_at
-    ).update(last_polled_at=now)
-    if not claimed:  # another worker polled it since we read it
+    candidates = FeedSubscription.objects.filter(pk=subscription.pk)
+    if not force:
+        candidates = candidates.filter(Q(next_poll_at__isnull=True) | Q(next_poll_at__lte=now))
+    if not leases.claim_free(candidates, now=now, last_polled_at=now):
         return PollResult(subscription=subscription, skipped=True)
     subscription.last_polled_at = now
+    try:
+        return _feed_read(subscription)
+    except (safe_fetch.FetchError, ValueError) as exc:  # ValueError: a redirect to a malformed address
+        _feed_record(subscription, error=str(exc))
+        return PollResult(subscription=subscription, error=str(exc))
+    except BaseException as exc:  # give the feed back, or this live worker would hold it for ever
+        _feed_record(subscription, error=f"{type(exc).__name__}: {exc}")
+        raise
+
+
+def _feed_read(subscription: FeedSubscription) -> PollResult:
     headers = {}
     if subscription.etag:
         headers["If-None-Match"] = subscription.etag
     if subscription.last_modified:
         headers["If-Modified-Since"] = subscription.last_modified
-    try:
-        response = safe_fetch.fetch(subscription.url, accept=safe_fetch.FEED_TYPES, headers=headers)
-        if response.not_modified:
-            _feed_record(subscription, error="")
-            return PollResult(subscription=subscription, not_modified=True)
-        parsed = feedparser.parse(response.content, response_headers={"content-location": response.url})
-        if not parsed.entries and (parsed.bozo or not parsed.feed):
-            raise safe_fetch.FetchError(f"{subscription.url} is not an RSS or Atom feed")
-    except (safe_fetch.FetchError, ValueError) as exc:  # ValueError: a redirect to a malformed address
-        _feed_record(subscription, error=str(exc))
-        return PollResult(subscription=subscription, error=str(exc))
+    response = safe_fetch.fetch(subscription.url, accept=safe_fetch.FEED_TYPES, headers=headers)
+    if response.not_modified:
+        _feed_record(subscription, error="")
+        return PollResult(subscription=subscription, not_modified=True)
+    parsed = feedparser.parse(response.content, response_headers={"content-location": response.url})
+    if not parsed.entries and (parsed.bozo or not parsed.feed):
+        raise safe_fetch.FetchError(f"{subscription.url} is not an RSS or Atom feed")
     new_items = _inbox_add(subscription, parsed.entries)
     subscription.etag = response.headers.get("etag", "")[:500]
     subscription.last_modified = response.headers.get("last-modified", "")[:100]
@@ -285,8 +297,17 @@ def feed_poll(*, subscription: FeedSubscription) -> PollResult:
 
 
 def _feed_record(subscription: FeedSubscription, *, error: str, fields: list[str] | None = None) -> None:
+    """Write the poll's outcome and give the feed back; a failure pushes the next poll back."""
+    if error:
+        subscription.failures += 1
+        subscription.next_poll_at = timezone.now() + leases.backoff(subscription.failures)
+    else:
+        subscription.failures, subscription.next_poll_at = 0, None
     subscription.last_error = error[:500]
-    subscription.save(update_fields=["last_error", *(fields or [])])
+    names = ["last_error", "failures", "next_poll_at", *(fields or [])]
+    leases.release(FeedSubscription.objects.filter(pk=subscription.pk),
+                   **{name: getattr(subscription, name) for name in names})
+    subscription.claimed_by, subscription.claimed_at = "", None
 
 
 def _entry_date(entry) -> datetime.datetime | None:
@@ -294,7 +315,7 @@ def _entry_date(entry) -> datetime.datetime | None:
     if not parsed:
         return None
     try:
-        return datetime.datetime(*parsed[:6], tzinfo=datetime.UTC)
+        return datetime.datetime(*parsed[:6]).replace(tzinfo=datetime.UTC)
     except ValueError:  # "0000-00-00T00:00:00Z" parses to year -1: an entry without a usable date
         return None
 

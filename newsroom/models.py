@@ -39,6 +39,7 @@ from wagtail.snippets.models import register_snippet
 
 from crosspost.lib.html import truncate_paragraphs
 from crosspost.lib.pagination import LookaheadPaginator
+from crosspost.pagecache import mark_cacheable
 from newsroom.blocks import RICH_TEXT_FEATURES, BodyBlock
 from newsroom.feeds import feed_response
 from newsroom.licences import Licence, RepostMode, default_repost_mode
@@ -76,6 +77,18 @@ def uncached_while_translating(response: HttpResponse) -> HttpResponse:
     if tr is not None and tr.state not in ("original", "complete"):
         add_never_cache_headers(response)
     return response
+
+
+class CacheablePage:
+    """Page types whose anonymous copies the page cache may keep (crosspost/pagecache.py).
+
+    Caching is opt-in: a page type without this mixin is always rendered afresh. What a purge
+    drops for a page is its `get_cached_paths()`, Wagtail's own seam.
+    """
+
+    def serve(self, request: HttpRequest, *args: Any, **kwargs: Any) -> HttpResponse:
+        response = super().serve(request, *args, **kwargs)  # type: ignore[misc]
+        return mark_cacheable(uncached_while_translating(response))
 
 
 class NewestArticles:
@@ -129,6 +142,9 @@ class FeedMixin(RoutablePageMixin):
     @path("feed/atom/", name="feed_atom")
     def feed_atom(self, request: HttpRequest) -> HttpResponse:
         return feed_response(request, page=self, kind="atom")
+
+    def get_cached_paths(self) -> list[str]:
+        return ["/", "/feed/rss/", "/feed/atom/"]
 
     def feed_urls(self) -> dict[str, str]:
         base = self.url
@@ -185,7 +201,7 @@ class SiteSettings(BaseSiteSetting):
     ]
 
 
-class HomePage(FeedMixin, Page):
+class HomePage(CacheablePage, FeedMixin, Page):
     """The front page: latest articles, editors' picks and a few sections; the site-wide feeds."""
 
     intro = models.TextField(blank=True)
@@ -199,6 +215,10 @@ class HomePage(FeedMixin, Page):
 
     def feed_title(self) -> str:
         return settings.SITE_NAME
+
+    def get_cached_paths(self) -> list[str]:
+        # The home page is at the site root, so the site-wide sitemaps are its paths too.
+        return [*super().get_cached_paths(), "/sitemap.xml", "/sitemap-articles.xml", "/sitemap-sections.xml"]
 
     def get_context(self, request: HttpRequest, *args: Any, **kwargs: Any) -> dict:
         context = super().get_context(request, *args, **kwargs)
@@ -214,7 +234,7 @@ class HomePage(FeedMixin, Page):
         return context
 
 
-class IndexPage(Page):
+class IndexPage(CacheablePage, Page):
     """A folder page (/articles/, /authors/, /regions/ ...) that lists its children."""
 
     intro = models.TextField(blank=True)
@@ -239,7 +259,7 @@ class IndexPage(Page):
         return context
 
 
-class AuthorPage(FeedMixin, Page):
+class AuthorPage(CacheablePage, FeedMixin, Page):
     """A writer's archive ("Articles by"): bio, photo and their articles, newest first."""
 
     bio = RichTextField(blank=True, features=["bold", "italic", "link"])
@@ -269,7 +289,7 @@ class AuthorPage(FeedMixin, Page):
         return context
 
 
-class SectionPage(FeedMixin, Page):
+class SectionPage(CacheablePage, FeedMixin, Page):
     """What Region, Theme and Dossier pages share: a description and a paginated article list."""
 
     description = RichTextField(blank=True, features=["bold", "italic", "link"])
@@ -290,9 +310,6 @@ class SectionPage(FeedMixin, Page):
         through = getattr(ArticlePage, self.article_field).through
         column = f"{self._meta.model_name}_id"
         return articles_linked_to(through.objects.filter(**{column: self.pk}), "articlepage_id")
-
-    def serve(self, request: HttpRequest, *args: Any, **kwargs: Any) -> HttpResponse:
-        return uncached_while_translating(super().serve(request, *args, **kwargs))
 
     def get_context(self, request: HttpRequest, *args: Any, **kwargs: Any) -> dict:
         context = super().get_context(request, *args, **kwargs)
@@ -348,7 +365,7 @@ class ArticlePageForm(WagtailAdminPageForm):
         return cleaned
 
 
-class ArticlePage(Page):
+class ArticlePage(CacheablePage, Page):
     """A story: our own, or a repost of another outlet's with its original source attached.
 
     A repost names its publication, original URL, date and copyright holder, and shows either an
@@ -564,9 +581,6 @@ class ArticlePage(Page):
             data["isBasedOn"] = self.original_url
             data["sourceOrganization"] = {"@type": "Organization", "name": self.publication.name}
         return data
-
-    def serve(self, request: HttpRequest, *args: Any, **kwargs: Any) -> HttpResponse:
-        return uncached_while_translating(super().serve(request, *args, **kwargs))
 
     def get_context(self, request: HttpRequest, *args: Any, **kwargs: Any) -> dict:
         context = super().get_context(request, *args, **kwargs)

@@ -147,38 +147,49 @@ def unique_child_slug(parent: Page, title: str) -> str:
     return slug
 
 
-def page_dependent_paths(page: Page) -> set[str]:
-    """Language-neutral paths whose content shows this page: itself, its listings and feeds."""
-    from newsroom.models import ArticlePage
+def pages_showing(page: Page) -> list[Page]:
+    """The pages whose cached copies show `page`: itself, then where it is listed or linked.
+
+    An article shows on its authors', regions', themes' and dossiers' pages, its folder, and the
+    home page. An author or a section shows on its own page, its folder, the home page (bylines,
+    theme blocks) and its newest PAGECACHE_PURGE_ARTICLES articles (their bylines and section
+    links). Anything else shows on its own page and its parent's.
+    """
+    from newsroom.models import ArticlePage, AuthorPage, SectionPage
 
     page = page.specific
-    paths = {"/feed/rss/", "/feed/atom/", "/sitemap.xml", "/sitemap-articles.xml", "/sitemap-sections.xml", "/"}
-    with translation.override(settings.LANGUAGE_CODE):
-        own = page.get_url_parts()
-        if own and own[2]:
-            paths.add(own[2])
-        parent = page.get_parent()
-        if parent is not None and parent.get_url_parts() and parent.get_url_parts()[2]:
-            paths.add(parent.get_url_parts()[2])
-        if isinstance(page, ArticlePage):
-            related = [*page.authors, *page.regions.all(), *page.themes.all(), *page.dossiers.all()]
-            for listing in related:
-                url = listing.get_url_parts()[2]
-                paths.update({url, f"{url}feed/rss/", f"{url}feed/atom/"})
-    return paths
-
-
-def pagecache_purge_for_page(page: Page, *, languages: list[str] | None = None) -> None:
-    """Drop the cached copies of everything that shows `page`.
-
-    An article is purged precisely (itself, its authors', sections', home and site listings and
-    feeds, the sitemap); any other page (an author, a section, the home page) can show up in
-    many articles' bylines and links, so everything goes.
-    """
-    from crosspost.pagecache import pagecache_purge_all, pagecache_purge_paths
-    from newsroom.models import ArticlePage
-
-    if isinstance(page.specific, ArticlePage):
-        pagecache_purge_paths(page_dependent_paths(page), languages=languages)
+    shown = [page]
+    parent = page.get_parent()
+    if parent is not None and not parent.is_root():
+        shown.append(parent.specific)
+    home = page.get_site().root_page.specific if page.get_site() else None
+    if isinstance(page, ArticlePage):
+        shown += [*page.authors, *page.regions.all(), *page.themes.all(), *page.dossiers.all()]
+    elif isinstance(page, AuthorPage | SectionPage):
+        shown += page.feed_articles()[: settings.PAGECACHE_PURGE_ARTICLES]
     else:
-        pagecache_purge_all()
+        home = None
+    if home is not None:
+        shown.append(home)
+    return list({p.pk: p for p in shown}.values())
+
+
+def pagecache_purge_pages(pages: list[Page], *, languages: list[str] | None = None) -> int:
+    """Purge these pages' cached paths (`get_cached_paths()`) in every language, or in `languages`.
+
+    Through Wagtail's frontend cache seam, so a CDN configured in WAGTAILFRONTENDCACHE gets the
+    same URLs as our own page cache. Returns how many URLs were purged.
+    """
+    from wagtail.contrib.frontend_cache.utils import PurgeBatch
+
+    from crosspost.pagecache import pagecache_purge_urls
+
+    batch = PurgeBatch()
+    with translation.override(settings.LANGUAGE_CODE):  # the unprefixed URLs; languages come after
+        batch.add_pages(pages)
+    return pagecache_purge_urls(batch.urls, languages=languages)
+
+
+def pagecache_purge_for_page(page: Page, *, languages: list[str] | None = None) -> int:
+    """Drop the cached copies of everything that shows `page` (see `pages_showing`)."""
+    return pagecache_purge_pages(pages_showing(page), languages=languages)

@@ -14,6 +14,7 @@ from django.utils import timezone
 from wagtail.models import Page
 from wagtail.rich_text import expand_db_html
 
+from crosspost.lib import leases
 from translation.engines import Engine, EngineError, EngineUnavailable, get_engine
 from translation.models import Segment, SegmentTranslation, TranslationJob
 from translation.segments import (
@@ -29,7 +30,6 @@ log = logging.getLogger(__name__)
 MAX_ATTEMPTS = 6
 BATCH_SEGMENTS = 50
 BATCH_CHARACTERS = 20_000
-STALE_RUNNING = datetime.timedelta(minutes=15)
 
 _INLINE_TAGS = {"a", "abbr", "b", "br", "cite", "code", "em", "i", "mark", "q", "s", "small", "span", "strong",
                 "sub", "sup", "u"}
@@ -158,10 +158,13 @@ def translation_request(*, page: Page, language: str) -> TranslationJob | None:
         TranslationJob.objects.filter(pk=job.pk, status=TranslationJob.Status.DONE)
         | TranslationJob.objects.filter(pk=job.pk, status=TranslationJob.Status.FAILED,
                                         attempts__lt=MAX_ATTEMPTS, next_attempt_at__lte=now)
-        | TranslationJob.objects.filter(pk=job.pk, status=TranslationJob.Status.RUNNING,
-                                        started_at__lt=now - STALE_RUNNING)
     )
-    if requeue.update(status=TranslationJob.Status.QUEUED, requested_at=now):
+    # A run whose worker died is handed back once its lease lapsed (crosspost/lib/leases.py).
+    handed_back = leases.claims_reclaim(
+        TranslationJob.objects.filter(pk=job.pk, status=TranslationJob.Status.RUNNING), now=now,
+        reset={"status": TranslationJob.Status.QUEUED, "requested_at": now, "claimed_by": "", "claimed_at": None},
+    )
+    if handed_back or requeue.update(status=TranslationJob.Status.QUEUED, requested_at=now):
         job.refresh_from_db()
         _enqueue(job)
     return job
@@ -185,14 +188,14 @@ def _enqueue(job: TranslationJob, run_after: datetime.datetime | None = None) ->
 def translation_job_run(*, page_id: int, language: str) -> TranslationJob | None:
     """Claim the job and run it. Does nothing if another worker holds it or it is not queued."""
     now = timezone.now()
-    # RUNNING too: a task re-run after its worker died finds the job as the dead worker left it.
-    # Only one task exists per job run (translation_request enqueues on a state change), so
-    # this never races a live run.
-    claimed = TranslationJob.objects.filter(
+    # RUNNING too: a task re-run after its worker died finds the job as the dead worker left it,
+    # and takes it over once that worker's lease lapsed; a live run is left alone.
+    runnable = TranslationJob.objects.filter(
         page_id=page_id, language=language,
         status__in=[TranslationJob.Status.QUEUED, TranslationJob.Status.RUNNING],
-    ).update(status=TranslationJob.Status.RUNNING, started_at=now, attempts=F("attempts") + 1)
-    if not claimed:
+    )
+    if not leases.claim_free(runnable, now=now, status=TranslationJob.Status.RUNNING, started_at=now,
+                             attempts=F("attempts") + 1):
         return None
     job = TranslationJob.objects.get(page_id=page_id, language=language)
     page = Page.objects.get(pk=page_id).specific
@@ -202,12 +205,17 @@ def translation_job_run(*, page_id: int, language: str) -> TranslationJob | None
         log.warning("translation of page %s into %s failed: %s", page_id, language, exc)
         _job_failed(job, exc)
         return job
+    except Exception as exc:
+        # A bug, not the engine: give the job back as failed-for-now so this live worker does not
+        # hold it for ever, and let the task framework record the traceback.
+        _job_failed(job, EngineError(f"{type(exc).__name__}: {exc}"))
+        raise
     job.status = TranslationJob.Status.DONE
     job.last_error = ""
     job.segments_translated = count
     job.finished_at = timezone.now()
     job.next_attempt_at = None
-    job.save(update_fields=["status", "last_error", "segments_translated", "finished_at", "next_attempt_at"])
+    _job_save(job, ["status", "last_error", "segments_translated", "finished_at", "next_attempt_at"])
     from translation.signals import page_translation_changed
 
     page_translation_changed.send(sender=Page, page=page, language=language)
@@ -223,14 +231,19 @@ def _job_failed(job: TranslationJob, exc: EngineError) -> None:
     if not exc.retryable or job.attempts >= MAX_ATTEMPTS:
         job.status, job.attempts, job.next_attempt_at = TranslationJob.Status.FAILED, MAX_ATTEMPTS, None
     else:
-        job.next_attempt_at = timezone.now() + datetime.timedelta(seconds=min(3600, 30 * 2 ** (job.attempts - 1)))
-        if translate_page.get_backend().supports_defer:
-            job.status = TranslationJob.Status.QUEUED
-            _enqueue(job, run_after=job.next_attempt_at)
-        else:
-            # The next reader's visit after next_attempt_at queues it again.
-            job.status = TranslationJob.Status.FAILED
-    job.save(update_fields=["status", "last_error", "next_attempt_at", "attempts", "finished_at"])
+        job.next_attempt_at = timezone.now() + leases.backoff(job.attempts)
+        # Without deferred tasks, the next reader's visit after next_attempt_at queues it again.
+        deferred = translate_page.get_backend().supports_defer
+        job.status = TranslationJob.Status.QUEUED if deferred else TranslationJob.Status.FAILED
+    _job_save(job, ["status", "last_error", "next_attempt_at", "attempts", "finished_at"])
+    if job.status == TranslationJob.Status.QUEUED:  # after giving it back, so the retry can claim it
+        _enqueue(job, run_after=job.next_attempt_at)
+
+
+def _job_save(job: TranslationJob, fields: list[str]) -> None:
+    """Write the run's outcome and give the job back, unless another worker took it over meanwhile."""
+    leases.release(TranslationJob.objects.filter(pk=job.pk), **{name: getattr(job, name) for name in fields})
+    job.claimed_by, job.claimed_at = "", None
 
 
 def _batches(items: list[tuple[str, str]]):

@@ -153,3 +153,28 @@ def claims_reclaim(
         if lease_lapsed(name, oldest, now=now):
             returned += queryset.filter(**{holder_field: name}).update(**reset)
     return returned
+
+
+def claim_free(queryset: QuerySet, *, now: datetime.datetime | None = None, **changes: Any) -> bool:
+    """Claim the row of `queryset` if nobody holds it or its holder's lease lapsed.
+
+    For one row at a time (a job, a delivery, a feed): first the common case, a free row, in one
+    conditional UPDATE; then a held one, taken over only if its holder is dead, conditional on
+    the same holder and claim time so two claimers cannot both take it over.
+    """
+    now = now or timezone.now()
+    if claim_one(queryset.filter(claimed_by=""), **changes):
+        return True
+    for name, claimed_at in queryset.exclude(claimed_by="").values_list("claimed_by", "claimed_at")[:1]:
+        if lease_lapsed(name, claimed_at, now=now):
+            return claim_one(queryset.filter(claimed_by=name, claimed_at=claimed_at), **changes)
+    return False
+
+
+def release(queryset: QuerySet, **changes: Any) -> bool:
+    """Give back this process's claim on the rows of `queryset`, setting `changes` with it.
+
+    Conditional on still holding it: if our lease lapsed and another process took the row over,
+    its state is left alone. Returns whether we still held it.
+    """
+    return queryset.filter(claimed_by=holder()).update(claimed_by="", claimed_at=None, **changes) > 0

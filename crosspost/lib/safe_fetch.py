@@ -171,7 +171,7 @@ def _check_resolution(host: str, port: int) -> None:
     except (socket.gaierror, UnicodeError):
         raise ConnectionFailed(f"cannot resolve host {host}") from None
     for *_, sockaddr in infos:
-        if not address_allowed(host, sockaddr[0]):
+        if not address_allowed(host, str(sockaddr[0])):
             raise AddressNotAllowed(f"refused: {host} resolves to {sockaddr[0]}, which is not a public address")
 
 
@@ -335,13 +335,13 @@ def _remaining(deadline: float, budget: float) -> float:
 
 def _request(
     url: str, headers: dict[str, str], deadline: float, *, method: str = "GET", body: bytes | None = None
-) -> tuple[HTTPConnectionPool, urllib3.BaseHTTPResponse]:
+) -> tuple[_GuardedPool, urllib3.BaseHTTPResponse]:
     scheme, host, port = check_url(url)
     budget = float(settings.CROSSPOST_FETCH_TIMEOUT)
     _check_resolution(host, port)
     parts = urlsplit(url)
     target = (parts.path or "/") + (f"?{parts.query}" if parts.query else "")
-    pool_class = _HTTPSPool if scheme == "https" else _HTTPPool
+    pool_class: type[_HTTPPool | _HTTPSPool] = _HTTPSPool if scheme == "https" else _HTTPPool
     left = _remaining(deadline, budget)
     pool = pool_class(host, port, maxsize=1, retries=False, timeout=urllib3.Timeout(connect=left, read=left))
     pool.deadline, pool.watchdogs, pool.expired = deadline, [], threading.Event()
@@ -355,6 +355,9 @@ def _request(
     except FetchError:
         pool.close()
         raise
+    except urllib3.exceptions.NewConnectionError as exc:  # urllib3 files a refusal under TimeoutError
+        pool.close()
+        raise ConnectionFailed(f"could not fetch {url[:200]}: {type(exc.__cause__ or exc).__name__}") from None
     except urllib3.exceptions.TimeoutError:
         pool.close()
         raise FetchTimeout(f"{host} did not answer within {budget:g} seconds") from None

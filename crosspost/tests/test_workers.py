@@ -47,7 +47,7 @@ def test_a_reused_pid_does_not_keep_a_dead_workers_task_running():
 
 
 def test_tasks_of_other_machines_are_requeued_only_when_stale(settings):
-    settings.TASKS_STALE_MINUTES = 30
+    settings.CROSSPOST_LEASE_SECONDS = 30 * 60
     recent = running_task("other-host:42:999", started_minutes_ago=5)
     stale = running_task("other-host:43:999", started_minutes_ago=45)
     assert tasks_recover_orphans() == 1

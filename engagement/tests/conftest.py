@@ -64,8 +64,12 @@ class Receiver:
 
 
 @pytest.fixture
-def receiver():
-    """An HTTP server on loopback that records POSTs and answers with the queued statuses."""
+def receiver(settings):
+    """An HTTP server on loopback that records POSTs and answers with the queued statuses.
+
+    Webhooks go through the safe client, which refuses loopback unless it is allowed.
+    """
+    settings.CROSSPOST_INGEST_ALLOW_HOSTS = ["127.0.0.1"]
     state = Receiver()
 
     class Handler(http.server.BaseHTTPRequestHandler):

@@ -2,6 +2,8 @@ import datetime
 import hashlib
 import hmac
 import json
+import subprocess
+import sys
 from io import StringIO
 
 import pytest
@@ -9,6 +11,8 @@ from django.core.exceptions import ValidationError
 from django.core.management import call_command
 from django.utils import timezone
 
+from crosspost.lib import leases
+from crosspost.lib.localnet import free_port
 from engagement import services
 from engagement.models import WebhookDelivery, WebhookEndpoint
 
@@ -65,15 +69,17 @@ def test_failures_are_retried_with_backoff(make_article, endpoint, receiver, dja
     receiver.statuses = [500, 503]
     publish(make_article, django_capture_on_commit_callbacks)
     delivery = WebhookDelivery.objects.get()
-    assert (delivery.status, delivery.attempts, delivery.last_error) == ("pending", 1, "HTTP 500")
+    assert (delivery.status, delivery.attempts) == ("pending", 1)
+    assert "HTTP 500" in delivery.last_error and delivery.claimed_by == ""
     first_delay = delivery.next_attempt_at - timezone.now()
-    assert datetime.timedelta(seconds=50) < first_delay <= datetime.timedelta(seconds=60)
+    # leases.backoff: 30 s, doubling, ±20 % jitter.
+    assert datetime.timedelta(seconds=23) < first_delay <= datetime.timedelta(seconds=36)
 
     assert services.webhooks_retry_due() == {}  # not due yet
     services.webhooks_retry_due(now=delivery.next_attempt_at)
     delivery.refresh_from_db()
     assert (delivery.status, delivery.attempts) == ("pending", 2)
-    assert delivery.next_attempt_at - timezone.now() > datetime.timedelta(seconds=250)
+    assert datetime.timedelta(seconds=47) < delivery.next_attempt_at - timezone.now() <= datetime.timedelta(seconds=72)
 
     out = StringIO()
     with pytest.MonkeyPatch.context() as mp:
@@ -85,21 +91,39 @@ def test_failures_are_retried_with_backoff(make_article, endpoint, receiver, dja
     assert len(receiver.requests) == 3
 
 
-def test_it_gives_up_after_the_last_delay(make_article, endpoint, receiver, django_capture_on_commit_callbacks,
-                                          monkeypatch):
-    monkeypatch.setattr(services, "WEBHOOK_RETRY_DELAYS", [1])
+def test_it_gives_up_after_the_last_attempt(make_article, endpoint, receiver, django_capture_on_commit_callbacks,
+                                            settings):
+    settings.ENGAGEMENT_WEBHOOK_ATTEMPTS = 2
     receiver.statuses = [500, 500, 500]
     publish(make_article, django_capture_on_commit_callbacks)
-    services.webhooks_retry_due(now=timezone.now() + datetime.timedelta(seconds=5))
+    services.webhooks_retry_due(now=timezone.now() + datetime.timedelta(minutes=5))
     delivery = WebhookDelivery.objects.get()
     assert (delivery.status, delivery.attempts) == ("failed", 2)
+    assert len(receiver.requests) == 2
 
 
-def test_a_closed_port_is_recorded(make_article, db, django_capture_on_commit_callbacks):
-    WebhookEndpoint.objects.create(name="Down", url="http://127.0.0.1:9/", secret="x")
+def test_a_closed_port_is_recorded(make_article, receiver, django_capture_on_commit_callbacks):
+    WebhookEndpoint.objects.create(name="Down", url=f"http://127.0.0.1:{free_port()}/", secret="x")
     publish(make_article, django_capture_on_commit_callbacks)
     delivery = WebhookDelivery.objects.get()
-    assert delivery.status == "pending" and "ConnectionError" in delivery.last_error
+    assert delivery.status == "pending" and "ConnectionRefusedError" in delivery.last_error
+
+
+def test_a_webhook_to_a_private_address_is_refused(make_article, endpoint, receiver, settings,
+                                                   django_capture_on_commit_callbacks):
+    settings.CROSSPOST_INGEST_ALLOW_HOSTS = []  # the receiver listens on loopback, which is ours
+    publish(make_article, django_capture_on_commit_callbacks)
+    delivery = WebhookDelivery.objects.get()
+    assert receiver.requests == []
+    assert delivery.status == "failed" and "not a public address" in delivery.last_error
+
+
+def test_a_redirect_is_not_followed(make_article, endpoint, receiver, django_capture_on_commit_callbacks):
+    receiver.statuses = [307]
+    publish(make_article, django_capture_on_commit_callbacks)
+    delivery = WebhookDelivery.objects.get()
+    assert len(receiver.requests) == 1
+    assert delivery.status == "pending" and "HTTP 307" in delivery.last_error
 
 
 def test_only_http_and_https_endpoints_are_accepted(db):
@@ -110,7 +134,7 @@ def test_only_http_and_https_endpoints_are_accepted(db):
                                               next_attempt_at=timezone.now())
     assert services.webhook_deliver(delivery_id=delivery.pk) == "failed"
     delivery.refresh_from_db()
-    assert delivery.last_error == "only http and https URLs are allowed"
+    assert delivery.last_error.startswith("only http and https URLs")
 
 
 def test_a_delivery_is_sent_once_even_if_the_task_runs_twice(make_article, endpoint, receiver,
@@ -118,4 +142,35 @@ def test_a_delivery_is_sent_once_even_if_the_task_runs_twice(make_article, endpo
     publish(make_article, django_capture_on_commit_callbacks)
     delivery = WebhookDelivery.objects.get()
     assert services.webhook_deliver(delivery_id=delivery.pk) == "skipped"
+    assert len(receiver.requests) == 1
+
+
+def _held_delivery(endpoint, holder: str, minutes_ago: float) -> WebhookDelivery:
+    """A delivery a worker claimed `minutes_ago` and never finished."""
+    return WebhookDelivery.objects.create(
+        endpoint=endpoint, event="article.published", payload='{"event": "article.published"}',
+        status=WebhookDelivery.Status.SENDING, attempts=1, next_attempt_at=timezone.now(),
+        claimed_by=holder, claimed_at=timezone.now() - datetime.timedelta(minutes=minutes_ago),
+    )
+
+
+def test_a_delivery_left_sending_by_a_dead_worker_is_sent(endpoint, receiver):
+    child = subprocess.Popen([sys.executable, "-c", "pass"])
+    child.wait()
+    host = leases.holder().split(":")[0]
+    delivery = _held_delivery(endpoint, f"{host}:{child.pid}:1", minutes_ago=1)
+    assert services.webhooks_retry_due() == {"delivered": 1}
+    delivery.refresh_from_db()
+    assert (delivery.status, delivery.attempts, delivery.claimed_by) == ("delivered", 2, "")
+
+
+def test_a_delivery_held_by_a_live_worker_is_left_alone_until_its_lease_lapses(endpoint, receiver, settings):
+    settings.CROSSPOST_LEASE_SECONDS = 600
+    busy = _held_delivery(endpoint, leases.holder(), minutes_ago=60)  # this very process: alive
+    elsewhere = _held_delivery(endpoint, "other-host:42:1", minutes_ago=5)
+    lapsed = _held_delivery(endpoint, "other-host:43:1", minutes_ago=11)
+    assert services.webhooks_retry_due() == {"skipped": 2, "delivered": 1}
+    for delivery in (busy, elsewhere, lapsed):
+        delivery.refresh_from_db()
+    assert (busy.status, elsewhere.status, lapsed.status) == ("sending", "sending", "delivered")
     assert len(receiver.requests) == 1

@@ -1,9 +1,14 @@
+import datetime
+import subprocess
+import sys
 from io import StringIO
 
 import pytest
 from django.core.management import call_command
 from django.core.management.base import CommandError
+from django.utils import timezone
 
+from crosspost.lib import leases
 from ingest.models import FeedSubscription, InboxItem
 from ingest.services import (
     DuplicateOriginal,
@@ -128,10 +133,54 @@ def test_only_http_feeds_can_be_added(fetch_settings):
         feed_subscription_add(url="file:///etc/passwd")
 
 
-def test_a_subscription_being_polled_elsewhere_is_skipped(feed):
-    stale = FeedSubscription.objects.get(pk=feed.pk)
-    feed_poll(subscription=feed)
-    assert feed_poll(subscription=stale).skipped
+def _held(subscription, holder: str, minutes_ago: float) -> None:
+    claimed_at = timezone.now() - datetime.timedelta(minutes=minutes_ago)
+    FeedSubscription.objects.filter(pk=subscription.pk).update(claimed_by=holder, claimed_at=claimed_at)
+
+
+def test_a_subscription_being_polled_by_a_live_worker_is_skipped(web, feed, settings):
+    settings.CROSSPOST_LEASE_SECONDS = 600
+    _held(feed, leases.holder(), minutes_ago=60)  # this very process: alive however long it takes
+    assert feed_poll(subscription=feed).skipped
+    _held(feed, "other-host:42:1", minutes_ago=5)
+    assert feed_poll(subscription=feed).skipped
+    assert not InboxItem.objects.exists()
+
+
+def test_a_subscription_left_claimed_by_a_dead_worker_is_polled(web, feed, settings):
+    settings.CROSSPOST_LEASE_SECONDS = 600
+    child = subprocess.Popen([sys.executable, "-c", "pass"])
+    child.wait()
+    _held(feed, f"{leases.holder().split(':')[0]}:{child.pid}:1", minutes_ago=1)
+    assert feed_poll(subscription=feed).new_items == 2
+    _held(feed, "other-host:43:1", minutes_ago=11)
+    assert feed_poll(subscription=feed).not_modified
+    feed.refresh_from_db()
+    assert (feed.claimed_by, feed.claimed_at) == ("", None)
+
+
+def test_a_failing_feed_is_polled_less_often_until_it_works_again(web):
+    replies = [Reply("gone", status=503), Reply("gone", status=503)]
+    web.route("/flaky", lambda handler: replies.pop(0) if replies else Reply(
+        rss(web.url(""), "/back"), content_type="application/rss+xml"))
+    subscription = feed_subscription_add(url=web.url("/flaky"))
+    assert "HTTP 503" in feed_poll(subscription=subscription).error
+    subscription.refresh_from_db()
+    wait = subscription.next_poll_at - timezone.now()
+    assert subscription.failures == 1
+    assert datetime.timedelta(seconds=23) < wait <= datetime.timedelta(seconds=36)  # leases.backoff(1)
+
+    assert poll_feeds.enqueue().return_value == 0  # the scheduler's poll leaves it alone until then
+    assert feed_poll(subscription=subscription).skipped
+    assert "HTTP 503" in feed_poll(subscription=subscription, force=True).error  # an operator asking now
+    subscription.refresh_from_db()
+    assert subscription.failures == 2
+    assert subscription.next_poll_at - timezone.now() > datetime.timedelta(seconds=47)  # leases.backoff(2)
+
+    FeedSubscription.objects.filter(pk=subscription.pk).update(next_poll_at=timezone.now())
+    assert feed_poll(subscription=subscription).new_items == 1
+    subscription.refresh_from_db()
+    assert (subscription.failures, subscription.next_poll_at, subscription.last_error) == (0, None, "")
 
 
 def test_reposting_an_inbox_item_creates_the_draft_and_marks_the_item(web, feed):

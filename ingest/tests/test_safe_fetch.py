@@ -263,3 +263,14 @@ def test_a_post_reports_the_receivers_error_status(web):
     with pytest.raises(safe_fetch.HTTPStatusError) as raised:
         safe_fetch.post(url, b"{}", content_type="application/json")
     assert raised.value.status == 503
+
+
+def test_a_refused_connection_is_reported_as_refused_not_as_a_timeout(fetch_settings):
+    from crosspost.lib.localnet import free_port
+
+    fetch_settings.CROSSPOST_INGEST_ALLOW_HOSTS = ["127.0.0.1"]
+    url = f"http://127.0.0.1:{free_port()}/hook"
+    with pytest.raises(safe_fetch.ConnectionFailed, match="ConnectionRefusedError"):
+        safe_fetch.post(url, b"{}", content_type="application/json")
+    with pytest.raises(safe_fetch.ConnectionFailed, match="ConnectionRefusedError"):
+        fetch(url)

@@ -33,7 +33,7 @@ class Command(BaseCommand):
         progress = tqdm(subscriptions, unit="feed", disable=not sys.stderr.isatty(), file=sys.stderr)
         total = errors = 0
         for subscription in progress:
-            result = feed_poll(subscription=subscription)
+            result = feed_poll(subscription=subscription, force=True)
             total += result.new_items
             if result.error:
                 errors += 1
