@@ -41,7 +41,7 @@ from crosspost.lib.html import truncate_paragraphs
 from crosspost.lib.pagination import LookaheadPaginator
 from newsroom.blocks import RICH_TEXT_FEATURES, BodyBlock
 from newsroom.feeds import feed_response
-from newsroom.licences import Licence, RepostMode, default_repost_mode
+from newsroom.licences import Licence, RepostMode, SearchPolicy, default_repost_mode
 
 PAGE_SIZE = 12
 MAX_DOSSIERS = 3
@@ -386,6 +386,11 @@ class ArticlePage(Page):
     )
     repost_mode = models.CharField(max_length=10, choices=RepostMode.choices, default=RepostMode.EXCERPT)
     excerpt_paragraphs = models.PositiveSmallIntegerField(default=4)
+    search_policy = models.CharField(
+        "Search engines", max_length=20, choices=SearchPolicy.choices, blank=True,
+        help_text="Blank: from the licence — an excerpt is indexed as ours, a full copy is kept out of news "
+                  "results unless its licence asks for a canonical link to the original.",
+    )
 
     licence = models.CharField(
         max_length=32, choices=Licence.choices, blank=True,
@@ -411,6 +416,7 @@ class ArticlePage(Page):
                 FieldPanel("original_url"),
                 FieldRowPanel([FieldPanel("original_published_at"), FieldPanel("copyright_holder")]),
                 FieldRowPanel([FieldPanel("repost_mode"), FieldPanel("excerpt_paragraphs")]),
+                FieldPanel("search_policy"),
             ],
             heading="Original source",
         )
@@ -456,6 +462,8 @@ class ArticlePage(Page):
         APIField("copyright_line"),
         APIField("repost_mode"),
         APIField("language"),
+        APIField("original"),
+        APIField("effective_search_policy"),
     ]
     parent_page_types = ["newsroom.IndexPage"]
     subpage_types: list[str] = []
@@ -541,36 +549,38 @@ class ArticlePage(Page):
         with translation.override(settings.LANGUAGE_CODE):
             return settings.SITE_URL + (self.get_url_parts(request) or (None, None, self.url_path))[2]
 
+    @property
+    def original(self) -> dict | None:
+        """The original a repost is based on (schema.org NewsArticle), as the JSON-LD has it."""
+        from newsroom.seo import original_object
+
+        return original_object(self)
+
+    @property
+    def effective_search_policy(self) -> str:
+        from newsroom.seo import search_policy
+
+        return search_policy(self)
+
     def json_ld(self, request: HttpRequest | None = None) -> dict:
-        data: dict[str, Any] = {
-            "@context": "https://schema.org",
-            "@type": "NewsArticle",
-            "headline": self.title,
-            "description": self.plain_summary(),
-            "url": self.canonical_url(request),
-            "mainEntityOfPage": self.canonical_url(request),
-            "datePublished": self.display_date.isoformat(),
-            "dateModified": (self.last_published_at or self.display_date).isoformat(),
-            "inLanguage": self.language,
-            "author": [
-                {"@type": "Person", "name": a.title, "url": settings.SITE_URL + (a.url or "")}
-                for a in self.authors
-            ],
-            "publisher": {"@type": "Organization", "name": settings.SITE_NAME, "url": settings.SITE_URL + "/"},
-        }
-        if self.hero_image_id:
-            data["image"] = settings.SITE_URL + self.hero_image.get_rendition("width-1200").url
-        if self.is_repost:
-            data["isBasedOn"] = self.original_url
-            data["sourceOrganization"] = {"@type": "Organization", "name": self.publication.name}
-        return data
+        from newsroom.seo import article_json_ld
+
+        return article_json_ld(self, request)
 
     def serve(self, request: HttpRequest, *args: Any, **kwargs: Any) -> HttpResponse:
-        return uncached_while_translating(super().serve(request, *args, **kwargs))
+        from newsroom.seo import NEWS_NOINDEX, robots_for_news
+
+        response = uncached_while_translating(super().serve(request, *args, **kwargs))
+        if robots_for_news(self):
+            response.headers["X-Robots-Tag"] = NEWS_NOINDEX
+        return response
 
     def get_context(self, request: HttpRequest, *args: Any, **kwargs: Any) -> dict:
+        from newsroom.seo import canonical_href, robots_for_news
+
         context = super().get_context(request, *args, **kwargs)
-        context["canonical_url"] = self.canonical_url(request)
+        context["canonical_url"] = canonical_href(self, request)
+        context["news_noindex"] = robots_for_news(self)
         context["json_ld"] = self.json_ld(request)
         context["regions_list"] = translated(self.regions.live().order_by("title"))
         context["themes_list"] = translated(self.themes.live().order_by("title"))
