@@ -90,6 +90,8 @@ class TranslatedPage:
     missing: int = 0
     state: str = "original"  # original | complete | in_progress | unavailable | failed
     error: str = ""
+    untranslated: set[str] = field(default_factory=set)  # plain slots still in the original
+    source_language: str = ""
 
     def __getattr__(self, name: str) -> str:
         try:
@@ -114,16 +116,22 @@ def page_translation(page: Page, language: str) -> TranslatedPage:
     def lookup(segment: str) -> str | None:
         return found.get(segment_hash(source_language, segment))
 
-    values = {}
+    from translation.selectors import text_direction
+
+    original = {"lang": source_language, "dir": text_direction(source_language)}
+    values, untranslated = {}, set()
     for slot, (kind, source) in fields.items():
         if kind == TEXT:
             translated = lookup(text_segment(source)) if source.strip() else None
             values[slot] = segment_to_text(translated) if translated is not None else source
+            if translated is None:
+                untranslated.add(slot)
         else:
-            values[slot] = html_replace_segments(source, lookup)
+            values[slot] = html_replace_segments(source, lookup, untranslated=original)
     missing = len(hashes - found.keys())
     return TranslatedPage(language=language, values=values, total=len(hashes), missing=missing,
-                          state="in_progress" if missing else "complete")
+                          state="in_progress" if missing else "complete", untranslated=untranslated,
+                          source_language=source_language)
 
 
 def page_translation_for_reader(page: Page, language: str) -> TranslatedPage:
