@@ -11,7 +11,7 @@ from wagtail.documents import urls as wagtaildocs_urls
 from membership import views as membership_views
 from newsroom import views as newsroom_views
 from newsroom.api import api_router
-from newsroom.sitemaps import SITEMAPS, sitemap_index
+from newsroom.sitemaps import SITEMAPS, news_sitemap, sitemap_index
 from search import views as search_views
 
 urlpatterns = [
@@ -22,6 +22,7 @@ urlpatterns = [
     path("robots.txt", newsroom_views.robots_txt, name="robots_txt"),
     path("favicon.ico", RedirectView.as_view(url=settings.STATIC_URL + "crosspost/favicon.svg", permanent=True)),
     path("sitemap.xml", sitemap_index, name="sitemap_index"),
+    path("sitemap-news.xml", news_sitemap, name="sitemap_news"),
     path("sitemap-<section>.xml", sitemap_views.sitemap, {"sitemaps": SITEMAPS}, name="sitemap"),
     path("webhooks/stripe/", membership_views.stripe_webhook, name="stripe_webhook"),
     # Machine-facing URLs (ActivityPub, WebFinger, NodeInfo, WebSub, the view beacon) have no

@@ -152,7 +152,8 @@ def page_dependent_paths(page: Page) -> set[str]:
     from newsroom.models import ArticlePage
 
     page = page.specific
-    paths = {"/feed/rss/", "/feed/atom/", "/sitemap.xml", "/sitemap-articles.xml", "/sitemap-sections.xml", "/"}
+    paths = {"/feed/rss/", "/feed/atom/", "/sitemap.xml", "/sitemap-articles.xml", "/sitemap-sections.xml", "/",
+             "/sitemap-news.xml"}
     with translation.override(settings.LANGUAGE_CODE):
         own = page.get_url_parts()
         if own and own[2]:
