@@ -9,6 +9,7 @@ from wagtail.admin import urls as wagtailadmin_urls
 from wagtail.documents import urls as wagtaildocs_urls
 
 from membership import views as membership_views
+from newsroom import corrections
 from newsroom import views as newsroom_views
 from newsroom.api import api_router
 from newsroom.sitemaps import SITEMAPS, news_sitemap, sitemap_index
@@ -40,6 +41,8 @@ if settings.SERVE_MEDIA:
 # active language.
 urlpatterns += i18n_patterns(
     path("search/", search_views.search, name="search"),
+    path("corrections/", corrections.corrections_list, name="corrections"),
+    path("corrections/feed/<kind>/", corrections.corrections_feed, name="corrections_feed"),
     path("newsletter/", include("newsletter.urls")),
     path("membership/", include("membership.urls")),
     path("ingest/", include("ingest.urls")),

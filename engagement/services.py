@@ -49,6 +49,7 @@ WEBHOOK_TIMEOUT = 5
 WEBHOOK_RETRY_DELAYS = getattr(settings, "ENGAGEMENT_WEBHOOK_RETRY_DELAYS", [60, 300, 1800, 7200, 21600])
 WEBHOOK_STALE = 300  # a delivery stuck in "sending" this long (a crashed worker) is tried again
 EVENT_PUBLISHED = "article.published"
+EVENT_CORRECTED = "article.corrected"
 
 _URL = re.compile(r"(?:https?://|www\.)\S+", re.IGNORECASE)
 
@@ -347,6 +348,33 @@ def webhook_enqueue_for_page(*, page) -> list[WebhookDelivery]:
     return created
 
 
+def webhook_enqueue_corrections(*, page) -> list[WebhookDelivery]:
+    """Queue `article.corrected` once per endpoint for each live correction of the article.
+
+    The delivery's event column names the note ("article.corrected:<uid>"), so its uniqueness
+    sends every correction once however often the article is published again.
+    """
+    from wagtail.rich_text import expand_db_html
+
+    article = page.specific
+    created = []
+    for note in article.corrections.all():
+        payload = {**webhook_payload(article), "event": EVENT_CORRECTED,
+                   "correction": {"kind": note.kind, "date": note.date.isoformat(), "text": expand_db_html(note.text)}}
+        body = json.dumps(payload, separators=(",", ":"), ensure_ascii=False)
+        for endpoint in WebhookEndpoint.objects.filter(active=True):
+            delivery, is_new = WebhookDelivery.objects.get_or_create(
+                endpoint=endpoint, article=article, event=f"{EVENT_CORRECTED}:{note.uid.hex}",
+                defaults={"payload": body, "next_attempt_at": timezone.now()},
+            )
+            if is_new:
+                created.append(delivery)
+    if created:
+        ids = [d.pk for d in created]
+        transaction.on_commit(lambda: _webhook_schedule(ids))
+    return created
+
+
 def _webhook_schedule(ids: list[int], run_after: datetime.datetime | None = None) -> None:
     from engagement.tasks import deliver_webhook
 
@@ -404,7 +432,7 @@ def _webhook_post(endpoint: WebhookEndpoint, delivery: WebhookDelivery) -> str:
     headers = {
         "Content-Type": "application/json",
         "User-Agent": f"Crosspost webhooks ({settings.SITE_URL})",
-        "X-Crosspost-Event": delivery.event,
+        "X-Crosspost-Event": delivery.event.partition(":")[0],  # "article.corrected:<note>" → the event
         "X-Crosspost-Delivery": str(delivery.pk),
         "X-Crosspost-Timestamp": timestamp,
         "X-Crosspost-Signature": webhook_signature(endpoint.secret, timestamp, body),

@@ -7,6 +7,7 @@ not copies of pages. Reposts are ordinary articles with an original source attac
 from __future__ import annotations
 
 import datetime
+import uuid
 from typing import Any
 
 from django import forms
@@ -339,6 +340,43 @@ class ArticleAuthor(Orderable):
         constraints = [models.UniqueConstraint(fields=["page", "author"], name="unique_article_author")]
 
 
+class ArticleCorrection(Orderable):
+    """A dated note on a published article: a correction, clarification, update or retraction.
+
+    Part of the page (kept with its revisions); shown on the article in every language, on
+    /corrections/ and in the JSON-LD. `uid` stays the same across revisions, so publishing again
+    never announces the same note twice.
+    """
+
+    class Kind(models.TextChoices):
+        CORRECTION = "correction", "Correction"
+        CLARIFICATION = "clarification", "Clarification"
+        UPDATE = "update", "Update"
+        RETRACTION = "retraction", "Retraction"
+
+    page = ParentalKey("newsroom.ArticlePage", on_delete=models.CASCADE, related_name="corrections")
+    uid = models.UUIDField(default=uuid.uuid4, editable=False)
+    kind = models.CharField(max_length=20, choices=Kind.choices, default=Kind.CORRECTION)
+    date = models.DateTimeField(default=timezone.now, db_index=True)
+    text = RichTextField(features=["bold", "italic", "link"])
+
+    panels = [FieldRowPanel([FieldPanel("kind"), FieldPanel("date")]), FieldPanel("text")]
+
+    class Meta(Orderable.Meta):
+        verbose_name = "correction or update"
+
+    def __str__(self) -> str:
+        return f"{self.get_kind_display()} ({self.date:%Y-%m-%d})"
+
+
+class AnnouncedCorrection(models.Model):
+    """A correction that has gone live once; the first time it does, `article_corrected` runs."""
+
+    uid = models.UUIDField(unique=True)
+    article = models.ForeignKey("newsroom.ArticlePage", on_delete=models.CASCADE, related_name="+")
+    announced_at = models.DateTimeField(default=timezone.now)
+
+
 class ArticlePageForm(WagtailAdminPageForm):
     def clean(self) -> dict:
         cleaned = super().clean()
@@ -429,11 +467,15 @@ class ArticlePage(Page):
         FieldPanel("language"),
     ]
     engagement_panels = [FieldPanel("licence"), FieldPanel("republish_allowed"), FieldPanel("comments_open")]
+    correction_panels = [InlinePanel("corrections", label="Correction or update", heading="Corrections and updates",
+                                     help_text="Dated notes readers see on the article, newest last. "
+                                               "Publishing a new one tells search engines and webhooks.")]
     edit_handler = TabbedInterface(
         [
             ObjectList(content_panels, heading="Content"),
             ObjectList(taxonomy_panels, heading="Sections"),
             ObjectList(repost_panels, heading="Repost"),
+            ObjectList(correction_panels, heading="Corrections"),
             ObjectList(engagement_panels, heading="Licence & comments"),
             ObjectList(Page.promote_panels, heading="Promote"),
             ObjectList(Page.settings_panels, heading="Settings"),
@@ -464,6 +506,7 @@ class ArticlePage(Page):
         APIField("language"),
         APIField("original"),
         APIField("effective_search_policy"),
+        APIField("correction_notes"),
     ]
     parent_page_types = ["newsroom.IndexPage"]
     subpage_types: list[str] = []
@@ -557,6 +600,20 @@ class ArticlePage(Page):
         return original_object(self)
 
     @property
+    def correction_notes(self) -> list[dict]:
+        """The live corrections, oldest first: kind, date and text (HTML)."""
+        from wagtail.rich_text import expand_db_html
+
+        return [{"kind": c.kind, "date": c.date.isoformat(), "text": expand_db_html(c.text)}
+                for c in self.corrections.all()]
+
+    def translatable_notes(self) -> list[tuple[str, str]]:
+        """(slot, HTML) of each correction, for the translation memory."""
+        from wagtail.rich_text import expand_db_html
+
+        return [(f"correction_{c.uid.hex}", expand_db_html(c.text)) for c in self.corrections.all()]
+
+    @property
     def effective_search_policy(self) -> str:
         from newsroom.seo import search_policy
 
@@ -585,7 +642,12 @@ class ArticlePage(Page):
         context["regions_list"] = translated(self.regions.live().order_by("title"))
         context["themes_list"] = translated(self.themes.live().order_by("title"))
         context["dossiers_list"] = translated(self.dossiers.live().order_by("title"))
-        context["tr"] = reader_translation(self)
+        context["tr"] = tr = reader_translation(self)
+        context["corrections_list"] = [
+            {"kind": c.kind, "label": c.get_kind_display(), "date": c.date,
+             "html": tr.values.get(f"correction_{c.uid.hex}", "")}
+            for c in self.corrections.all()
+        ]
         return context
 
 

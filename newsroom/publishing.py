@@ -62,6 +62,18 @@ def _pagecache_purge_article(page: Page) -> None:
     transaction.on_commit(lambda: pagecache_purge_for_page(page))
 
 
+def _pagecache_purge_corrected(page: Page) -> None:
+    from newsroom.services import pagecache_purge_for_correction
+
+    transaction.on_commit(lambda: pagecache_purge_for_correction(page))
+
+
+def _webhooks_announce_correction(page: Page) -> None:
+    from engagement.services import webhook_enqueue_corrections
+
+    webhook_enqueue_corrections(page=page)
+
+
 def _webhooks_announce(page: Page) -> None:
     from engagement.services import webhook_enqueue_for_page
 
@@ -86,6 +98,14 @@ ARTICLE_UNPUBLISHED: tuple[Step, ...] = (
     Step("pagecache.purge", _pagecache_purge_article),
 )
 
+# A published revision carries a correction or update not seen live before: the article's pages
+# and /corrections/ change, its index entry (dateModified) too, and subscribers are told.
+ARTICLE_CORRECTED: tuple[Step, ...] = (
+    Step("search.index", _search_index),
+    Step("pagecache.purge", _pagecache_purge_corrected),
+    Step("webhooks.announce", _webhooks_announce_correction),
+)
+
 # Any other page (home, an author, a section, a plain page) can show up in many articles'
 # bylines and links: its own purge rule decides what to drop.
 PAGE_CHANGED: tuple[Step, ...] = (
@@ -95,6 +115,7 @@ PAGE_CHANGED: tuple[Step, ...] = (
 EVENTS: dict[str, tuple[Step, ...]] = {
     "article_published": ARTICLE_PUBLISHED,
     "article_unpublished": ARTICLE_UNPUBLISHED,
+    "article_corrected": ARTICLE_CORRECTED,
     "page_changed": PAGE_CHANGED,
 }
 
@@ -142,6 +163,10 @@ def article_published(*, page: Page) -> list[str]:
     return pipeline_run(event="article_published", page=page)
 
 
+def article_corrected(*, page: Page) -> list[str]:
+    return pipeline_run(event="article_corrected", page=page)
+
+
 def article_unpublished(*, page: Page) -> list[str]:
     return pipeline_run(event="article_unpublished", page=page)
 
@@ -149,7 +174,14 @@ def article_unpublished(*, page: Page) -> list[str]:
 def page_published(*, page: Page) -> list[str]:
     """Wagtail published `page`: an article runs the article pipeline, anything else its purge."""
     page = page.specific
-    return article_published(page=page) if _is_article(page) else pipeline_run(event="page_changed", page=page)
+    if not _is_article(page):
+        return pipeline_run(event="page_changed", page=page)
+    failed = article_published(page=page)
+    from newsroom.services import corrections_newly_live
+
+    if corrections_newly_live(page=page):
+        failed += article_corrected(page=page)
+    return failed
 
 
 def page_unpublished(*, page: Page) -> list[str]:

@@ -12,6 +12,8 @@ import datetime
 from typing import TYPE_CHECKING, Any
 
 from django.conf import settings
+from django.utils.html import strip_tags
+from wagtail.rich_text import expand_db_html
 
 from newsroom.licences import SearchPolicy, default_search_policy
 
@@ -88,6 +90,15 @@ def article_json_ld(article: ArticlePage, request: HttpRequest | None = None) ->
     }
     if article.hero_image_id:
         data["image"] = settings.SITE_URL + article.hero_image.get_rendition("width-1200").url
+    corrections = list(article.corrections.all())
+    if corrections:
+        data["correction"] = [
+            {"@type": "CorrectionComment", "text": strip_tags(expand_db_html(c.text)).strip(),
+             "datePublished": c.date.isoformat(), "name": c.get_kind_display()}
+            for c in corrections
+        ]
+        modified = max([article.last_published_at or article.display_date, *(c.date for c in corrections)])
+        data["dateModified"] = modified.isoformat()
     if article.is_repost:
         data["isBasedOn"] = original_object(article)
         data["sourceOrganization"] = publisher_object(article)

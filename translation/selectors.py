@@ -86,3 +86,26 @@ def page_alternates(page, language: str) -> Alternates:
         for code, _ in settings.LANGUAGES if code in existing
     ]
     return Alternates(languages=languages, indexable=language in existing)
+
+
+def notes_translate(notes: list, language: str) -> dict[int, str]:
+    """note.pk → its text (HTML) in `language` where the memory has it, for listings of notes
+    (corrections): one query for the whole list, untranslated parts marked with their language."""
+    from wagtail.rich_text import expand_db_html
+
+    from translation.segments import html_replace_segments
+    from translation.services import page_source_language
+
+    sources = {note.pk: (page_source_language(note.page), expand_db_html(note.text)) for note in notes}
+    wanted = {segment_hash(src, s) for src, html_text in sources.values() if src != language
+              for s in html_segments(html_text)}
+    found = dict(SegmentTranslation.objects.filter(language=language, source_hash__in=wanted)
+                 .values_list("source_hash", "text")) if wanted else {}
+    result = {}
+    for pk, (src, html_text) in sources.items():
+        if src == language:
+            result[pk] = html_text
+            continue
+        result[pk] = html_replace_segments(html_text, lambda s, src=src: found.get(segment_hash(src, s)),
+                                           untranslated={"lang": src, "dir": text_direction(src)})
+    return result

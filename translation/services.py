@@ -59,6 +59,9 @@ def page_fields(page: Page) -> dict[str, tuple[str, str]]:
     for name in ("note_to_readers", "description"):
         if getattr(page, name, ""):
             fields[name] = (HTML, expand_db_html(getattr(page, name)))
+    # Corrections and updates are translated like the body (newsroom.ArticleCorrection).
+    for slot, html_text in getattr(page, "translatable_notes", list)():
+        fields[slot] = (HTML, html_text)
     return fields
 
 
