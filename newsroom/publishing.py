@@ -74,6 +74,12 @@ def _webhooks_announce_correction(page: Page) -> None:
     webhook_enqueue_corrections(page=page)
 
 
+def _source_watch_start(page: Page) -> None:
+    from ingest.sourcewatch import source_watch_start
+
+    source_watch_start(article=page)
+
+
 def _webhooks_announce(page: Page) -> None:
     from engagement.services import webhook_enqueue_for_page
 
@@ -89,6 +95,7 @@ class Step:
 ARTICLE_PUBLISHED: tuple[Step, ...] = (
     Step("search.index", _search_index),
     Step("translation.request", _translations_request),
+    Step("sourcewatch.start", _source_watch_start),
     Step("pagecache.purge", _pagecache_purge_article),
     Step("webhooks.announce", _webhooks_announce),
 )
