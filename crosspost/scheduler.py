@@ -46,6 +46,8 @@ def default_jobs() -> list[Job]:
         # Finishes a send whose worker died mid-way; does nothing when there is none.
         Job("newsletter.tasks.resume_digest", every=datetime.timedelta(minutes=5)),
         Job("engagement.tasks.flush_republication_hits", every=datetime.timedelta(minutes=1)),
+        # Cheap when nothing is due (one indexed query); each host's budget spreads the rest.
+        Job("ingest.tasks.watch_sources", every=datetime.timedelta(minutes=5)),
     ]
 
 

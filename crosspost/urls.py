@@ -10,9 +10,10 @@ from wagtail.documents import urls as wagtaildocs_urls
 
 from crosspost.pagecache import cacheable
 from membership import views as membership_views
+from newsroom import corrections
 from newsroom import views as newsroom_views
 from newsroom.api import api_router
-from newsroom.sitemaps import SITEMAPS, sitemap_index
+from newsroom.sitemaps import SITEMAPS, news_sitemap, sitemap_index
 from search import views as search_views
 
 urlpatterns = [
@@ -24,6 +25,7 @@ urlpatterns = [
     path("favicon.ico", RedirectView.as_view(url=settings.STATIC_URL + "crosspost/favicon.svg", permanent=True)),
     # The page cache keeps only what opts in (crosspost/pagecache.py): pages do in their model.
     path("sitemap.xml", cacheable(sitemap_index), name="sitemap_index"),
+    path("sitemap-news.xml", cacheable(news_sitemap), name="sitemap_news"),
     path("sitemap-<section>.xml", cacheable(sitemap_views.sitemap), {"sitemaps": SITEMAPS}, name="sitemap"),
     path("webhooks/stripe/", membership_views.stripe_webhook, name="stripe_webhook"),
     # Machine-facing URLs (ActivityPub, WebFinger, NodeInfo, WebSub, the view beacon) have no
@@ -41,6 +43,8 @@ if settings.SERVE_MEDIA:
 # active language.
 urlpatterns += i18n_patterns(
     path("search/", search_views.search, name="search"),
+    path("corrections/", cacheable(corrections.corrections_list), name="corrections"),
+    path("corrections/feed/<kind>/", cacheable(corrections.corrections_feed), name="corrections_feed"),
     path("newsletter/", include("newsletter.urls")),
     path("membership/", include("membership.urls")),
     path("ingest/", include("ingest.urls")),

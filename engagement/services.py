@@ -43,6 +43,7 @@ log = logging.getLogger(__name__)
 HOUR = 3600
 MAX_LINKS = 2
 EVENT_PUBLISHED = "article.published"
+EVENT_CORRECTED = "article.corrected"
 
 _URL = re.compile(r"(?:https?://|www\.)\S+", re.IGNORECASE)
 
@@ -340,6 +341,33 @@ def webhook_enqueue_for_page(*, page) -> list[WebhookDelivery]:
     return created
 
 
+def webhook_enqueue_corrections(*, page) -> list[WebhookDelivery]:
+    """Queue `article.corrected` once per endpoint for each live correction of the article.
+
+    The delivery's event column names the note ("article.corrected:<uid>"), so its uniqueness
+    sends every correction once however often the article is published again.
+    """
+    from wagtail.rich_text import expand_db_html
+
+    article = page.specific
+    created = []
+    for note in article.corrections.all():
+        payload = {**webhook_payload(article), "event": EVENT_CORRECTED,
+                   "correction": {"kind": note.kind, "date": note.date.isoformat(), "text": expand_db_html(note.text)}}
+        body = json.dumps(payload, separators=(",", ":"), ensure_ascii=False)
+        for endpoint in WebhookEndpoint.objects.filter(active=True):
+            delivery, is_new = WebhookDelivery.objects.get_or_create(
+                endpoint=endpoint, article=article, event=f"{EVENT_CORRECTED}:{note.uid.hex}",
+                defaults={"payload": body, "next_attempt_at": timezone.now()},
+            )
+            if is_new:
+                created.append(delivery)
+    if created:
+        ids = [d.pk for d in created]
+        transaction.on_commit(lambda: _webhook_schedule(ids))
+    return created
+
+
 def _webhook_schedule(ids: list[int], run_after: datetime.datetime | None = None) -> None:
     from engagement.tasks import deliver_webhook
 
@@ -393,7 +421,7 @@ def _webhook_post(endpoint: WebhookEndpoint, delivery: WebhookDelivery) -> tuple
     timestamp = str(int(time.time()))
     headers = {
         "User-Agent": f"Crosspost webhooks ({settings.SITE_URL})",
-        "X-Crosspost-Event": delivery.event,
+        "X-Crosspost-Event": delivery.event.partition(":")[0],  # "article.corrected:<note>" → the event
         "X-Crosspost-Delivery": str(delivery.pk),
         "X-Crosspost-Timestamp": timestamp,
         "X-Crosspost-Signature": webhook_signature(endpoint.secret, timestamp, body),

@@ -12,3 +12,11 @@ from ingest.services import feed_poll
 def poll_feeds() -> int:
     """Poll every followed feed; returns how many new inbox items arrived."""
     return sum(feed_poll(subscription=s).new_items for s in FeedSubscription.objects.all())
+
+
+@task()
+def watch_sources() -> int:
+    """One source-watch pass over the reposts that are due; returns how many were checked."""
+    from ingest.sourcewatch import sources_check_due
+
+    return len(sources_check_due())

@@ -2,10 +2,11 @@
 
 from __future__ import annotations
 
+from django.conf import settings
 from django.contrib import messages
 from django.core.exceptions import PermissionDenied
 from django.core.paginator import Paginator
-from django.http import HttpRequest, HttpResponse
+from django.http import Http404, HttpRequest, HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
 from django.urls import reverse
 from django.utils.html import format_html
@@ -13,7 +14,7 @@ from django.views.decorators.http import require_POST
 
 from ingest import selectors
 from ingest.forms import RepostForm
-from ingest.models import InboxItem
+from ingest.models import InboxItem, SourceChange
 from ingest.services import (
     DuplicateOriginal,
     RepostError,
@@ -21,6 +22,13 @@ from ingest.services import (
     inbox_item_repost,
     repost_from_html,
     repost_from_url,
+)
+from ingest.sourcewatch import (
+    ChangeAlreadyHandled,
+    change_rows,
+    source_change_apply,
+    source_change_dismiss,
+    source_change_note,
 )
 from newsroom.services import section_folder
 
@@ -85,3 +93,67 @@ def inbox_dismiss(request: HttpRequest, pk: int) -> HttpResponse:
     _require_repost_permission(request)
     inbox_item_dismiss(item=get_object_or_404(InboxItem, pk=pk))
     return redirect("ingest_inbox")
+
+
+# --- source watch: Reposting → Source changes -------------------------------------------------
+
+def source_changes(request: HttpRequest) -> HttpResponse:
+    _require_repost_permission(request)
+    status = request.GET.get("status", SourceChange.Status.OPEN)
+    if status not in SourceChange.Status.values:
+        status = SourceChange.Status.OPEN
+    changes = SourceChange.objects.filter(status=status).select_related("article", "article__publication")
+    return render(request, "ingest/source_changes.html", {
+        "changes": Paginator(changes, 50).get_page(request.GET.get("page")),
+        "status": status, "statuses": SourceChange.Status.choices,
+        "watch_days": settings.CROSSPOST_SOURCE_WATCH_DAYS,
+    })
+
+
+def _change_for_publisher(request: HttpRequest, pk: int) -> SourceChange:
+    change = get_object_or_404(SourceChange.objects.select_related("article"), pk=pk)
+    if not change.article.permissions_for_user(request.user).can_publish():
+        raise PermissionDenied
+    return change
+
+
+def source_change(request: HttpRequest, pk: int) -> HttpResponse:
+    _require_repost_permission(request)
+    change = get_object_or_404(SourceChange.objects.select_related("article", "article__publication"), pk=pk)
+    return render(request, "ingest/source_change.html", {
+        "change": change, "rows": change_rows(change),
+        "can_publish": change.article.permissions_for_user(request.user).can_publish(),
+        "note_kinds": [("update", "Update"), ("correction", "Correction"), ("retraction", "Retraction")],
+        "suggested_note": _suggested_note(change),
+    })
+
+
+def _suggested_note(change: SourceChange) -> str:
+    name = change.article.publication.name if change.article.publication_id else "the original publisher"
+    if change.kind == SourceChange.Kind.GONE:
+        return f"The original article is no longer available on {name}'s website."
+    if change.kind == SourceChange.Kind.RETRACTED:
+        return f"{name} has retracted the original article."
+    return f"{name} has since updated the original article."
+
+
+@require_POST
+def source_change_act(request: HttpRequest, pk: int, action: str) -> HttpResponse:
+    change = _change_for_publisher(request, pk)
+    try:
+        if action == "apply":
+            source_change_apply(change=change, user=request.user)
+            messages.success(request, f"The new text is published: {change.article.title}")
+        elif action == "note":
+            kind = request.POST.get("kind", "update")
+            source_change_note(change=change, text=request.POST.get("text", ""), kind=kind, user=request.user)
+            messages.success(request, f"Note added to {change.article.title}")
+        elif action == "dismiss":
+            source_change_dismiss(change=change, user=request.user)
+            messages.success(request, "Dismissed.")
+        else:
+            raise Http404
+    except (ValueError, ChangeAlreadyHandled) as exc:
+        messages.error(request, str(exc))
+        return redirect("ingest_source_change", change.pk)
+    return redirect("ingest_source_changes")

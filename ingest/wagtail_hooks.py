@@ -37,6 +37,9 @@ def ingest_admin_urls():
         path("repost/inbox/", views.inbox, name="ingest_inbox"),
         path("repost/inbox/<int:pk>/repost/", views.inbox_repost, name="ingest_inbox_repost"),
         path("repost/inbox/<int:pk>/dismiss/", views.inbox_dismiss, name="ingest_inbox_dismiss"),
+        path("repost/sources/", views.source_changes, name="ingest_source_changes"),
+        path("repost/sources/<int:pk>/", views.source_change, name="ingest_source_change"),
+        path("repost/sources/<int:pk>/<str:action>/", views.source_change_act, name="ingest_source_change_act"),
     ]
 
 
@@ -46,6 +49,7 @@ def ingest_menu_item():
         items=[
             _RepostMenuItem("Repost from URL", reverse("ingest_repost"), icon_name="plus", order=100),
             _RepostMenuItem("Inbox", reverse("ingest_inbox"), icon_name="mail", order=200),
+            _RepostMenuItem("Source changes", reverse("ingest_source_changes"), icon_name="warning", order=250),
             PermissionMenuItem("Feeds", reverse(feed_viewset.get_url_name("index")), icon_name="link", order=300,
                                permission="ingest.view_feedsubscription"),
         ]

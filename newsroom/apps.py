@@ -33,7 +33,8 @@ def _purge_all(sender, **kwargs) -> None:
 def _purge_translated_page(sender, page, language, **kwargs) -> None:
     from newsroom.services import pagecache_purge_for_page
 
-    pagecache_purge_for_page(page, languages=[language])
+    # Every language: the other language pages list this one as an alternate once it exists.
+    pagecache_purge_for_page(page)
 
 
 class NewsroomConfig(AppConfig):

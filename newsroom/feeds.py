@@ -12,7 +12,36 @@ if TYPE_CHECKING:
     from newsroom.models import FeedMixin
 
 FEED_LENGTH = 30
-_GENERATORS = {"rss": feedgenerator.Rss201rev2Feed, "atom": feedgenerator.Atom1Feed}
+
+
+class RepostAwareRss(feedgenerator.Rss201rev2Feed):
+    """RSS 2.0 with `<source url="…">Publication</source>` on reposts (RSS 2.0's item source)."""
+
+    def add_item_elements(self, handler, item) -> None:
+        super().add_item_elements(handler, item)
+        source = item.get("source")
+        if source:
+            handler.addQuickElement("source", source["name"], {"url": source["homepage"] or source["url"]})
+
+
+class RepostAwareAtom(feedgenerator.Atom1Feed):
+    """Atom with the original's publication in `<source>` and its URL as `<link rel="via">`."""
+
+    def add_item_elements(self, handler, item) -> None:
+        super().add_item_elements(handler, item)
+        source = item.get("source")
+        if not source:
+            return
+        handler.addQuickElement("link", "", {"rel": "via", "href": source["url"]})
+        handler.startElement("source", {})
+        handler.addQuickElement("id", source["homepage"] or source["url"])
+        handler.addQuickElement("title", source["name"])
+        if source["homepage"]:
+            handler.addQuickElement("link", "", {"rel": "alternate", "href": source["homepage"]})
+        handler.endElement("source")
+
+
+_GENERATORS = {"rss": RepostAwareRss, "atom": RepostAwareAtom}
 
 
 def absolute(url: str) -> str:
@@ -42,6 +71,7 @@ def feed_response(request: HttpRequest, *, page: FeedMixin, kind: str) -> HttpRe
             pubdate=article.display_date,
             updateddate=article.last_published_at or article.display_date,
             categories=[article.publication.name] if article.is_repost else None,
+            source=article.source,
         )
     response = HttpResponse(content_type=f"{feed.content_type}")
     feed.write(response, "utf-8")

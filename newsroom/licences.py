@@ -25,3 +25,26 @@ def default_repost_mode(licence: str) -> str:
     if licence == Licence.ALL_RIGHTS_RESERVED:
         return RepostMode.EXCERPT
     return RepostMode.FULL
+
+
+class SearchPolicy(models.TextChoices):
+    """What a repost tells search engines about itself (Google's guidance for syndicated copies)."""
+
+    CANONICAL_ORIGINAL = "canonical-original", "Canonical to the original (search engines credit the original)"
+    NOINDEX_NEWS = "noindex-news", "Keep out of news results (Googlebot-News noindex)"
+    SELF = "self", "Our own URL (indexed as ours)"
+
+
+# Licences whose terms ask republishers to point search engines at the original: the community
+# licence ("repost with source, copyright and link") is the one newsrooms like ours share under.
+_LICENCES_ASKING_CANONICAL = {Licence.COMMUNITY}
+
+
+def default_search_policy(licence: str, mode: str) -> str:
+    """An excerpt stays indexable as ours; a full copy keeps out of news results unless its
+    licence asks for a canonical link to the original."""
+    if mode == RepostMode.EXCERPT:
+        return SearchPolicy.SELF
+    if licence in _LICENCES_ASKING_CANONICAL:
+        return SearchPolicy.CANONICAL_ORIGINAL
+    return SearchPolicy.NOINDEX_NEWS

@@ -7,6 +7,7 @@ not copies of pages. Reposts are ordinary articles with an original source attac
 from __future__ import annotations
 
 import datetime
+import uuid
 from typing import Any
 
 from django import forms
@@ -42,7 +43,7 @@ from crosspost.lib.pagination import LookaheadPaginator
 from crosspost.pagecache import mark_cacheable
 from newsroom.blocks import RICH_TEXT_FEATURES, BodyBlock
 from newsroom.feeds import feed_response
-from newsroom.licences import Licence, RepostMode, default_repost_mode
+from newsroom.licences import Licence, RepostMode, SearchPolicy, default_repost_mode
 
 PAGE_SIZE = 12
 MAX_DOSSIERS = 3
@@ -218,7 +219,8 @@ class HomePage(CacheablePage, FeedMixin, Page):
 
     def get_cached_paths(self) -> list[str]:
         # The home page is at the site root, so the site-wide sitemaps are its paths too.
-        return [*super().get_cached_paths(), "/sitemap.xml", "/sitemap-articles.xml", "/sitemap-sections.xml"]
+        return [*super().get_cached_paths(), "/sitemap.xml", "/sitemap-articles.xml", "/sitemap-sections.xml",
+                "/sitemap-news.xml"]
 
     def get_context(self, request: HttpRequest, *args: Any, **kwargs: Any) -> dict:
         context = super().get_context(request, *args, **kwargs)
@@ -356,6 +358,43 @@ class ArticleAuthor(Orderable):
         constraints = [models.UniqueConstraint(fields=["page", "author"], name="unique_article_author")]
 
 
+class ArticleCorrection(Orderable):
+    """A dated note on a published article: a correction, clarification, update or retraction.
+
+    Part of the page (kept with its revisions); shown on the article in every language, on
+    /corrections/ and in the JSON-LD. `uid` stays the same across revisions, so publishing again
+    never announces the same note twice.
+    """
+
+    class Kind(models.TextChoices):
+        CORRECTION = "correction", "Correction"
+        CLARIFICATION = "clarification", "Clarification"
+        UPDATE = "update", "Update"
+        RETRACTION = "retraction", "Retraction"
+
+    page = ParentalKey("newsroom.ArticlePage", on_delete=models.CASCADE, related_name="corrections")
+    uid = models.UUIDField(default=uuid.uuid4, editable=False)
+    kind = models.CharField(max_length=20, choices=Kind.choices, default=Kind.CORRECTION)
+    date = models.DateTimeField(default=timezone.now, db_index=True)
+    text = RichTextField(features=["bold", "italic", "link"])
+
+    panels = [FieldRowPanel([FieldPanel("kind"), FieldPanel("date")]), FieldPanel("text")]
+
+    class Meta(Orderable.Meta):
+        verbose_name = "correction or update"
+
+    def __str__(self) -> str:
+        return f"{self.get_kind_display()} ({self.date:%Y-%m-%d})"
+
+
+class AnnouncedCorrection(models.Model):
+    """A correction that has gone live once; the first time it does, `article_corrected` runs."""
+
+    uid = models.UUIDField(unique=True)
+    article = models.ForeignKey("newsroom.ArticlePage", on_delete=models.CASCADE, related_name="+")
+    announced_at = models.DateTimeField(default=timezone.now)
+
+
 class ArticlePageForm(WagtailAdminPageForm):
     def clean(self) -> dict:
         cleaned = super().clean()
@@ -403,6 +442,11 @@ class ArticlePage(CacheablePage, Page):
     )
     repost_mode = models.CharField(max_length=10, choices=RepostMode.choices, default=RepostMode.EXCERPT)
     excerpt_paragraphs = models.PositiveSmallIntegerField(default=4)
+    search_policy = models.CharField(
+        "Search engines", max_length=20, choices=SearchPolicy.choices, blank=True,
+        help_text="Blank: from the licence — an excerpt is indexed as ours, a full copy is kept out of news "
+                  "results unless its licence asks for a canonical link to the original.",
+    )
 
     licence = models.CharField(
         max_length=32, choices=Licence.choices, blank=True,
@@ -428,6 +472,7 @@ class ArticlePage(CacheablePage, Page):
                 FieldPanel("original_url"),
                 FieldRowPanel([FieldPanel("original_published_at"), FieldPanel("copyright_holder")]),
                 FieldRowPanel([FieldPanel("repost_mode"), FieldPanel("excerpt_paragraphs")]),
+                FieldPanel("search_policy"),
             ],
             heading="Original source",
         )
@@ -440,11 +485,15 @@ class ArticlePage(CacheablePage, Page):
         FieldPanel("language"),
     ]
     engagement_panels = [FieldPanel("licence"), FieldPanel("republish_allowed"), FieldPanel("comments_open")]
+    correction_panels = [InlinePanel("corrections", label="Correction or update", heading="Corrections and updates",
+                                     help_text="Dated notes readers see on the article, newest last. "
+                                               "Publishing a new one tells search engines and webhooks.")]
     edit_handler = TabbedInterface(
         [
             ObjectList(content_panels, heading="Content"),
             ObjectList(taxonomy_panels, heading="Sections"),
             ObjectList(repost_panels, heading="Repost"),
+            ObjectList(correction_panels, heading="Corrections"),
             ObjectList(engagement_panels, heading="Licence & comments"),
             ObjectList(Page.promote_panels, heading="Promote"),
             ObjectList(Page.settings_panels, heading="Settings"),
@@ -473,6 +522,9 @@ class ArticlePage(CacheablePage, Page):
         APIField("copyright_line"),
         APIField("repost_mode"),
         APIField("language"),
+        APIField("original"),
+        APIField("effective_search_policy"),
+        APIField("correction_notes"),
     ]
     parent_page_types = ["newsroom.IndexPage"]
     subpage_types: list[str] = []
@@ -558,38 +610,62 @@ class ArticlePage(CacheablePage, Page):
         with translation.override(settings.LANGUAGE_CODE):
             return settings.SITE_URL + (self.get_url_parts(request) or (None, None, self.url_path))[2]
 
+    @property
+    def original(self) -> dict | None:
+        """The original a repost is based on (schema.org NewsArticle), as the JSON-LD has it."""
+        from newsroom.seo import original_object
+
+        return original_object(self)
+
+    @property
+    def correction_notes(self) -> list[dict]:
+        """The live corrections, oldest first: kind, date and text (HTML)."""
+        from wagtail.rich_text import expand_db_html
+
+        return [{"kind": c.kind, "date": c.date.isoformat(), "text": expand_db_html(c.text)}
+                for c in self.corrections.all()]
+
+    def translatable_notes(self) -> list[tuple[str, str]]:
+        """(slot, HTML) of each correction, for the translation memory."""
+        from wagtail.rich_text import expand_db_html
+
+        return [(f"correction_{c.uid.hex}", expand_db_html(c.text)) for c in self.corrections.all()]
+
+    @property
+    def effective_search_policy(self) -> str:
+        from newsroom.seo import search_policy
+
+        return search_policy(self)
+
     def json_ld(self, request: HttpRequest | None = None) -> dict:
-        data: dict[str, Any] = {
-            "@context": "https://schema.org",
-            "@type": "NewsArticle",
-            "headline": self.title,
-            "description": self.plain_summary(),
-            "url": self.canonical_url(request),
-            "mainEntityOfPage": self.canonical_url(request),
-            "datePublished": self.display_date.isoformat(),
-            "dateModified": (self.last_published_at or self.display_date).isoformat(),
-            "inLanguage": self.language,
-            "author": [
-                {"@type": "Person", "name": a.title, "url": settings.SITE_URL + (a.url or "")}
-                for a in self.authors
-            ],
-            "publisher": {"@type": "Organization", "name": settings.SITE_NAME, "url": settings.SITE_URL + "/"},
-        }
-        if self.hero_image_id:
-            data["image"] = settings.SITE_URL + self.hero_image.get_rendition("width-1200").url
-        if self.is_repost:
-            data["isBasedOn"] = self.original_url
-            data["sourceOrganization"] = {"@type": "Organization", "name": self.publication.name}
-        return data
+        from newsroom.seo import article_json_ld
+
+        return article_json_ld(self, request)
+
+    def serve(self, request: HttpRequest, *args: Any, **kwargs: Any) -> HttpResponse:
+        from newsroom.seo import NEWS_NOINDEX, robots_for_news
+
+        response = super().serve(request, *args, **kwargs)
+        if robots_for_news(self):
+            response.headers["X-Robots-Tag"] = NEWS_NOINDEX
+        return response
 
     def get_context(self, request: HttpRequest, *args: Any, **kwargs: Any) -> dict:
+        from newsroom.seo import canonical_href, robots_for_news
+
         context = super().get_context(request, *args, **kwargs)
-        context["canonical_url"] = self.canonical_url(request)
+        context["canonical_url"] = canonical_href(self, request)
+        context["news_noindex"] = robots_for_news(self)
         context["json_ld"] = self.json_ld(request)
         context["regions_list"] = translated(self.regions.live().order_by("title"))
         context["themes_list"] = translated(self.themes.live().order_by("title"))
         context["dossiers_list"] = translated(self.dossiers.live().order_by("title"))
-        context["tr"] = reader_translation(self)
+        context["tr"] = tr = reader_translation(self)
+        context["corrections_list"] = [
+            {"kind": c.kind, "label": c.get_kind_display(), "date": c.date,
+             "html": tr.values.get(f"correction_{c.uid.hex}", "")}
+            for c in self.corrections.all()
+        ]
         return context
 
 

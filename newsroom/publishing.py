@@ -62,6 +62,24 @@ def _pagecache_purge_article(page: Page) -> None:
     transaction.on_commit(lambda: pagecache_purge_for_page(page))
 
 
+def _pagecache_purge_corrected(page: Page) -> None:
+    from newsroom.services import pagecache_purge_for_correction
+
+    transaction.on_commit(lambda: pagecache_purge_for_correction(page))
+
+
+def _webhooks_announce_correction(page: Page) -> None:
+    from engagement.services import webhook_enqueue_corrections
+
+    webhook_enqueue_corrections(page=page)
+
+
+def _source_watch_start(page: Page) -> None:
+    from ingest.sourcewatch import source_watch_start
+
+    source_watch_start(article=page)
+
+
 def _webhooks_announce(page: Page) -> None:
     from engagement.services import webhook_enqueue_for_page
 
@@ -77,6 +95,7 @@ class Step:
 ARTICLE_PUBLISHED: tuple[Step, ...] = (
     Step("search.index", _search_index),
     Step("translation.request", _translations_request),
+    Step("sourcewatch.start", _source_watch_start),
     Step("pagecache.purge", _pagecache_purge_article),
     Step("webhooks.announce", _webhooks_announce),
 )
@@ -84,6 +103,14 @@ ARTICLE_PUBLISHED: tuple[Step, ...] = (
 ARTICLE_UNPUBLISHED: tuple[Step, ...] = (
     Step("search.unindex", _search_unindex),
     Step("pagecache.purge", _pagecache_purge_article),
+)
+
+# A published revision carries a correction or update not seen live before: the article's pages
+# and /corrections/ change, its index entry (dateModified) too, and subscribers are told.
+ARTICLE_CORRECTED: tuple[Step, ...] = (
+    Step("search.index", _search_index),
+    Step("pagecache.purge", _pagecache_purge_corrected),
+    Step("webhooks.announce", _webhooks_announce_correction),
 )
 
 # Any other page (home, an author, a section, a plain page) can show up in many articles'
@@ -95,6 +122,7 @@ PAGE_CHANGED: tuple[Step, ...] = (
 EVENTS: dict[str, tuple[Step, ...]] = {
     "article_published": ARTICLE_PUBLISHED,
     "article_unpublished": ARTICLE_UNPUBLISHED,
+    "article_corrected": ARTICLE_CORRECTED,
     "page_changed": PAGE_CHANGED,
 }
 
@@ -142,6 +170,10 @@ def article_published(*, page: Page) -> list[str]:
     return pipeline_run(event="article_published", page=page)
 
 
+def article_corrected(*, page: Page) -> list[str]:
+    return pipeline_run(event="article_corrected", page=page)
+
+
 def article_unpublished(*, page: Page) -> list[str]:
     return pipeline_run(event="article_unpublished", page=page)
 
@@ -149,7 +181,14 @@ def article_unpublished(*, page: Page) -> list[str]:
 def page_published(*, page: Page) -> list[str]:
     """Wagtail published `page`: an article runs the article pipeline, anything else its purge."""
     page = page.specific
-    return article_published(page=page) if _is_article(page) else pipeline_run(event="page_changed", page=page)
+    if not _is_article(page):
+        return pipeline_run(event="page_changed", page=page)
+    failed = article_published(page=page)
+    from newsroom.services import corrections_newly_live
+
+    if corrections_newly_live(page=page):
+        failed += article_corrected(page=page)
+    return failed
 
 
 def page_unpublished(*, page: Page) -> list[str]:

@@ -9,6 +9,7 @@ from django.contrib.auth.models import Group, Permission
 from django.contrib.contenttypes.models import ContentType
 from django.db import transaction
 from django.utils import translation
+from django.utils.html import escape
 from django.utils.text import slugify
 from wagtail.coreutils import get_supported_content_language_variant
 from wagtail.models import (
@@ -193,3 +194,46 @@ def pagecache_purge_pages(pages: list[Page], *, languages: list[str] | None = No
 def pagecache_purge_for_page(page: Page, *, languages: list[str] | None = None) -> int:
     """Drop the cached copies of everything that shows `page` (see `pages_showing`)."""
     return pagecache_purge_pages(pages_showing(page), languages=languages)
+
+
+# --- corrections and updates -------------------------------------------------------------------
+
+CORRECTIONS_PATHS = ("/corrections/", "/corrections/feed/rss/", "/corrections/feed/atom/")
+
+
+def corrections_newly_live(*, page: Page) -> list:
+    """The article's live corrections never seen live before, now marked seen (the claim is the
+    unique insert, so two publishes at once announce a note once)."""
+    from newsroom.models import AnnouncedCorrection
+
+    fresh = []
+    for note in page.specific.corrections.all():
+        _, created = AnnouncedCorrection.objects.get_or_create(uid=note.uid, defaults={"article_id": page.pk})
+        if created:
+            fresh.append(note)
+    return fresh
+
+
+def pagecache_purge_for_correction(page: Page) -> int:
+    """The pages that show the article (in every language) and the corrections listing and feeds."""
+    from crosspost.pagecache import pagecache_purge_urls
+
+    return pagecache_purge_for_page(page) + pagecache_purge_urls(settings.SITE_URL + p for p in CORRECTIONS_PATHS)
+
+
+@transaction.atomic
+def article_add_correction(*, page: Page, kind: str, text: str, user=None):
+    """Add a dated note (plain text; blank lines part paragraphs) to the article's latest revision
+    and publish it, which runs `article_corrected`."""
+    from newsroom.models import ArticleCorrection
+
+    if kind not in ArticleCorrection.Kind.values:
+        raise ValueError(f"unknown kind of note: {kind!r}")
+    if not text.strip():
+        raise ValueError("a correction needs its text")
+    article = page.specific.get_latest_revision_as_object()
+    paragraphs = [" ".join(p.split()) for p in text.split("\n\n") if p.strip()]
+    note = ArticleCorrection(kind=kind, text="".join(f"<p>{escape(p)}</p>" for p in paragraphs))
+    article.corrections.add(note)
+    article.save_revision(user=user).publish(user=user)
+    return note

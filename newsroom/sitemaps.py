@@ -8,6 +8,7 @@ article row by date).
 
 from __future__ import annotations
 
+import datetime
 from urllib.parse import urlsplit
 
 from django.conf import settings
@@ -19,8 +20,10 @@ from django.db.models import QuerySet
 from django.http import HttpRequest, HttpResponse
 from django.template.response import TemplateResponse
 from django.urls import reverse
+from django.utils import timezone, translation
 from django.utils.functional import cached_property
 from django.utils.http import http_date
+from lxml import etree
 from wagtail.models import Page, get_page_models
 
 from newsroom.models import ArticlePage
@@ -132,7 +135,62 @@ def sitemap_index(request: HttpRequest) -> HttpResponse:
         newest.append(lastmod)
         items.append(SitemapIndexItem(url, lastmod))
         items += [SitemapIndexItem(f"{url}?p={page}", lastmod) for page in range(2, sitemap.paginator.num_pages + 1)]
+    items.append(SitemapIndexItem(settings.SITE_URL + reverse("sitemap_news"), None))
     response = TemplateResponse(request, "sitemap_index.xml", {"sitemaps": items}, content_type="application/xml")
     if newest and None not in newest:
         response.headers["Last-Modified"] = http_date(max(newest).timestamp())
     return response
+
+
+# --- Google News sitemap ----------------------------------------------------------------------
+
+NEWS_WINDOW = datetime.timedelta(hours=48)
+NEWS_LIMIT = 1000
+NEWS_NS = "http://www.google.com/schemas/sitemap-news/0.9"
+SITEMAP_NS = "http://www.sitemaps.org/schemas/sitemap/0.9"
+
+
+def news_language(code: str) -> str:
+    """Google News wants ISO 639 codes, and zh-cn / zh-tw for Chinese scripts."""
+    return {"zh-hans": "zh-cn", "zh-hant": "zh-tw"}.get(code, code.split("-")[0])
+
+
+def news_entries(now: datetime.datetime | None = None) -> list[dict]:
+    """Our own articles (never reposts) of the last 48 hours, newest first, each in every language
+    it really exists in; at most NEWS_LIMIT entries."""
+    from translation.selectors import page_translated_languages
+    from translation.services import page_translation
+
+    since = (now or timezone.now()) - NEWS_WINDOW
+    articles = (ArticlePage.objects.live().public().filter(publication__isnull=True, first_published_at__gte=since)
+                .order_by("-first_published_at", "-pk")[:NEWS_LIMIT])
+    entries: list[dict] = []
+    for article in articles:
+        own = article.language or settings.LANGUAGE_CODE
+        entries.append({"loc": settings.SITE_URL + article.get_url_parts()[2], "language": news_language(own),
+                        "title": article.title, "date": article.first_published_at})
+        for language in sorted(page_translated_languages(article) - {own}):
+            with translation.override(language):
+                path = article.get_url_parts()[2]
+            title = page_translation(article, language).title
+            entries.append({"loc": settings.SITE_URL + path, "language": news_language(language), "title": title,
+                            "date": article.first_published_at})
+        if len(entries) >= NEWS_LIMIT:
+            break
+    return entries[:NEWS_LIMIT]
+
+
+@x_robots_tag
+def news_sitemap(request: HttpRequest) -> HttpResponse:
+    urlset = etree.Element(f"{{{SITEMAP_NS}}}urlset", nsmap={None: SITEMAP_NS, "news": NEWS_NS})
+    for entry in news_entries():
+        url = etree.SubElement(urlset, f"{{{SITEMAP_NS}}}url")
+        etree.SubElement(url, f"{{{SITEMAP_NS}}}loc").text = entry["loc"]
+        news = etree.SubElement(url, f"{{{NEWS_NS}}}news")
+        publication = etree.SubElement(news, f"{{{NEWS_NS}}}publication")
+        etree.SubElement(publication, f"{{{NEWS_NS}}}name").text = settings.SITE_NAME
+        etree.SubElement(publication, f"{{{NEWS_NS}}}language").text = entry["language"]
+        etree.SubElement(news, f"{{{NEWS_NS}}}publication_date").text = entry["date"].isoformat(timespec="seconds")
+        etree.SubElement(news, f"{{{NEWS_NS}}}title").text = entry["title"]
+    body = etree.tostring(urlset, xml_declaration=True, encoding="UTF-8")
+    return HttpResponse(body, content_type="application/xml")

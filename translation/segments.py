@@ -70,8 +70,14 @@ def html_segments(fragment: str) -> list[str]:
     return [text for text in (inner_html(el) for el in _leaf_blocks(root)) if is_translatable(text)]
 
 
-def html_replace_segments(fragment: str, translate: Callable[[str], str | None]) -> str:
-    """The fragment with each segment replaced by `translate(segment)` where that is not None."""
+def html_replace_segments(
+    fragment: str, translate: Callable[[str], str | None], *, untranslated: dict[str, str] | None = None
+) -> str:
+    """The fragment with each segment replaced by `translate(segment)` where that is not None.
+
+    `untranslated` are attributes (lang, dir) set on the elements left in the original, so an
+    English paragraph on an Arabic page still reads left to right.
+    """
     if not fragment.strip():
         return fragment
     root = lxml_html.fragment_fromstring(fragment, create_parent="div")
@@ -82,6 +88,9 @@ def html_replace_segments(fragment: str, translate: Callable[[str], str | None])
         translated = translate(source)
         if translated is not None:
             set_inner_html(element, translated)
+        elif untranslated:
+            for name, value in untranslated.items():
+                element.set(name, value)
     return inner_html(root)
 
 

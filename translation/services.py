@@ -59,6 +59,9 @@ def page_fields(page: Page) -> dict[str, tuple[str, str]]:
     for name in ("note_to_readers", "description"):
         if getattr(page, name, ""):
             fields[name] = (HTML, expand_db_html(getattr(page, name)))
+    # Corrections and updates are translated like the body (newsroom.ArticleCorrection).
+    for slot, html_text in getattr(page, "translatable_notes", list)():
+        fields[slot] = (HTML, html_text)
     return fields
 
 
@@ -90,6 +93,8 @@ class TranslatedPage:
     missing: int = 0
     state: str = "original"  # original | complete | in_progress | unavailable | failed
     error: str = ""
+    untranslated: set[str] = field(default_factory=set)  # plain slots still in the original
+    source_language: str = ""
 
     def __getattr__(self, name: str) -> str:
         try:
@@ -114,16 +119,22 @@ def page_translation(page: Page, language: str) -> TranslatedPage:
     def lookup(segment: str) -> str | None:
         return found.get(segment_hash(source_language, segment))
 
-    values = {}
+    from translation.selectors import text_direction
+
+    original = {"lang": source_language, "dir": text_direction(source_language)}
+    values, untranslated = {}, set()
     for slot, (kind, source) in fields.items():
         if kind == TEXT:
             translated = lookup(text_segment(source)) if source.strip() else None
             values[slot] = segment_to_text(translated) if translated is not None else source
+            if translated is None:
+                untranslated.add(slot)
         else:
-            values[slot] = html_replace_segments(source, lookup)
+            values[slot] = html_replace_segments(source, lookup, untranslated=original)
     missing = len(hashes - found.keys())
     return TranslatedPage(language=language, values=values, total=len(hashes), missing=missing,
-                          state="in_progress" if missing else "complete")
+                          state="in_progress" if missing else "complete", untranslated=untranslated,
+                          source_language=source_language)
 
 
 def page_translation_for_reader(page: Page, language: str) -> TranslatedPage:

@@ -24,7 +24,7 @@ from engagement.models import (
     WebhookDelivery,
     WebhookEndpoint,
 )
-from ingest.models import FeedSubscription, InboxItem
+from ingest.models import FeedSubscription, InboxItem, SourceChange
 from membership.models import Member, Tier
 from newsletter.models import Subscriber
 from newsroom.models import Publication
@@ -45,10 +45,12 @@ _CHOOSERS = [f"wagtailsnippetchoosers_{model}:{view}" for model in ("newsroom_pu
 MAY = {
     CONTRIBUTOR_GROUP: {
         "ingest_repost", "ingest_inbox", "ingest_inbox_repost", "ingest_inbox_dismiss",
+        "ingest_source_changes", "ingest_source_change",
         *_PUBLICATIONS, *_CHOOSERS, "wagtailsnippetchoosers_newsroom_publication:create",
     },
     EDITOR_GROUP: {
         "ingest_repost", "ingest_inbox", "ingest_inbox_repost", "ingest_inbox_dismiss", "feeds",
+        "ingest_source_changes", "ingest_source_change", "ingest_source_change_act",
         *_PUBLICATIONS, "wagtailsnippets_newsroom_publication:delete", *_CHOOSERS,
         "wagtailsnippetchoosers_newsroom_publication:create",
         "newsletter_digest", "newsletter_subscribers:index", "newsletter_subscribers:index_results",
@@ -138,6 +140,7 @@ def one_of_each(make_article):
         BannedAddress: BannedAddress.objects.create(email="spam@example.org"),
         FeedSubscription: feed,
         InboxItem: InboxItem.objects.create(subscription=feed, url="http://127.0.0.1:9/story", title="Story"),
+        SourceChange: SourceChange.objects.create(article=article, kind="gone", http_status=410),
         Member: Member.objects.create(email="member@example.org"),
         Tier: Tier.objects.create(name="Friend", monthly_amount=500, yearly_amount=5000),
         Subscriber: Subscriber.objects.create(email="sub@example.org"),
@@ -147,7 +150,8 @@ def one_of_each(make_article):
 
 _ARGUMENT = re.compile(r"<(?:(\w+):)?(\w+)>")
 _FUNCTION_VIEW_MODELS = {"engagement_permission": PermissionRequest, "ingest_inbox_repost": InboxItem,
-                         "ingest_inbox_dismiss": InboxItem}
+                         "ingest_inbox_dismiss": InboxItem, "ingest_source_change": SourceChange,
+                         "ingest_source_change_act": SourceChange}
 
 
 def _url(route: str, name: str, model, objects: dict) -> str:
@@ -204,6 +208,7 @@ MENU_ENTRIES = {
     "/admin/engagement_webhooks/": "engagement_webhooks:index",
     "/admin/engagement/webhooks/deliveries/": "engagement_deliveries",
     "/admin/translations/": "translation_jobs", "/admin/repost/": "ingest_repost", "/admin/repost/inbox/": "ingest_inbox",
+    "/admin/repost/sources/": "ingest_source_changes",
     "/admin/feeds/": "feeds:index", "/admin/members/": "members:index", "/admin/membership/revenue/": "membership_revenue",
     "/admin/newsletter/subscribers/": "newsletter_subscribers:index", "/admin/newsletter/digest/": "newsletter_digest:index",
 }

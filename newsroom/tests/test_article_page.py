@@ -117,7 +117,7 @@ def test_json_ld_describes_a_news_article_with_its_authors(client, make_article)
 
 def test_json_ld_of_a_repost_is_based_on_the_original(client, make_article, publication):
     article = make_article(publication=publication, original_url="https://ledger.example.org/a")
-    assert json_ld(client.get(article.url))["isBasedOn"] == "https://ledger.example.org/a"
+    assert json_ld(client.get(article.url))["isBasedOn"]["url"] == "https://ledger.example.org/a"
 
 
 def test_json_ld_cannot_be_broken_out_of_by_a_title(client, make_article):

@@ -28,7 +28,7 @@ def test_the_first_visit_queues_a_job_and_shows_the_original_with_a_notice(clien
     first = visit(client, f"/fr{article.url}", django_capture_on_commit_callbacks).content.decode()
     assert "Translation in progress" in first
     assert '<meta http-equiv="refresh"' in first
-    assert "<h1>Water talks</h1>" in first
+    assert '<h1 lang="en" dir="ltr">Water talks</h1>' in first
     assert TranslationJob.objects.get(page=article, language="fr").status == "done"
 
 
@@ -149,23 +149,19 @@ def test_without_an_engine_language_pages_show_the_original_with_a_notice(client
     article = make_article("Plain", paragraphs=PARAGRAPHS)
     page = client.get(f"/de{article.url}").content.decode()
     assert "Machine translation is not available" in page
-    assert "<h1>Plain</h1>" in page
+    assert '<h1 lang="en" dir="ltr">Plain</h1>' in page
     assert not TranslationJob.objects.exists()
 
 
-def test_every_page_lists_all_languages_and_a_switcher(client, make_article):
+def test_the_switcher_marks_the_current_language(client, make_article):
     article = make_article("Switchable")
-    path = article.url
-    tree = lxml_html.fromstring(client.get(f"/fr{path}").content)
-    translation.activate("en")
+    tree = lxml_html.fromstring(client.get(article.url).content)
     alternates = dict(zip(tree.xpath('//link[@hreflang]/@hreflang'), tree.xpath('//link[@hreflang]/@href')))
-    assert len(alternates) == 52  # 51 languages and x-default
-    assert alternates["x-default"] == f"http://testserver{article.url}"
-    assert alternates["en"] == f"http://testserver{article.url}"
-    assert alternates["zh-Hans"] == f"http://testserver/zh-hans{article.url}"
+    # Only languages that really exist are listed (translation/tests/test_language_alternates.py).
+    assert alternates == {"en": f"http://testserver{article.url}", "x-default": f"http://testserver{article.url}"}
     switcher = tree.xpath('//details[@class="language-switcher"]//a/@href')
-    assert f"/ar{article.url}" in switcher and article.url in switcher
-    assert tree.xpath('//details[@class="language-switcher"]//a[@aria-current]/text()') == ["Français"]
+    assert switcher == [article.url]
+    assert tree.xpath('//details[@class="language-switcher"]//a[@aria-current]/text()') == ["English"]
 
 
 def test_listings_show_stored_translations_of_titles(client, libretranslate, make_article,
