@@ -1,7 +1,7 @@
-from urllib.parse import urlsplit
 """Corrections and updates: on the article in every language, on /corrections/, in JSON-LD, announced once."""
 
 import datetime
+from urllib.parse import urlsplit
 
 import extruct
 import feedparser
