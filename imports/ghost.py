@@ -197,6 +197,9 @@ class GhostReader:
                              website=user.get("website") or "", old_paths=[f"/author/{slug}/"] if slug else [])
 
     def _body(self, post: dict) -> str:
+        return self._absolute(self._editor_body(post))
+
+    def _editor_body(self, post: dict) -> str:
         if post.get("html"):
             return post["html"]
         try:
@@ -278,8 +281,7 @@ class GhostReader:
 
     def _absolute(self, url: str) -> str:
         # Ghost writes its own uploads as "__GHOST_URL__/content/images/…" (4.x+).
-        site = self.export.site.rstrip("/")
-        return url.replace("__GHOST_URL__", site) if site or "__GHOST_URL__" not in url else url.replace("__GHOST_URL__", "")
+        return url.replace("__GHOST_URL__", self.export.site.rstrip("/"))
 
     def members_import(self, *, confirmed: bool, writer) -> None:
         """Members → newsletter readers: confirmed only when the editor says they opted in on Ghost."""
