@@ -190,7 +190,7 @@ class HomePage(FeedMixin, Page):
 
     intro = models.TextField(blank=True)
     content_panels = Page.content_panels + [FieldPanel("intro")]
-    subpage_types = ["newsroom.IndexPage"]
+    subpage_types = ["newsroom.IndexPage", "imports.SimplePage"]
     parent_page_types = ["wagtailcore.Page"]
     max_count = 1
 

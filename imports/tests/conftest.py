@@ -13,6 +13,7 @@ from django.db import transaction
 from PIL import Image as PILImage
 
 DATA = Path(__file__).parent / "data"
+SAMPLES = Path(__file__).parents[1] / "samples"
 
 
 def import_file(source: str, name: str, *args: str) -> dict:

@@ -10,7 +10,7 @@ from django.urls import reverse
 from crosspost.lib.leases import holder
 from imports.models import ImportRun
 from imports.services import import_run_process
-from imports.tests.conftest import DATA
+from imports.tests.conftest import DATA, SAMPLES
 from newsroom.models import ArticlePage
 from newsroom.services import EDITOR_GROUP
 
@@ -24,14 +24,15 @@ def admin_client(client, settings, tmp_path):
     return client
 
 
-def upload(name: str) -> SimpleUploadedFile:
-    return SimpleUploadedFile(name, (DATA / name).read_bytes())
+def upload(name) -> SimpleUploadedFile:
+    path = DATA / name
+    return SimpleUploadedFile(path.name, path.read_bytes())
 
 
 def test_an_uploaded_export_is_imported_by_a_worker_and_reported(admin_client, django_capture_on_commit_callbacks):
     with django_capture_on_commit_callbacks(execute=True):
         response = admin_client.post(reverse("imports_index"), {
-            "source": "wordpress", "file": upload("crosspost-wpcom-newsroom.xml"),
+            "source": "wordpress", "file": upload(SAMPLES / "delta-courier.xml"),
             "maps": "category:europe=region:europe"})
     run = ImportRun.objects.get()
     assert response.status_code == 302 and response["Location"] == reverse("imports_run", args=[run.pk])
@@ -51,7 +52,7 @@ def test_a_running_import_shows_its_progress_and_refreshes(admin_client):
 
 def test_the_wrong_kind_of_file_and_bad_rules_are_refused_with_a_reason(admin_client):
     response = admin_client.post(reverse("imports_index"), {
-        "source": "ghost", "file": upload("crosspost-wpcom-newsroom.xml"), "maps": "category:x=planet:y"})
+        "source": "ghost", "file": upload(SAMPLES / "delta-courier.xml"), "maps": "category:x=planet:y"})
     assert b"A Ghost (.json) export is a .json file." in response.content
     assert b"the target must be region, theme, dossier or drop" in response.content
     assert not ImportRun.objects.exists()
@@ -81,3 +82,16 @@ def test_editors_may_not_import(client):
     editor.groups.add(Group.objects.get(name=EDITOR_GROUP))
     client.force_login(editor)
     assert client.get(reverse("imports_index")).status_code == 302
+
+
+def test_the_demo_imports_the_sample_and_its_old_urls_redirect(client, settings, tmp_path):
+    from imports.demo import OLD_URLS, imports_demo_load
+
+    settings.MEDIA_ROOT = str(tmp_path / "media")
+    report = imports_demo_load()
+    assert report["articles"] == 4 and report["images"] == 2
+    for old in OLD_URLS:
+        response = client.get(old)
+        assert response.status_code == 301, old
+        assert client.get(response["Location"]).status_code == 200
+    assert imports_demo_load()["created"] == {}

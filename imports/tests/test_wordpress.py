@@ -11,12 +11,12 @@ from wagtail.contrib.redirects.models import Redirect
 
 from engagement.models import Comment
 from imports.models import ImportedObject, SimplePage
-from imports.tests.conftest import DATA
+from imports.tests.conftest import DATA, SAMPLES
 from newsroom.models import ArticlePage, AuthorPage, RegionPage, ThemePage
 
 pytestmark = pytest.mark.django_db
 
-COURIER = "crosspost-wpcom-newsroom.xml"
+COURIER = str(SAMPLES / "delta-courier.xml")
 
 
 def imported(kind: str, source_id: str, model=ArticlePage):
