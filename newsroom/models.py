@@ -207,7 +207,7 @@ class HomePage(CacheablePage, FeedMixin, Page):
 
     intro = models.TextField(blank=True)
     content_panels = Page.content_panels + [FieldPanel("intro")]
-    subpage_types = ["newsroom.IndexPage"]
+    subpage_types = ["newsroom.IndexPage", "imports.SimplePage"]
     parent_page_types = ["wagtailcore.Page"]
     max_count = 1
 

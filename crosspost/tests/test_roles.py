@@ -24,6 +24,7 @@ from engagement.models import (
     WebhookDelivery,
     WebhookEndpoint,
 )
+from imports.models import ImportRun
 from ingest.models import FeedSubscription, InboxItem, SourceChange
 from membership.models import Member, Tier
 from newsletter.models import Subscriber
@@ -145,13 +146,15 @@ def one_of_each(make_article):
         Tier: Tier.objects.create(name="Friend", monthly_amount=500, yearly_amount=5000),
         Subscriber: Subscriber.objects.create(email="sub@example.org"),
         Publication: Publication.objects.create(name="Gazette", homepage="https://gazette.example/"),
+        ImportRun: ImportRun.objects.create(source="ghost", file="imports/export.json"),
     }
 
 
 _ARGUMENT = re.compile(r"<(?:(\w+):)?(\w+)>")
 _FUNCTION_VIEW_MODELS = {"engagement_permission": PermissionRequest, "ingest_inbox_repost": InboxItem,
                          "ingest_inbox_dismiss": InboxItem, "ingest_source_change": SourceChange,
-                         "ingest_source_change_act": SourceChange}
+                         "ingest_source_change_act": SourceChange,
+                         "imports_run": ImportRun}
 
 
 def _url(route: str, name: str, model, objects: dict) -> str:
