@@ -552,7 +552,10 @@ class ArticlePage(CacheablePage, Page):
 
     @cached_property
     def authors(self) -> list[AuthorPage]:
-        return [link.author for link in self.article_authors.all()]
+        links = self.article_authors.all()
+        if "article_authors" not in getattr(self, "_prefetched_objects_cache", {}):
+            links = links.select_related("author")  # one query for every byline, not one per author
+        return [link.author for link in links]
 
     def author_names(self) -> str:
         return ", ".join(author.title for author in self.authors)
