@@ -143,8 +143,25 @@ def process_label(pid: int) -> str:
 
 
 def tree_memory(pid: int) -> list[tuple[int, str, float, float]]:
-    """(pid, what it is, RSS MiB, PSS MiB) for a process and all its descendants."""
-    return [(p, process_label(p), *memory_mib(p)) for p in tree(pid)]
+    """(pid, what it is, RSS MiB, PSS MiB) for a process and all its descendants.
+
+    `crosspost serve`'s children are forks of it and share its command line, so they are named by
+    their place in the tree: the web server is the child with children (its Granian workers).
+    """
+    rows = []
+    root_label = process_label(pid)
+    for child in [pid, *tree(pid)[1:]]:
+        label = process_label(child)
+        if label == root_label and child != pid:
+            parent = int(Path(f"/proc/{child}/stat").read_text().rsplit(")", 1)[1].split()[1])
+            if parent != pid:
+                label = "web worker (Granian)"
+            elif len(tree(child)) > 1:
+                label = "web server (Granian's master)"
+            else:
+                label = "task worker and scheduler"
+        rows.append((child, label, *memory_mib(child)))
+    return rows
 
 
 def print_tree_memory(title: str, pid: int) -> tuple[float, float]:

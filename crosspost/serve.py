@@ -1,8 +1,11 @@
 """`crosspost serve`: Granian and one task worker (with the scheduler in it), kept running.
 
-This is what `make run` runs. The supervisor itself imports no Django (it only starts, watches and
-stops processes), so it costs a few MB instead of a full Django process; the scheduler is a thread
-of the worker (`crosspost worker --scheduler`) rather than a third Django process.
+This is what `make run` runs. Memory: this process loads Django and the site once (the URL
+conf, the templates' tags, every model) and moves it out of the garbage collector's reach; the web
+server and the task worker are *forked* from it, and Granian forks its workers from the web
+server, so all of them share those pages instead of each loading its own copy. The scheduler is a
+thread of the worker (`crosspost worker --scheduler`) rather than a process of its own. Nothing
+here opens a database connection or starts a thread before forking.
 
 Stopping: on SIGTERM or SIGINT each child gets SIGTERM exactly once, then up to `stop_timeout`
 seconds to finish (the task worker finishes the task it is running; Granian finishes its
@@ -24,6 +27,8 @@ import signal
 import subprocess
 import sys
 import time
+import traceback
+from collections.abc import Callable
 from dataclasses import dataclass, field
 
 QUICK_DEATH_SECONDS = 10.0  # a child that dies sooner than this after starting counts as failing
@@ -35,19 +40,72 @@ def _log(message: str) -> None:
     print(f"crosspost serve: {message}", file=sys.stderr, flush=True)
 
 
+class Forked:
+    """A child forked from this process running `target`, with the part of Popen's API we use."""
+
+    def __init__(self, target: Callable[[], object], *, nice: int = 0) -> None:
+        sys.stdout.flush()
+        sys.stderr.flush()
+        pid = os.fork()
+        if pid == 0:  # the child: never returns into the supervisor's loop
+            code = 1
+            try:
+                os.setpgid(0, 0)
+                signal.signal(signal.SIGTERM, signal.SIG_DFL)
+                signal.signal(signal.SIGINT, signal.SIG_DFL)
+                if nice:
+                    os.nice(nice)
+                target()
+                code = 0
+            except SystemExit as exc:
+                code = exc.code if isinstance(exc.code, int) else int(exc.code is not None)
+            except BaseException:  # noqa: BLE001 - say why, then exit like a crashed process
+                traceback.print_exc()
+            finally:
+                sys.stdout.flush()
+                sys.stderr.flush()
+                os._exit(code)
+        self.pid = pid
+        self.returncode: int | None = None
+
+    def poll(self) -> int | None:
+        if self.returncode is None:
+            pid, status = os.waitpid(self.pid, os.WNOHANG)
+            if pid:
+                self.returncode = os.waitstatus_to_exitcode(status)
+        return self.returncode
+
+    def wait(self) -> int:
+        if self.returncode is None:
+            _, status = os.waitpid(self.pid, 0)
+            self.returncode = os.waitstatus_to_exitcode(status)
+        return self.returncode
+
+    def send_signal(self, signum: int) -> None:
+        if self.returncode is None:
+            os.kill(self.pid, signum)
+
+
 @dataclass
 class Child:
+    """A process to keep running: a command (`argv`) or a function run in a fork (`target`)."""
+
     name: str
-    argv: list[str]
-    process: subprocess.Popen | None = None
+    argv: list[str] | None = None
+    target: Callable[[], object] | None = None
+    nice: int = 0
+    process: subprocess.Popen | Forked | None = None
     started_at: float = 0.0
     quick_deaths: int = 0
     restart_at: float | None = None
     env: dict | None = field(default=None, repr=False)
 
     def start(self) -> None:
-        # process_group=0: a terminal's Ctrl-C (sent to the foreground group) stays with us.
-        self.process = subprocess.Popen(self.argv, env=self.env, process_group=0)
+        if self.target is not None:
+            self.process = Forked(self.target, nice=self.nice)
+        else:
+            # process_group=0: a terminal's Ctrl-C (sent to the foreground group) stays with us.
+            self.process = subprocess.Popen(self.argv, env=self.env, process_group=0)
         self.started_at = time.monotonic()
         self.restart_at = None
 
@@ -125,24 +183,35 @@ class Supervisor:
             child.process.wait()
 
 
-def web_argv(*, host: str, port: int, workers: int, threads: int) -> list[str]:
-    return [
-        os.path.join(os.path.dirname(sys.executable), "granian"),
-        "--interface", "wsgi",
-        "--host", host,
-        "--port", str(port),
-        "--workers", str(workers),
-        "--blocking-threads", str(threads),
-        "--no-ws",
+def preload() -> Callable:
+    """Load Django and the site here, once, for every child to share; returns the WSGI app."""
+    os.environ.setdefault("DJANGO_SETTINGS_MODULE", "crosspost.settings")
+    from django.db import connections
+
+    from crosspost.wsgi import application  # sets Django up, builds the URL conf, gc.freeze()
+
+    connections.close_all()  # a connection must never be shared by forked processes
+    return application
+
+
+def run_web(application: Callable, *, host: str, port: int, workers: int, threads: int) -> None:
+    from granian.constants import Interfaces
+    from granian.server import Server
+
+    server = Server(
+        "crosspost.wsgi:application", address=host, port=port, interface=Interfaces.WSGI, workers=workers,
+        blocking_threads=threads, websockets=False, log_access=True,
         # A worker stuck in a request (a frozen database) must not hold a restart for ever.
-        "--workers-kill-timeout", "10",
-        "--access-log",
-        "crosspost.wsgi:application",
-    ]
+        workers_kill_timeout=10,
+    )
+    # Granian forks its workers from this process, which already holds the application.
+    server.serve(target_loader=lambda target: application)
 
 
-def worker_argv() -> list[str]:
-    return [sys.executable, "-m", "crosspost.cli", "worker", "--scheduler"]
+def run_worker() -> None:
+    from django.core.management import call_command
+
+    call_command("worker", scheduler=True)
 
 
 def parser() -> argparse.ArgumentParser:
@@ -163,13 +232,16 @@ def add_arguments(parser) -> None:
 
 
 def serve(*, host: str, port: int, workers: int, threads: int, no_worker: bool, stop_timeout: float) -> int:
-    children = [Child("web server", web_argv(host=host, port=port, workers=workers, threads=threads))]
+    application = preload()
+    web = Child("web server", target=lambda: run_web(application, host=host, port=port, workers=workers,
+                                                     threads=threads))
+    children = [web]
     if not no_worker:
-        children.append(Child("task worker", worker_argv()))
+        # Background work waits while readers are being answered on a small machine.
+        children.append(Child("task worker", target=run_worker, nice=10))
     print(f"Crosspost is serving on http://{host}:{port}/ (admin at /admin/). Ctrl-C stops it.", flush=True)
     return Supervisor(children, stop_timeout=stop_timeout).run()
 
 
 def main(argv: list[str]) -> None:
-    os.environ.setdefault("DJANGO_SETTINGS_MODULE", "crosspost.settings")
     sys.exit(serve(**vars(parser().parse_args(argv))))

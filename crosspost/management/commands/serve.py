@@ -1,9 +1,7 @@
-"""Serve the site with Granian and run a background task worker beside it (see crosspost/serve.py).
+"""Serve the site with Granian and run a background task worker beside it (crosspost/serve.py).
 
-`crosspost serve` goes straight to crosspost/serve.py without loading Django (crosspost/cli.py);
-this command is the same thing for `manage.py serve`. Granian parses HTTP in Rust, which leaves the
-Python side of a page-cache hit as the only cost (see bench/pagecache.py); gunicorn reached about
-half its throughput on the same hits.
+Granian parses HTTP in Rust, which leaves the Python side of a page-cache hit as the only cost
+(see bench/pagecache.py); gunicorn reached about half its throughput on the same hits.
 """
 
 from __future__ import annotations
