@@ -75,7 +75,7 @@ def measure(name: str, env: dict, *, worker: bool, headers: dict, host: str, arg
             scratch: Path) -> tuple[float, float]:
     port = sites.free_port()
     server = sites.start_crosspost({**env, "PORT": str(port)}, port, worker=worker)
-    nginx_dir = scratch / f"nginx-{name}"
+    nginx_dir = scratch / f"nginx-{name.split()[0]}"
     nginx = None
     try:
         url = f"http://127.0.0.1:{port}{article}"

@@ -100,6 +100,7 @@ INSTALLED_APPS = [
 
 MIDDLEWARE = [
     "django.middleware.security.SecurityMiddleware",
+    "crosspost.middleware.SiteLookupMiddleware",
     "crosspost.middleware.SecurityHeadersMiddleware",
     "crosspost.middleware.ServiceUnavailableMiddleware",
     "crosspost.middleware.CrossSiteFormMiddleware",

@@ -83,3 +83,19 @@ def test_without_the_store_pieces_are_rendered_afresh(client, make_article, coun
     monkeypatch.setattr(pagecache, "_resting_until", 0.0)
     assert client.get(article.url).status_code == 200
     assert len(count_comment_lookups) == 2
+
+
+def test_the_home_pages_listings_are_fetched_once_per_version(client, make_article, django_assert_max_num_queries):
+    make_article("Harbour story")
+    first = client.get("/").content.decode()
+    with django_assert_max_num_queries(8):  # routing and settings; no listing
+        second = client.get("/").content.decode()
+    assert "Harbour story" in first and first == second
+
+
+def test_a_new_article_shows_on_the_home_page_at_once(client, make_article, django_capture_on_commit_callbacks):
+    make_article("Harbour story")
+    client.get("/")
+    with django_capture_on_commit_callbacks(execute=True):
+        make_article("Bridge reopens")
+    assert "Bridge reopens" in client.get("/").content.decode()
