@@ -107,6 +107,14 @@ def _no_compiled_catalogues_left_behind(settings):
 
 
 @pytest.fixture(autouse=True)
+def _no_site_remembered_from_another_test():
+    # Each process keeps the Site it looked up for a few seconds (crosspost/middleware.py).
+    from crosspost.middleware import sites_forget
+
+    sites_forget()
+
+
+@pytest.fixture(autouse=True)
 def _no_rate_limits_left_behind():
     # Rate limits count in the default cache: one test's sign-ups must not use up the next one's.
     from django.core.cache import cache

@@ -23,8 +23,8 @@ import urllib.request
 from pathlib import Path
 
 ROOT = Path(__file__).resolve().parent.parent
-sys.path.insert(0, str(ROOT / "bench"))
-from pagecache import free_port, wait_for  # noqa: E402
+sys.path.insert(0, str(ROOT))
+from bench.sites import free_port, print_tree_memory, wait_for  # noqa: E402
 
 # Each wrk thread counts responses by status class; done() adds the threads' counts up.
 LUA = """
@@ -94,11 +94,14 @@ def main() -> None:
     parser.add_argument("--check", action="store_true",
                         help="Exit 1 on any 4xx or 5xx, any socket error or a process growing by more than 50 MiB "
                              "over the second half.")
+    parser.add_argument("--as-make-run", action="store_true",
+                        help="Serve as `make run` does (with the task worker and its scheduler), not the web alone.")
     args = parser.parse_args()
     if not shutil.which("wrk"):
         raise SystemExit("wrk is missing: apt-get install wrk")
     scratch = Path(tempfile.mkdtemp(prefix="crosspost-load-"))
-    env = {**os.environ, "CROSSPOST_VAR_DIR": str(scratch), "DATABASE_URL": f"sqlite:///{scratch}/db.sqlite3"}
+    env = {**os.environ, "CROSSPOST_VAR_DIR": str(scratch), "DATABASE_URL": f"sqlite:///{scratch}/db.sqlite3",
+           "PYTHONPATH": str(ROOT)}
     env.pop("REDIS_URL", None)
     crosspost = str(ROOT / ".venv" / "bin" / "crosspost")
     subprocess.run([crosspost, "migrate", "-v0"], env=env, check=True)
@@ -108,7 +111,7 @@ def main() -> None:
                              env=env, check=True, capture_output=True, text=True).stdout.strip().splitlines()[-1]
     paths = ["/", article, "/search/?q=water", "/feed/rss/", "/search/?q=election&page=1", "/fr/"]
     port = free_port()
-    server = subprocess.Popen([crosspost, "serve", "--port", str(port), "--no-worker"], env=env,
+    server = subprocess.Popen([crosspost, "serve", "--port", str(port), *([] if args.as_make_run else ["--no-worker"])], env=env,
                               stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL, start_new_session=True)
     samples: list[dict[int, int]] = []
     stop = threading.Event()
@@ -151,6 +154,7 @@ def main() -> None:
             print(f"    {start:7.1f} / {mid:7.1f} / {end:7.1f}   ({end - start:+.1f}; {end - mid:+.1f})  "
                   f"pid {pid} {names.get(pid, '')}")
             grew = grew or (mid and end - mid > 50)
+        print_tree_memory("at the end (PSS splits the pages the forked processes share)", server.pid)
         if args.check and (classes[3] or classes[4] or sum(socket_errors) or grew):
             raise SystemExit("load check failed: 4xx/5xx, socket errors or memory growth (see above)")
     finally:

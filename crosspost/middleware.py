@@ -113,3 +113,38 @@ def _is_connection_error(exception: DatabaseError) -> bool:
         "connection", "could not connect", "server closed", "terminating", "the database system is",
         "unable to open database", "no route to host", "timeout",
     ))
+
+
+# Wagtail looks the request's Site (and its root page) up with a query on every request; sites
+# change perhaps once a year. Each process keeps what it found for a couple of seconds, the same
+# time it trusts the page cache's tokens, and hands every request its own copy.
+_SITE_SECONDS = 2.0
+_sites: dict[tuple[str, str], tuple[float, object]] = {}
+
+
+def sites_forget(**kwargs) -> None:
+    """A Site saved or deleted here shows at once in this process (elsewhere within seconds)."""
+    _sites.clear()
+
+
+class SiteLookupMiddleware:
+    def __init__(self, get_response) -> None:
+        self.get_response = get_response
+
+    def __call__(self, request: HttpRequest) -> HttpResponse:
+        import copy
+        import time
+
+        from django.http.request import split_domain_port
+        from wagtail.models import Site
+
+        key = (split_domain_port(request._get_raw_host())[0], request.get_port())
+        now = time.monotonic()
+        remembered = _sites.get(key)
+        if remembered is None or remembered[0] < now:
+            if len(_sites) > 64:  # Host headers are the client's to choose
+                _sites.clear()
+            site = Site._find_for_request(request)
+            remembered = _sites[key] = (now + _SITE_SECONDS, copy.deepcopy(site))
+        request._wagtail_site = copy.deepcopy(remembered[1])
+        return self.get_response(request)

@@ -306,6 +306,23 @@ def _opted_in(headers: list[tuple[str, str]]) -> tuple[bool, list[tuple[str, str
     return len(kept) != len(headers), kept
 
 
+def page_version(path: str, query: str = "") -> str | None:
+    """The cached page's current version: changes whenever something purges the page (or all).
+
+    For caches of pieces of a page (crosspost/templatetags/rendercache.py): keyed by this, a piece
+    is rendered again exactly when the page would be. None when the store cannot be read.
+    """
+    if time.monotonic() < _resting_until:
+        return None
+    path_key = _path_key(path)
+    try:
+        tokens = _tokens(_cache(), path_key)
+    except Exception:  # noqa: BLE001 - without the store, render everything afresh
+        _store_failed()
+        return None
+    return f"{tokens['generation']}.{tokens[path_key]}.{_canonical_query(query)}"
+
+
 # ---- purging ------------------------------------------------------------------------------------
 
 

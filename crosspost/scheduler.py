@@ -13,6 +13,7 @@ import time
 from dataclasses import dataclass, field
 
 from django.conf import settings
+from django.db import close_old_connections
 from django.utils import timezone
 from django.utils.module_loading import import_string
 
@@ -77,12 +78,18 @@ def scheduler_run(*, interval: float = 30.0, once: bool = False) -> None:
 
     jobs = default_jobs()
     while True:
-        for task in scheduler_tick(jobs):
-            log.info("enqueued %s", task)
-        # A worker killed mid-task leaves its claim behind; give it back to the queue.
-        recovered = tasks_recover_orphans()
-        if recovered:
-            log.warning("requeued %d task(s) left by dead workers", recovered)
+        close_old_connections()
+        try:
+            for task in scheduler_tick(jobs):
+                log.info("enqueued %s", task)
+            # A worker killed mid-task leaves its claim behind; give it back to the queue.
+            recovered = tasks_recover_orphans()
+            if recovered:
+                log.warning("requeued %d task(s) left by dead workers", recovered)
+        except Exception:  # noqa: BLE001 - a locked or restarting database: try again next round
+            if once:
+                raise
+            log.exception("scheduler round failed")
         if once:
             return
         time.sleep(interval)

@@ -100,6 +100,7 @@ INSTALLED_APPS = [
 
 MIDDLEWARE = [
     "django.middleware.security.SecurityMiddleware",
+    "crosspost.middleware.SiteLookupMiddleware",
     "crosspost.middleware.SecurityHeadersMiddleware",
     "crosspost.middleware.ServiceUnavailableMiddleware",
     "crosspost.middleware.CrossSiteFormMiddleware",
@@ -204,6 +205,10 @@ if REDIS_URL:
 else:
     CACHES["pagecache"] = {"BACKEND": "crosspost.lib.cache.PageFileCache",
                            "LOCATION": str(VAR_DIR / "pagecache"), "OPTIONS": {"MAX_ENTRIES": 100_000}}
+
+# Pieces of pages (header, hreflang links, footer, an article's sharing and comments) rendered once
+# per page version and language (crosspost/templatetags/rendercache.py).
+RENDERCACHE_ENABLED = envbool("RENDERCACHE_ENABLED", True)
 
 # One lease for every claim (crosspost/lib/leases.py): a claim held this long by a process on
 # another host that has not finished is presumed dead and taken back.

@@ -18,7 +18,7 @@ from django.db import models
 from django.http import HttpRequest, HttpResponse
 from django.utils import timezone, translation
 from django.utils.cache import add_never_cache_headers
-from django.utils.functional import cached_property
+from django.utils.functional import SimpleLazyObject, cached_property
 from django.utils.html import strip_tags
 from modelcluster.fields import ParentalKey, ParentalManyToManyField
 from wagtail.admin.forms import WagtailAdminPageForm
@@ -224,16 +224,23 @@ class HomePage(CacheablePage, FeedMixin, Page):
 
     def get_context(self, request: HttpRequest, *args: Any, **kwargs: Any) -> dict:
         context = super().get_context(request, *args, **kwargs)
-        latest = translated(NewestArticles()[:10])
-        picks = translated(NewestArticles(models.Exists(
-            ArticlePage.objects.filter(pk=models.OuterRef("pk"), editors_pick=True)))[:4])
+        # Fetched when the template first reads them: not at all when the listings' piece of the
+        # page is already rendered for this version of the home page (templatetags/rendercache.py).
+        context.update(
+            latest=SimpleLazyObject(lambda: translated(NewestArticles()[:10])),
+            picks=SimpleLazyObject(lambda: translated(NewestArticles(models.Exists(
+                ArticlePage.objects.filter(pk=models.OuterRef("pk"), editors_pick=True)))[:4])),
+            sections=SimpleLazyObject(self._home_sections),
+        )
+        return context
+
+    def _home_sections(self) -> list:
         sections = []
         for theme in ThemePage.objects.live().public().filter(show_on_home=True).order_by("title")[:4]:
             articles = translated(theme.feed_articles()[:3])
             if articles:
                 sections.append((theme, articles))
-        context.update(latest=latest, picks=picks, sections=sections)
-        return context
+        return sections
 
 
 class IndexPage(CacheablePage, Page):
@@ -552,7 +559,10 @@ class ArticlePage(CacheablePage, Page):
 
     @cached_property
     def authors(self) -> list[AuthorPage]:
-        return [link.author for link in self.article_authors.all()]
+        links = self.article_authors.all()
+        if "article_authors" not in getattr(self, "_prefetched_objects_cache", {}):
+            links = links.select_related("author")  # one query for every byline, not one per author
+        return [link.author for link in links]
 
     def author_names(self) -> str:
         return ", ".join(author.title for author in self.authors)

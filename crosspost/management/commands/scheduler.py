@@ -1,3 +1,5 @@
+import gc
+
 from django.core.management.base import BaseCommand
 
 from crosspost.scheduler import scheduler_run
@@ -11,4 +13,5 @@ class Command(BaseCommand):
         parser.add_argument("--interval", type=float, default=30.0, help="Seconds between checks.")
 
     def handle(self, *args, once: bool, interval: float, **options) -> None:
+        gc.freeze()  # what is loaded now lives as long as the process
         scheduler_run(interval=interval, once=once)

@@ -1,0 +1,174 @@
+"""What the benchmarks share: a scratch demo site, `crosspost serve` as `make run` starts it, nginx
+serving files, wrk, single-request latency and the resident memory of a process tree."""
+
+from __future__ import annotations
+
+import http.client
+import os
+import re
+import signal
+import statistics
+import subprocess
+import time
+from pathlib import Path
+
+from crosspost.lib.localnet import free_port, wait_for
+
+ROOT = Path(__file__).resolve().parent.parent
+CROSSPOST = str(ROOT / ".venv" / "bin" / "crosspost")
+
+__all__ = ["ROOT", "CROSSPOST", "free_port", "wait_for"]
+
+
+def demo_site(scratch: Path, **extra_env: str) -> dict:
+    """Migrate and fill a demo site under `scratch`; returns the environment that serves it."""
+    env = {**os.environ, "CROSSPOST_VAR_DIR": str(scratch), "DATABASE_URL": f"sqlite:///{scratch}/db.sqlite3",
+           "PYTHONPATH": str(ROOT), **extra_env}
+    if "REDIS_URL" not in extra_env:
+        env.pop("REDIS_URL", None)
+    subprocess.run([CROSSPOST, "migrate", "-v0"], env=env, check=True)
+    subprocess.run([CROSSPOST, "collectstatic", "--noinput", "-v0"], env=env, check=True)
+    subprocess.run([CROSSPOST, "demo"], env=env, check=True, capture_output=True)
+    return env
+
+
+def shell(env: dict, code: str) -> str:
+    """Run Python in the site's Django shell; returns the last line it printed."""
+    out = subprocess.run([CROSSPOST, "shell", "-c", code], env=env, check=True, capture_output=True, text=True)
+    return out.stdout.strip().splitlines()[-1]
+
+
+def newest_article(env: dict) -> str:
+    return shell(env, "from newsroom.models import ArticlePage; "
+                      "print(ArticlePage.objects.live().order_by('-first_published_at').first().url)")
+
+
+def start_crosspost(env: dict, port: int, *, worker: bool = True, workers: int = 2) -> subprocess.Popen:
+    """`crosspost serve` as `make run` starts it (Granian, the task worker and its scheduler)."""
+    argv = [CROSSPOST, "serve", "--port", str(port), "--workers", str(workers)]
+    if not worker:
+        argv.append("--no-worker")
+    server = subprocess.Popen(argv, env=env, stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL,
+                              start_new_session=True)
+    wait_for(f"http://127.0.0.1:{port}/healthz", seconds=120)
+    return server
+
+
+def stop(process: subprocess.Popen | None) -> None:
+    if process is None or process.poll() is not None:
+        return
+    os.killpg(process.pid, signal.SIGTERM)
+    try:
+        process.wait(timeout=40)
+    except subprocess.TimeoutExpired:
+        os.killpg(process.pid, signal.SIGKILL)
+        process.wait()
+
+
+def start_nginx(directory: Path, port: int) -> Path:
+    """nginx (two workers, as many as cores) serving `directory/html`; returns its config file."""
+    (directory / "html").mkdir(parents=True, exist_ok=True)
+    conf = directory / "nginx.conf"
+    conf.write_text(
+        f"worker_processes 2; pid {directory}/nginx.pid; error_log {directory}/error.log;\n"
+        "events { worker_connections 1024; }\n"
+        f"http {{ access_log off; default_type text/html; server {{ listen 127.0.0.1:{port}; "
+        f"root {directory}/html; }} }}\n")
+    subprocess.run(["nginx", "-c", str(conf)], check=True)
+    return conf
+
+
+def stop_nginx(conf: Path) -> None:
+    subprocess.run(["nginx", "-c", str(conf), "-s", "stop"], capture_output=True)
+
+
+def wrk(url: str, *, seconds: int, connections: int, headers: dict | None = None) -> tuple[float, int]:
+    """Requests/s and errors (socket errors and non-2xx/3xx answers) of one wrk run."""
+    argv = ["wrk", "-t2", f"-c{connections}", f"-d{seconds}s", "--timeout", "10s"]
+    for name, value in (headers or {}).items():
+        argv += ["-H", f"{name}: {value}"]
+    out = subprocess.run([*argv, url], capture_output=True, text=True, check=True).stdout
+    rps = float(re.search(r"Requests/sec:\s+([\d.]+)", out).group(1))
+    errors = sum(int(n) for n in re.findall(r"Non-2xx or 3xx responses: (\d+)", out))
+    socket_errors = re.search(r"Socket errors: connect (\d+), read (\d+), write (\d+), timeout (\d+)", out)
+    if socket_errors:
+        errors += sum(int(n) for n in socket_errors.groups())
+    return rps, errors
+
+
+def single_request_ms(url: str, *, requests: int = 60, headers: dict | None = None) -> float:
+    """Median time of one request at a time on a kept-alive connection, in milliseconds."""
+    host, _, rest = url.removeprefix("http://").partition("/")
+    name, _, port = host.partition(":")
+    connection = http.client.HTTPConnection(name, int(port or 80), timeout=30)
+    samples = []
+    for n in range(requests + 5):
+        start = time.perf_counter()
+        connection.request("GET", "/" + rest, headers=headers or {})
+        response = connection.getresponse()
+        response.read()
+        if n >= 5:  # the first few warm the connection and the process
+            samples.append((time.perf_counter() - start) * 1000)
+        if response.status != 200:
+            raise RuntimeError(f"{url} answered {response.status}")
+    connection.close()
+    return statistics.median(samples)
+
+
+def tree(pid: int) -> list[int]:
+    out = subprocess.run(["ps", "-o", "pid=", "--ppid", str(pid)], capture_output=True, text=True).stdout.split()
+    return [pid] + [p for child in map(int, out) for p in tree(child)]
+
+
+def memory_mib(pid: int) -> tuple[float, float]:
+    """Resident (RSS) and proportional (PSS: shared pages split between their users) memory, MiB."""
+    values = {}
+    try:
+        for line in Path(f"/proc/{pid}/smaps_rollup").read_text().splitlines():
+            key, _, rest = line.partition(":")
+            if key in ("Rss", "Pss"):
+                values[key] = int(rest.split()[0]) / 1024
+    except (FileNotFoundError, ProcessLookupError):
+        return 0.0, 0.0
+    return values.get("Rss", 0.0), values.get("Pss", 0.0)
+
+
+def process_label(pid: int) -> str:
+    try:
+        argv = [a.decode() for a in Path(f"/proc/{pid}/cmdline").read_bytes().split(b"\0") if a]
+    except FileNotFoundError:
+        return "?"
+    words = [Path(argv[0]).name] + [a for a in argv[1:] if not a.startswith("/")][:3]
+    return " ".join(words)[:60]
+
+
+def tree_memory(pid: int) -> list[tuple[int, str, float, float]]:
+    """(pid, what it is, RSS MiB, PSS MiB) for a process and all its descendants.
+
+    `crosspost serve`'s children are forks of it and share its command line, so they are named by
+    their place in the tree: the web server is the child with children (its Granian workers).
+    """
+    rows = []
+    root_label = process_label(pid)
+    for child in [pid, *tree(pid)[1:]]:
+        label = process_label(child)
+        if label == root_label and child != pid:
+            parent = int(Path(f"/proc/{child}/stat").read_text().rsplit(")", 1)[1].split()[1])
+            if parent != pid:
+                label = "web worker (Granian)"
+            elif len(tree(child)) > 1:
+                label = "web server (Granian's master)"
+            else:
+                label = "task worker and scheduler"
+        rows.append((child, label, *memory_mib(child)))
+    return rows
+
+
+def print_tree_memory(title: str, pid: int) -> tuple[float, float]:
+    rows = tree_memory(pid)
+    print(f"  {title}:")
+    for p, label, rss, pss in rows:
+        print(f"    {rss:7.1f} MiB RSS {pss:7.1f} MiB PSS  pid {p} {label}")
+    total_rss, total_pss = sum(r[2] for r in rows), sum(r[3] for r in rows)
+    print(f"    {total_rss:7.1f} MiB RSS {total_pss:7.1f} MiB PSS  whole tree ({len(rows)} processes)")
+    return total_rss, total_pss

@@ -1,0 +1,160 @@
+"""`crosspost serve` stops each child once, waits, then kills; and starts again a child that died.
+
+The supervisor runs in a subprocess (it installs signal handlers) with tiny Python children that
+write down what happens to them; the last test runs the real `crosspost serve` with its task worker.
+"""
+
+import os
+import signal
+import sqlite3
+import subprocess
+import sys
+import textwrap
+import time
+from pathlib import Path
+
+import pytest
+from django.db import connection
+from django.utils import timezone
+from django_tasks.base import TaskResultStatus
+from django_tasks_db.models import DBTaskResult
+
+from crosspost.lib.localnet import free_port
+
+# A child that notes each SIGTERM; the first makes it finish its "task" (0.5 s) and exit 0.
+CHILD = textwrap.dedent("""
+    import signal, sys, time
+    log = open(sys.argv[1], "a", buffering=1)
+    mode = sys.argv[2]
+    terms = []
+    def on_term(signum, frame):
+        terms.append(signum)
+        log.write("sigterm\\n")
+        if mode == "forced-exit-on-second" and len(terms) > 1:
+            log.write("forced\\n")
+            sys.exit(1)
+    signal.signal(signal.SIGTERM, on_term if mode != "ignore" else signal.SIG_IGN)
+    log.write("started\\n")
+    if mode == "die-first-time" and open(sys.argv[1]).read().count("started") == 1:
+        sys.exit(3)
+    if mode == "die-always":
+        sys.exit(3)
+    while not terms:
+        time.sleep(0.05)
+    time.sleep(0.5)
+    log.write("finished\\n")
+""")
+
+
+def supervise(tmp_path: Path, mode: str, *, stop_timeout: float = 10, give_up_after: int = 5) -> tuple[subprocess.Popen, Path]:
+    (tmp_path / "child.py").write_text(CHILD)
+    log = tmp_path / "child.log"
+    script = textwrap.dedent(f"""
+        import sys
+        from crosspost import serve
+        serve.GIVE_UP_AFTER = {give_up_after}
+        child = serve.Child("test child", [sys.executable, {str(tmp_path / "child.py")!r}, {str(log)!r}, {mode!r}])
+        sys.exit(serve.Supervisor([child], stop_timeout={stop_timeout}).run())
+    """)
+    # A session of its own, like a terminal gives a command: its process group is its own.
+    return subprocess.Popen([sys.executable, "-c", script], stderr=subprocess.PIPE, text=True,
+                            start_new_session=True), log
+
+
+def wait_until(condition, seconds: float = 20) -> None:
+    deadline = time.monotonic() + seconds
+    while not condition():
+        if time.monotonic() > deadline:
+            raise AssertionError("condition not met in time")
+        time.sleep(0.05)
+
+
+def lines(log: Path) -> list[str]:
+    return log.read_text().split() if log.exists() else []
+
+
+def test_stopping_sends_each_child_one_sigterm_and_waits_for_it_to_finish(tmp_path):
+    supervisor, log = supervise(tmp_path, "forced-exit-on-second")
+    wait_until(lambda: "started" in lines(log))
+    supervisor.send_signal(signal.SIGTERM)
+    assert supervisor.wait(timeout=20) == 0
+    assert lines(log) == ["started", "sigterm", "finished"]
+
+
+def test_ctrl_c_reaches_the_children_only_through_the_supervisor(tmp_path):
+    supervisor, log = supervise(tmp_path, "forced-exit-on-second")
+    wait_until(lambda: "started" in lines(log))
+    # What a terminal does on Ctrl-C: SIGINT to the whole foreground process group.
+    os.killpg(supervisor.pid, signal.SIGINT)
+    assert supervisor.wait(timeout=20) == 0
+    assert lines(log) == ["started", "sigterm", "finished"]
+
+
+def test_a_child_that_ignores_sigterm_is_killed_after_the_timeout(tmp_path):
+    supervisor, log = supervise(tmp_path, "ignore", stop_timeout=0.5)
+    wait_until(lambda: "started" in lines(log))
+    started = time.monotonic()
+    supervisor.send_signal(signal.SIGTERM)
+    assert supervisor.wait(timeout=20) == 0
+    assert time.monotonic() - started < 5
+    assert "did not stop within" in supervisor.stderr.read()
+    assert "finished" not in lines(log)
+
+
+def test_a_child_that_dies_is_started_again(tmp_path):
+    supervisor, log = supervise(tmp_path, "die-first-time")
+    wait_until(lambda: lines(log).count("started") == 2)
+    supervisor.send_signal(signal.SIGTERM)
+    assert supervisor.wait(timeout=20) == 0
+    assert lines(log) == ["started", "started", "sigterm", "finished"]
+    assert "exited with code 3; restarting it" in supervisor.stderr.read()
+
+
+def test_a_child_that_keeps_dying_as_it_starts_ends_serving_with_its_code(tmp_path):
+    supervisor, log = supervise(tmp_path, "die-always", give_up_after=2)
+    assert supervisor.wait(timeout=20) == 3
+    assert lines(log) == ["started", "started"]
+    assert "2 times in a row" in supervisor.stderr.read()
+
+
+def _database_for_subprocesses(tmp_path: Path) -> tuple[str, callable]:
+    """A URL the real server can use for the test database, and a way to read a task's status."""
+    if connection.vendor == "sqlite":
+        path = tmp_path / "site.sqlite3"
+        connection.ensure_connection()
+        target = sqlite3.connect(path)
+        connection.connection.backup(target)
+        target.close()
+
+        def status(task_id) -> str:
+            with sqlite3.connect(path) as db:
+                return db.execute(f"select status from {DBTaskResult._meta.db_table} where id = ?",
+                                  (str(task_id).replace("-", ""),)).fetchone()[0]
+
+        return f"sqlite:///{path}", status
+    s = connection.settings_dict
+    auth = s["USER"] + (f":{s['PASSWORD']}" if s["PASSWORD"] else "")
+    url = f"postgres://{auth}@{s['HOST'] or 'localhost'}:{s['PORT'] or 5432}/{s['NAME']}"
+    return url, lambda task_id: DBTaskResult.objects.get(pk=task_id).status
+
+
+@pytest.mark.django_db(transaction=True)
+def test_stopping_crosspost_serve_lets_the_running_task_finish(tmp_path):
+    task = DBTaskResult.objects.create(
+        status=TaskResultStatus.READY, task_path="crosspost.tests.tasks.take_a_while",
+        args_kwargs={"args": [2], "kwargs": {}}, queue_name="default", backend_name="default", priority=0,
+        run_after=timezone.now(),
+    )
+    url, status = _database_for_subprocesses(tmp_path)
+    env = {**os.environ, "DJANGO_SETTINGS_MODULE": "crosspost.settings", "DATABASE_URL": url,
+           "CROSSPOST_VAR_DIR": str(tmp_path), "PYTHONPATH": str(Path(__file__).resolve().parents[2])}
+    server = subprocess.Popen([sys.executable, "-m", "crosspost.cli", "serve", "--port", str(free_port()),
+                               "--workers", "1"], env=env, stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)
+    try:
+        wait_until(lambda: status(task.pk) == TaskResultStatus.RUNNING, seconds=60)
+        server.send_signal(signal.SIGTERM)
+        assert server.wait(timeout=40) == 0
+    finally:
+        if server.poll() is None:
+            server.kill()
+    assert status(task.pk) == TaskResultStatus.SUCCESSFUL
