@@ -144,7 +144,10 @@ class SiteLookupMiddleware:
         if remembered is None or remembered[0] < now:
             if len(_sites) > 64:  # Host headers are the client's to choose
                 _sites.clear()
-            site = Site._find_for_request(request)
+            try:
+                site = Site._find_for_request(request)
+            except DatabaseError:  # /healthz answers 503 and pages their error, not this middleware
+                return self.get_response(request)
             remembered = _sites[key] = (now + _SITE_SECONDS, copy.deepcopy(site))
         request._wagtail_site = copy.deepcopy(remembered[1])
         return self.get_response(request)

@@ -627,19 +627,25 @@ class ArticlePage(CacheablePage, Page):
 
         return original_object(self)
 
+    @cached_property
+    def correction_list(self) -> list:
+        """The article's corrections, read once per page object (the page, its JSON-LD and its
+        translation memory all show them)."""
+        return list(self.corrections.all())
+
     @property
     def correction_notes(self) -> list[dict]:
         """The live corrections, oldest first: kind, date and text (HTML)."""
         from wagtail.rich_text import expand_db_html
 
         return [{"kind": c.kind, "date": c.date.isoformat(), "text": expand_db_html(c.text)}
-                for c in self.corrections.all()]
+                for c in self.correction_list]
 
     def translatable_notes(self) -> list[tuple[str, str]]:
         """(slot, HTML) of each correction, for the translation memory."""
         from wagtail.rich_text import expand_db_html
 
-        return [(f"correction_{c.uid.hex}", expand_db_html(c.text)) for c in self.corrections.all()]
+        return [(f"correction_{c.uid.hex}", expand_db_html(c.text)) for c in self.correction_list]
 
     @property
     def effective_search_policy(self) -> str:
@@ -674,7 +680,7 @@ class ArticlePage(CacheablePage, Page):
         context["corrections_list"] = [
             {"kind": c.kind, "label": c.get_kind_display(), "date": c.date,
              "html": tr.values.get(f"correction_{c.uid.hex}", "")}
-            for c in self.corrections.all()
+            for c in self.correction_list
         ]
         return context
 

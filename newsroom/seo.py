@@ -90,7 +90,7 @@ def article_json_ld(article: ArticlePage, request: HttpRequest | None = None) ->
     }
     if article.hero_image_id:
         data["image"] = settings.SITE_URL + article.hero_image.get_rendition("width-1200").url
-    corrections = list(article.corrections.all())
+    corrections = article.correction_list
     if corrections:
         data["correction"] = [
             {"@type": "CorrectionComment", "text": strip_tags(expand_db_html(c.text)).strip(),

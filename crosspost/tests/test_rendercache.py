@@ -51,7 +51,12 @@ def test_an_approved_comment_shows_at_once(client, make_article, django_capture_
 
 
 def test_each_language_keeps_its_own_header_and_links(client, make_article):
-    path = make_article("Harbour story").url
+    from translation.services import translations_store_reviewed
+
+    path = make_article("Harbour story", paragraphs=("The quay is quiet.",)).url
+    # The switcher lists only languages the page exists in.
+    translations_store_reviewed(source_language="en", language="fr",
+                                pairs=[("Harbour story", "Le port"), ("The quay is quiet.", "Le quai est calme.")])
     english = client.get(path).content.decode()
     french = client.get("/fr" + path).content.decode()
     assert f'href="/fr{path}" hreflang="fr" lang="fr" aria-current="true"' in french

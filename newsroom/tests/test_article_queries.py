@@ -10,10 +10,11 @@ from newsroom.models import DossierPage, RegionPage, ThemePage
 pytestmark = pytest.mark.django_db
 
 # Routing (site, three levels of pages), view restrictions, bylines, hero image, three kinds of
-# section, site and engagement settings, comments and their replies; the page fully rendered
+# section, site and engagement settings, comments and their replies, corrections, the languages
+# it exists in; the page fully rendered
 # (no cached pieces). README states it.
-ARTICLE_QUERIES = 16
-TRANSLATED_ARTICLE_QUERIES = 20
+ARTICLE_QUERIES = 17
+TRANSLATED_ARTICLE_QUERIES = 21
 
 
 def queries(client, path: str) -> int:
