@@ -46,6 +46,9 @@ def default_jobs() -> list[Job]:
         # Finishes a send whose worker died mid-way; does nothing when there is none.
         Job("newsletter.tasks.resume_digest", every=datetime.timedelta(minutes=5)),
         Job("engagement.tasks.flush_republication_hits", every=datetime.timedelta(minutes=1)),
+        # Retries of ActivityPub deliveries and WebSub pushes that are due; nothing when none are.
+        Job("federation.tasks.deliver_pending", every=datetime.timedelta(minutes=1)),
+        Job("federation.tasks.websub_push_pending", every=datetime.timedelta(minutes=1)),
     ]
 
 
