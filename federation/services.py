@@ -150,13 +150,19 @@ def _str(value: Any) -> str:
     return value if isinstance(value, str) else ""
 
 
+def _is_actor(doc: dict[str, Any]) -> bool:
+    kinds = doc.get("type")
+    kinds = kinds if isinstance(kinds, list) else [kinds]  # Mastodon can say ["Person", "vcard:individual"]
+    return any(kind in ACTOR_TYPES for kind in kinds)
+
+
 def remote_actor_store(doc: dict[str, Any]) -> RemoteActor:
     """Keep what we need of a remote actor document (its key, inboxes, names)."""
     uri = _str(doc.get("id"))
     key = doc.get("publicKey")
     if isinstance(key, list):
         key = key[0] if key else None
-    if not uri or doc.get("type") not in ACTOR_TYPES or not isinstance(key, dict) or not key.get("publicKeyPem"):
+    if not uri or not _is_actor(doc) or not isinstance(key, dict) or not key.get("publicKeyPem"):
         raise InboxRefused("the signer is not an actor with a public key", 401)
     inbox = _str(doc.get("inbox"))
     endpoints: dict[str, Any] = doc["endpoints"] if isinstance(doc.get("endpoints"), dict) else {}
@@ -180,7 +186,7 @@ def remote_actor_for_key(key_id: str, *, refresh: bool = False) -> RemoteActor:
         return cached
     try:
         doc = _fetch_json(key_id.split("#", 1)[0])
-        if doc.get("type") not in ACTOR_TYPES and doc.get("owner"):  # a key document (GoToSocial, Fedify)
+        if not _is_actor(doc) and doc.get("owner"):  # a key document (GoToSocial, Fedify)
             doc = _fetch_json(_str(doc["owner"]))
     except safe_fetch.FetchError as exc:
         raise InboxRefused(f"the signer's key could not be fetched: {exc}", 401) from None
