@@ -45,7 +45,9 @@ class HubRefused(Exception):
 
 
 def hub_url() -> str:
-    return settings.WEBSUB_HUB_URL or f"{settings.SITE_URL}/websub/hub"
+    from newsroom.feeds import hub_url as feeds_hub
+
+    return feeds_hub()
 
 
 # --- topics -------------------------------------------------------------------------------------
