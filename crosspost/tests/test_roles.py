@@ -24,6 +24,7 @@ from engagement.models import (
     WebhookDelivery,
     WebhookEndpoint,
 )
+from federation.models import Block
 from ingest.models import FeedSubscription, InboxItem
 from membership.models import Member, Tier
 from newsletter.models import Subscriber
@@ -59,6 +60,7 @@ MAY = {
         "engagement_messages", *[f"engagement_banned:{view}" for view in (
             "index", "index_results", "add", "delete", "history", "history_results")],
         "settings:newsroom.sitesettings",
+        "federation_overview", "federation_blocks",
     },
 }
 
@@ -142,6 +144,7 @@ def one_of_each(make_article):
         Tier: Tier.objects.create(name="Friend", monthly_amount=500, yearly_amount=5000),
         Subscriber: Subscriber.objects.create(email="sub@example.org"),
         Publication: Publication.objects.create(name="Gazette", homepage="https://gazette.example/"),
+        Block: Block.objects.create(domain="spam.example"),
     }
 
 
@@ -206,6 +209,7 @@ MENU_ENTRIES = {
     "/admin/translations/": "translation_jobs", "/admin/repost/": "ingest_repost", "/admin/repost/inbox/": "ingest_inbox",
     "/admin/feeds/": "feeds:index", "/admin/members/": "members:index", "/admin/membership/revenue/": "membership_revenue",
     "/admin/newsletter/subscribers/": "newsletter_subscribers:index", "/admin/newsletter/digest/": "newsletter_digest:index",
+    "/admin/fediverse/": "federation_overview",
 }
 
 
