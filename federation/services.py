@@ -62,10 +62,18 @@ def actor_for_author(author) -> LocalActor:
     actor = LocalActor.objects.filter(author=author).select_related("author").first()
     if actor:
         return actor
+    return _actor_create(kind=LocalActor.Kind.AUTHOR, username=author_username(author), author=author)
+
+
+def author_username(author) -> str:
+    """The author's handle name: their page slug, unless the site or another actor has it."""
+    existing = LocalActor.objects.filter(author=author).values_list("username", flat=True).first()
+    if existing:
+        return existing
     username = author.slug
     if username == documents.site_username() or LocalActor.objects.filter(username=username).exists():
         username = f"{author.slug}-{author.pk}"
-    return _actor_create(kind=LocalActor.Kind.AUTHOR, username=username, author=author)
+    return username
 
 
 def actor_by_username(username: str) -> LocalActor | None:

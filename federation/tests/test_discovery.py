@@ -134,3 +134,9 @@ def test_the_actor_endpoint_and_its_collections(client, article):
     followers = client.get("/ap/actors/ada-reporter/followers").json()
     assert followers["type"] == "OrderedCollection" and followers["totalItems"] == 0
     assert client.get("/ap/actors/nobody/outbox").status_code == 404
+
+
+def test_an_author_page_shows_the_handle_to_follow_with_a_copy_button(client, article):
+    page = client.get("/authors/ada-reporter/").content.decode()
+    assert "Follow on the fediverse:" in page
+    assert 'value="@ada-reporter@testserver"' in page and "js-copy" in page
