@@ -128,6 +128,8 @@ def _cacheable_request(environ: dict) -> bool:
         return False
     if "HTTP_AUTHORIZATION" in environ:
         return False
+    if "activity+json" in environ.get("HTTP_ACCEPT", "") or "ld+json" in environ.get("HTTP_ACCEPT", ""):
+        return False  # an ActivityPub fetch of a page's URL wants its JSON, not the cached HTML
     cookies = environ.get("HTTP_COOKIE", "")
     if settings.SESSION_COOKIE_NAME + "=" in cookies:
         return False

@@ -49,6 +49,9 @@ def default_jobs() -> list[Job]:
         Job("engagement.tasks.flush_republication_hits", every=datetime.timedelta(minutes=1)),
         # Cheap when nothing is due (one indexed query); each host's budget spreads the rest.
         Job("ingest.tasks.watch_sources", every=datetime.timedelta(minutes=5)),
+        # Retries of ActivityPub deliveries and WebSub pushes that are due; nothing when none are.
+        Job("federation.tasks.deliver_pending", every=datetime.timedelta(minutes=1)),
+        Job("federation.tasks.websub_push_pending", every=datetime.timedelta(minutes=1)),
     ]
 
 

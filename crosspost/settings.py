@@ -108,6 +108,7 @@ MIDDLEWARE = [
     "django.contrib.sessions.middleware.SessionMiddleware",
     "django.middleware.locale.LocaleMiddleware",
     "django.middleware.common.CommonMiddleware",
+    "federation.middleware.ActivityPubNegotiationMiddleware",
     "django.middleware.csrf.CsrfViewMiddleware",
     "django.contrib.auth.middleware.AuthenticationMiddleware",
     "django.contrib.messages.middleware.MessageMiddleware",
@@ -339,6 +340,20 @@ CROSSPOST_FEED_POLL_MINUTES = envint("CROSSPOST_FEED_POLL_MINUTES", 15)
 CROSSPOST_SOURCE_WATCH_DAYS = envint("CROSSPOST_SOURCE_WATCH_DAYS", 30)
 CROSSPOST_SOURCE_WATCH_PER_HOST_HOUR = envint("CROSSPOST_SOURCE_WATCH_PER_HOST_HOUR", 30)
 CROSSPOST_SOURCE_WATCH_THRESHOLD = envint("CROSSPOST_SOURCE_WATCH_THRESHOLD_PERCENT", 5) / 100
+
+# --- federation (ActivityPub, WebSub) ---
+# The site's own actor is @<this>@<host>; authors are @<their page slug>@<host>.
+FEDERATION_SITE_USERNAME = envstr("FEDERATION_SITE_USERNAME").lower()
+# Each delivery worker sends at most this many signed requests a second (0: no limit), with this
+# many in flight, claimed this many at a time; a publish starts FEDERATION_DELIVERY_WORKERS workers.
+FEDERATION_DELIVERY_RATE = envint("FEDERATION_DELIVERY_RATE", 250)
+FEDERATION_DELIVERY_CONCURRENCY = envint("FEDERATION_DELIVERY_CONCURRENCY", 8)
+FEDERATION_DELIVERY_BATCH = envint("FEDERATION_DELIVERY_BATCH", 50)
+FEDERATION_DELIVERY_WORKERS = envint("FEDERATION_DELIVERY_WORKERS", 2)
+# A server failing this many deliveries in a row is suspended for a day at a time.
+FEDERATION_SUSPEND_AFTER = envint("FEDERATION_SUSPEND_AFTER", 10)
+# Another WebSub hub to ping on publish; empty: Crosspost is its own hub at /websub/hub.
+WEBSUB_HUB_URL = envstr("WEBSUB_HUB_URL")
 
 # --- newsletter ---
 NEWSLETTER_SEND_TIME = envstr("NEWSLETTER_SEND_TIME", "07:00")  # site time (TIME_ZONE), HH:MM

@@ -41,7 +41,24 @@ class RepostAwareAtom(feedgenerator.Atom1Feed):
         handler.endElement("source")
 
 
-_GENERATORS = {"rss": RepostAwareRss, "atom": RepostAwareAtom}
+def hub_url() -> str:
+    """The WebSub hub that pushes our feeds: ours (federation/websub.py) unless WEBSUB_HUB_URL names another."""
+    return settings.WEBSUB_HUB_URL or f"{settings.SITE_URL}/websub/hub"
+
+
+class _RssWithHub(RepostAwareRss):
+    def add_root_elements(self, handler) -> None:
+        super().add_root_elements(handler)  # writes <atom:link rel="self">
+        handler.addQuickElement("atom:link", None, {"rel": "hub", "href": hub_url()})
+
+
+class _AtomWithHub(RepostAwareAtom):
+    def add_root_elements(self, handler) -> None:
+        super().add_root_elements(handler)  # writes <link rel="self">
+        handler.addQuickElement("link", "", {"rel": "hub", "href": hub_url()})
+
+
+_GENERATORS = {"rss": _RssWithHub, "atom": _AtomWithHub}
 
 
 def absolute(url: str) -> str:
@@ -75,4 +92,5 @@ def feed_response(request: HttpRequest, *, page: FeedMixin, kind: str) -> HttpRe
         )
     response = HttpResponse(content_type=f"{feed.content_type}")
     feed.write(response, "utf-8")
+    response["Link"] = f'<{hub_url()}>; rel="hub", <{absolute(urls[kind])}>; rel="self"'
     return response

@@ -86,6 +86,24 @@ def _webhooks_announce(page: Page) -> None:
     webhook_enqueue_for_page(page=page)
 
 
+def _federation_announce(page: Page) -> None:
+    from federation.delivery import article_federate
+
+    article_federate(article=page, kind="Create")  # becomes an Update when followers have it already
+
+
+def _federation_withdraw(page: Page) -> None:
+    from federation.delivery import article_federate
+
+    article_federate(article=page, kind="Delete")
+
+
+def _websub_notify(page: Page) -> None:
+    from federation.websub import article_notify
+
+    article_notify(article=page)
+
+
 @dataclass(frozen=True)
 class Step:
     name: str
@@ -98,11 +116,15 @@ ARTICLE_PUBLISHED: tuple[Step, ...] = (
     Step("sourcewatch.start", _source_watch_start),
     Step("pagecache.purge", _pagecache_purge_article),
     Step("webhooks.announce", _webhooks_announce),
+    Step("federation.announce", _federation_announce),
+    Step("websub.notify", _websub_notify),
 )
 
 ARTICLE_UNPUBLISHED: tuple[Step, ...] = (
     Step("search.unindex", _search_unindex),
     Step("pagecache.purge", _pagecache_purge_article),
+    Step("federation.withdraw", _federation_withdraw),
+    Step("websub.notify", _websub_notify),
 )
 
 # A published revision carries a correction or update not seen live before: the article's pages

@@ -94,7 +94,8 @@ _MODEL_PERMISSIONS = {
                    "change_sitesettings", "view_digest", "view_subscriber", "add_subscriber", "change_subscriber",
                    "view_comment", "change_comment", "view_bannedaddress", "add_bannedaddress",
                    "delete_bannedaddress", "view_permissionrequest", "change_permissionrequest",
-                   "view_republication", "view_contactmessage", "change_contactmessage", "publish_translation"],
+                   "view_republication", "view_contactmessage", "change_contactmessage", "publish_translation",
+                   "view_follower", "view_block", "add_block", "change_block", "delete_block"],
     CONTRIBUTOR_GROUP: ["access_admin", "add_publication", "change_publication"],
 }
 

@@ -24,6 +24,7 @@ from engagement.models import (
     WebhookDelivery,
     WebhookEndpoint,
 )
+from federation.models import Block
 from imports.models import ImportRun
 from ingest.models import FeedSubscription, InboxItem, SourceChange
 from membership.models import Member, Tier
@@ -62,6 +63,7 @@ MAY = {
         "engagement_messages", *[f"engagement_banned:{view}" for view in (
             "index", "index_results", "add", "delete", "history", "history_results")],
         "settings:newsroom.sitesettings",
+        "federation_overview", "federation_blocks",
     },
 }
 
@@ -147,6 +149,7 @@ def one_of_each(make_article):
         Subscriber: Subscriber.objects.create(email="sub@example.org"),
         Publication: Publication.objects.create(name="Gazette", homepage="https://gazette.example/"),
         ImportRun: ImportRun.objects.create(source="ghost", file="imports/export.json"),
+        Block: Block.objects.create(domain="spam.example"),
     }
 
 
@@ -214,6 +217,7 @@ MENU_ENTRIES = {
     "/admin/repost/sources/": "ingest_source_changes",
     "/admin/feeds/": "feeds:index", "/admin/members/": "members:index", "/admin/membership/revenue/": "membership_revenue",
     "/admin/newsletter/subscribers/": "newsletter_subscribers:index", "/admin/newsletter/digest/": "newsletter_digest:index",
+    "/admin/fediverse/": "federation_overview",
 }
 
 
