@@ -24,6 +24,7 @@ else:
                       "OPTIONS": {"MAX_ENTRIES": 100_000}},
     }
 SITE_URL = "http://testserver"
+RATELIMIT_KEY_PREFIX = "test-ratelimit"
 WAGTAILADMIN_BASE_URL = SITE_URL
 
 # Interface catalogues compiled by a test go to a scratch directory, emptied after each test
