@@ -116,8 +116,14 @@ def _no_site_remembered_from_another_test():
 
 @pytest.fixture(autouse=True)
 def _no_rate_limits_left_behind():
-    # Rate limits count in the default cache: one test's sign-ups must not use up the next one's.
+    # One test's sign-ups must not use up the next one's. Rate limits kept in the database roll back
+    # with the test; those in Redis are emptied here, and so is the default cache.
+    from django.conf import settings
     from django.core.cache import cache
 
+    from crosspost.lib.ratelimit import ratelimit_reset
+
     cache.clear()
+    if settings.REDIS_URL:
+        ratelimit_reset()
     yield

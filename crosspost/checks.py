@@ -25,3 +25,20 @@ def check_mail(app_configs, **kwargs):
                         hint="Set EMAIL_HOST (and EMAIL_PORT, EMAIL_HOST_USER, EMAIL_HOST_PASSWORD, EMAIL_USE_TLS).",
                         id="crosspost.W003")]
     return []
+
+
+# Backends whose entries live in one process's memory: each web worker sees its own.
+_PER_PROCESS_CACHES = ("django.core.cache.backends.locmem.LocMemCache", "django.core.cache.backends.dummy.DummyCache")
+
+
+@register(Tags.caches, deploy=True)
+def check_shared_cache(app_configs, **kwargs):
+    backend = settings.CACHES["default"]["BACKEND"]
+    if settings.PRODUCTION and backend in _PER_PROCESS_CACHES:
+        return [Warning(
+            "The default cache is kept in each web process's memory: counters, cached lookups and "
+            "purges are not shared between processes or machines",
+            hint="Set REDIS_URL (deploy/docker-compose.yml runs Redis). Rate limits are kept in the database "
+                 "without it, which holds for one machine.",
+            id="crosspost.W004")]
+    return []

@@ -13,6 +13,7 @@ from pathlib import Path
 import dj_database_url
 from django.core.exceptions import ImproperlyConfigured
 
+from crosspost.lib.client import parse_networks
 from crosspost.lib.env import envbool, envint, envlist, envstr
 
 BASE_DIR = Path(__file__).resolve().parent.parent
@@ -55,6 +56,11 @@ _default_site_url = (f"https://{ALLOWED_HOSTS[0].lstrip('.')}" if PRODUCTION
 SITE_URL = envstr("SITE_URL", _default_site_url).rstrip("/")
 SITE_NAME = envstr("SITE_NAME", "Crosspost")
 CSRF_TRUSTED_ORIGINS = envlist("CSRF_TRUSTED_ORIGINS", [SITE_URL])
+# Proxies (CIDRs) whose X-Forwarded-For names the reader (crosspost/lib/client.py); empty: nobody's.
+try:
+    CROSSPOST_TRUSTED_PROXIES = parse_networks("CROSSPOST_TRUSTED_PROXIES", envlist("CROSSPOST_TRUSTED_PROXIES", []))
+except ValueError as exc:
+    raise ImproperlyConfigured(str(exc)) from None
 
 # Our apps come last: their post_migrate set-up needs every other app's permissions in place.
 INSTALLED_APPS = [
@@ -170,6 +176,10 @@ if REDIS_URL:
     SESSION_ENGINE = "django.contrib.sessions.backends.cached_db"
 else:
     CACHES = {"default": {"BACKEND": "django.core.cache.backends.locmem.LocMemCache"}}
+
+# Rate limits (crosspost/lib/ratelimit.py) live in Redis under this prefix, or without Redis in the
+# database, never in the per-process default cache.
+RATELIMIT_KEY_PREFIX = "ratelimit"
 
 # Full-page cache (crosspost/pagecache.py): files under var/ by default, Redis when configured,
 # so every web process sees the same entries and the same purges.

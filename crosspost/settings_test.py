@@ -27,6 +27,7 @@ SITE_URL = "http://testserver"
 # Tests change data inside a transaction that never commits, so the purges that retire cached pieces
 # of pages never run; crosspost/tests/test_rendercache.py switches the cache on and commits.
 RENDERCACHE_ENABLED = False
+RATELIMIT_KEY_PREFIX = "test-ratelimit"
 WAGTAILADMIN_BASE_URL = SITE_URL
 
 # Interface catalogues compiled by a test go to a scratch directory, emptied after each test

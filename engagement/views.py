@@ -17,6 +17,7 @@ from django.shortcuts import render
 from django.views.decorators.csrf import csrf_exempt
 from django.views.decorators.http import require_GET, require_http_methods
 
+from crosspost.lib.client import client_address
 from crosspost.lib.signing import sign, unsign
 from engagement import pixel, services
 from engagement.forms import (
@@ -37,7 +38,7 @@ GIF = (
 
 
 def _ip(request: HttpRequest) -> str:
-    return request.META.get("REMOTE_ADDR", "")
+    return client_address(request)
 
 
 # The signed cookie naming the last comment this browser wrote: once that comment is approved, the

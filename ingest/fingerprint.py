@@ -14,6 +14,7 @@ import random
 import re
 import struct
 from array import array
+from itertools import islice
 
 SHINGLE_WORDS = 5
 PERMUTATIONS = 128
@@ -26,10 +27,14 @@ _MASK32 = (1 << 32) - 1
 _rng = random.Random(20240501)
 _COEFFS = [(_rng.randrange(1, _PRIME), _rng.randrange(0, _PRIME)) for _ in range(PERMUTATIONS)]
 _WORD = re.compile(r"\w+", re.UNICODE)
+# Only the first words count: each shingle costs 128 multiplications of big integers, so a 5 MB
+# page (some 800,000 words) held a request for over a minute. Ten thousand words is a long
+# feature's length and takes about a second; copies that agree on them are the same story.
+MAX_WORDS = 10_000
 
 
 def shingles(text: str, size: int = SHINGLE_WORDS) -> set[str]:
-    words = _WORD.findall(text.casefold())
+    words = [match.group() for match in islice(_WORD.finditer(text.casefold()), MAX_WORDS)]
     if len(words) < size:
         return {" ".join(words)} if words else set()
     return {" ".join(words[i : i + size]) for i in range(len(words) - size + 1)}

@@ -8,7 +8,7 @@ from django.db.models import Q, QuerySet
 
 from ingest import fingerprint
 from ingest.models import FingerprintBand, InboxItem, OriginalFingerprint
-from ingest.urlnorm import normalize_url
+from ingest.urlnorm import normalize_url, url_key
 from newsroom.models import ArticlePage
 
 
@@ -16,6 +16,7 @@ def article_for_original_url(*urls: str) -> ArticlePage | None:
     """The article reposting the original at any of these URLs (however they are spelt)."""
     spellings = {u for u in urls if u} | {normalize_url(u) for u in urls if u}
     spellings |= {s.rstrip("/") for s in spellings} | {s.rstrip("/") + "/" for s in spellings}
+    spellings |= {url_key(u) for u in urls if u}
     found = OriginalFingerprint.objects.filter(canonical_url__in=spellings).select_related("article").first()
     if found:
         return found.article

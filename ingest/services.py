@@ -29,7 +29,7 @@ from crosspost.lib.sanitize import clean_text
 from ingest import fingerprint, selectors
 from ingest.extract import Extracted, NoArticleFound, decode, extract
 from ingest.models import FeedSubscription, FingerprintBand, InboxItem, OriginalFingerprint
-from ingest.urlnorm import normalize_url
+from ingest.urlnorm import url_key
 from newsroom.models import ArticleAuthor, ArticlePage, Publication
 from newsroom.services import EDITOR_GROUP, author_get_or_create, section_folder, unique_child_slug
 
@@ -138,9 +138,17 @@ def _repost(
     if existing:
         raise DuplicateOriginal(existing)
     image = _lead_image(extracted.image_url)
+    stored: list = []
     try:
-        with transaction.atomic():
-            return _create_article(extracted, original_url, sig, image, publish=publish, mode=mode, user=user)
+        try:
+            with transaction.atomic():
+                return _create_article(extracted, original_url, sig, image, publish=publish, mode=mode, user=user,
+                                       stored=stored)
+        except BaseException:
+            # The rows rolled back, but files written to media storage do not roll back with them.
+            for file in stored:
+                file.storage.delete(file.name)
+            raise
     except ValidationError as exc:
         fields = ", ".join(sorted(getattr(exc, "message_dict", {}) or ["page"]))
         raise RepostError(f"the extracted article could not be saved (invalid {fields})") from None
@@ -161,7 +169,9 @@ def _create_article(
     publish: bool,
     mode: str | None,
     user: AbstractBaseUser | None,
+    stored: list,
 ) -> ArticlePage:
+    """The draft repost and its fingerprint; each file written to storage is appended to `stored`."""
     publication = publication_match_or_create(name=extracted.publisher, url=original_url)
     folder = section_folder("articles")
     article = ArticlePage(
@@ -181,6 +191,7 @@ def _create_article(
     if image:
         hero = get_image_model()(title=extracted.title[:255], file=ImageFile(io.BytesIO(image.content), name=image.name))
         hero.save()
+        stored.append(hero.file)
         article.hero_image = hero
         article.hero_caption = extracted.image_alt[:500]
     # Names that differ only in spelling ("O'Neil", "O&#39;Neil", "O'NEIL") can be one author page.
@@ -188,7 +199,7 @@ def _create_article(
     article.article_authors = [ArticleAuthor(author=author) for author in authors]
     folder.add_child(instance=article)
     record = OriginalFingerprint.objects.create(
-        article=article, canonical_url=normalize_url(original_url), signature=fingerprint.to_bytes(sig)
+        article=article, canonical_url=url_key(original_url), signature=fingerprint.to_bytes(sig)
     )
     FingerprintBand.objects.bulk_create(
         FingerprintBand(fingerprint=record, band=band, hash=value)

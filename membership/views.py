@@ -11,6 +11,7 @@ from django.views.decorators.csrf import csrf_exempt
 from django.views.decorators.http import require_GET, require_http_methods, require_POST
 from wagtail.models import Site
 
+from crosspost.lib.client import client_address
 from crosspost.lib.ratelimit import ratelimit_hit
 from membership import services, webhooks
 from membership.forms import CheckoutForm, DonationForm, LoginForm
@@ -41,7 +42,7 @@ def checkout(request: HttpRequest) -> HttpResponse:
     form = CheckoutForm(request.POST)
     if not form.is_valid():
         return _refused(request, "Please check the form.")
-    if not ratelimit_hit(f"membership-checkout:{request.META.get('REMOTE_ADDR', '')}", 20, 3600):
+    if not ratelimit_hit(f"membership-checkout:{client_address(request)}", 20, 3600):
         return _refused(request, "Too many attempts; please try again later.")
     tier = Tier.objects.filter(pk=form.cleaned_data["tier"], active=True).first()
     if tier is None:
@@ -59,7 +60,7 @@ def donate(request: HttpRequest) -> HttpResponse:
     form = DonationForm(request.POST)
     if not form.is_valid():
         return _refused(request, "Please choose an amount between 1 and 10,000.")
-    if not ratelimit_hit(f"membership-donate:{request.META.get('REMOTE_ADDR', '')}", 20, 3600):
+    if not ratelimit_hit(f"membership-donate:{client_address(request)}", 20, 3600):
         return _refused(request, "Too many attempts; please try again later.")
     config = MembershipSettings.for_site(Site.objects.get(is_default_site=True))
     try:
@@ -84,7 +85,7 @@ def login(request: HttpRequest) -> HttpResponse:
     form = LoginForm(request.POST)
     if not form.is_valid():
         return render(request, "membership/login.html", {"form": form}, status=400)
-    ip = request.META.get("REMOTE_ADDR", "")
+    ip = client_address(request)
     if ratelimit_hit(f"membership-login:{ip}", 10, 3600) and ratelimit_hit(
             f"membership-login:{form.cleaned_data['email'].lower()}", 5, 3600):
         try:

@@ -17,6 +17,7 @@ from django.shortcuts import render
 from django.views.decorators.csrf import csrf_exempt
 from django.views.decorators.http import require_http_methods, require_POST
 
+from crosspost.lib.client import client_address
 from crosspost.lib.ratelimit import ratelimit_hit
 from newsletter import services
 from newsletter.forms import SubscribeForm
@@ -24,7 +25,7 @@ from newsletter.rendering import CONFIRM_SALT, UNSUBSCRIBE_SALT
 
 
 def _rate_limited(request: HttpRequest) -> bool:
-    ip = request.META.get("REMOTE_ADDR", "")
+    ip = client_address(request)
     return not ratelimit_hit(f"newsletter-subscribe:{ip}", settings.NEWSLETTER_SUBSCRIBE_RATE, 3600)
 
 

@@ -177,7 +177,10 @@ def only_source_markup(translated: str, source: str) -> str:
 
 
 def ui_rows(language: str) -> list[dict]:
-    """Every catalogue text with its stored translation in `language` (None where missing)."""
+    """Every catalogue text with its stored translation in `language` (None where missing).
+
+    `shown` is that translation as the editor sees and sends it back: text, placeholders as written.
+    """
     from translation.models import SegmentTranslation
     from translation.segments import segment_hash
 
@@ -191,6 +194,8 @@ def ui_rows(language: str) -> list[dict]:
         language=language, source_hash__in=[row["hash"] for row in rows])}
     for row in rows:
         row["translation"] = found.get(row["hash"])
+        stored = row["translation"]
+        row["shown"] = (_as_text(stored.text, row["placeholders"]) or "") if stored else ""
     return rows
 
 

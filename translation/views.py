@@ -123,9 +123,9 @@ def interface_strings(request: HttpRequest, language: str) -> HttpResponse:
     if request.method == "POST":
         saved, errors = 0, []
         for index, row in enumerate(rows):
-            text = request.POST.get(f"string-{index}", "").strip()
-            current = row["translation"]
-            if not text or (current is not None and text == current.text):
+            # Browsers send textareas back with CRLF line ends; compare what the editor was shown.
+            text = request.POST.get(f"string-{index}", "").replace("\r\n", "\n").strip()
+            if not text or text == row["shown"].strip():
                 continue
             try:
                 ui_correct(language=language, text=row["text"], translation=text, user=request.user)
@@ -136,10 +136,6 @@ def interface_strings(request: HttpRequest, language: str) -> HttpResponse:
             messages.error(request, error)
         messages.success(request, f"{saved} interface string(s) saved as reviewed.")
         return redirect("translation_interface", language=language)
-    from translation.ui import _as_text
-
-    for row in rows:
-        row["shown"] = _as_text(row["translation"].text, row["placeholders"]) if row["translation"] else ""
     return TemplateResponse(request, "translation/admin/interface_strings.html", {
         "rows": rows, "language": language, "language_name": NATIVE_NAMES.get(language, language),
         "languages": [(c, NATIVE_NAMES.get(c, c)) for c, _ in settings.LANGUAGES if c != settings.LANGUAGE_CODE],

@@ -29,13 +29,19 @@ def _deploy_check(tmp_path, **env) -> subprocess.CompletedProcess:
     }, tmp_path)
 
 
-def test_the_deploy_check_passes_with_secret_hosts_database_and_mail_set(tmp_path):
-    result = _deploy_check(tmp_path, EMAIL_HOST="smtp.news.example.org")
+def test_the_deploy_check_passes_with_secret_hosts_database_mail_and_redis_set(tmp_path):
+    result = _deploy_check(tmp_path, EMAIL_HOST="smtp.news.example.org", REDIS_URL="redis://127.0.0.1:6379/15")
     assert result.returncode == 0, result.stdout + result.stderr
 
 
+def test_the_deploy_check_warns_when_each_process_would_keep_its_own_cache(tmp_path):
+    result = _deploy_check(tmp_path, EMAIL_HOST="smtp.news.example.org")
+    assert result.returncode != 0
+    assert "crosspost.W004" in result.stderr and "each web process's memory" in result.stderr
+
+
 def test_the_deploy_check_fails_without_a_mail_server(tmp_path):
-    result = _deploy_check(tmp_path)
+    result = _deploy_check(tmp_path, REDIS_URL="redis://127.0.0.1:6379/15")
     assert result.returncode != 0
     assert "crosspost.W003" in result.stderr + result.stdout and "EMAIL_HOST is not set" in result.stderr
 

@@ -53,3 +53,9 @@ def test_development_starts_with_nothing_configured(tmp_path):
     result = _check({"CROSSPOST_VAR_DIR": str(tmp_path)})
     assert result.returncode == 0, result.stderr
     assert (tmp_path / "secret_key").exists()
+
+
+def test_a_trusted_proxy_that_is_not_a_cidr_stops_start_up(tmp_path):
+    result = _check({"CROSSPOST_TRUSTED_PROXIES": "10.0.0.0/8, nginx.internal", "CROSSPOST_VAR_DIR": str(tmp_path)})
+    assert result.returncode != 0
+    assert "ImproperlyConfigured: CROSSPOST_TRUSTED_PROXIES must list IP addresses or CIDRs" in result.stderr

@@ -7,6 +7,7 @@ from PIL import Image
 from ingest.models import OriginalFingerprint
 from ingest.services import DuplicateOriginal, RepostError, repost_from_html, repost_from_url
 from ingest.tests.conftest import PARAGRAPHS, Reply, article_html
+from ingest.urlnorm import url_key
 from newsroom.licences import Licence, RepostMode
 from newsroom.models import ArticlePage, AuthorPage, Publication
 from newsroom.services import author_get_or_create
@@ -244,3 +245,46 @@ def test_a_syndicated_copy_pointing_to_the_original_on_another_host_is_believed(
     assert copy.original_url == real
     with pytest.raises(DuplicateOriginal):
         repost_from_url(url=real)
+
+
+def test_a_repost_that_rolls_back_leaves_no_lead_image_in_media_storage(web, fetch_settings, monkeypatch,
+                                                                        make_article):
+    from ingest import services
+
+    web.route("/lead.png", Reply(png_bytes(), content_type="image/png"))
+    url = web.route("/story", Reply(article_html(image="/lead.png")))
+    fetch_image = services._lead_image
+
+    def another_editor_reposts_it_meanwhile(image_url):
+        # Between our duplicate check and our write, a colleague's repost of the same original lands.
+        image = fetch_image(image_url)
+        rival = make_article("The same story, reposted by a colleague")
+        OriginalFingerprint.objects.create(article=rival, canonical_url=url_key(url), signature=b"")
+        return image
+
+    monkeypatch.setattr(services, "_lead_image", another_editor_reposts_it_meanwhile)
+    with pytest.raises(DuplicateOriginal):
+        repost_from_url(url=url)
+    assert ArticlePage.objects.count() == 1
+    media = fetch_settings.MEDIA_ROOT
+    assert [path for path in media.rglob("*") if path.is_file()] == []
+
+
+def test_the_lead_image_is_kept_when_the_repost_is_saved(web, fetch_settings):
+    web.route("/lead.png", Reply(png_bytes(), content_type="image/png"))
+    article = repost_from_url(url=web.route("/story", Reply(article_html(image="/lead.png"))))
+    assert article.hero_image.file.storage.exists(article.hero_image.file.name)
+
+
+def test_a_canonical_url_longer_than_the_fingerprint_column_is_stored_and_found_again(web):
+    long_path = "/2024/05/" + "dredging-the-northern-channel-" * 50  # 1,500 characters
+    first = repost_from_url(url=web.route(long_path + "a", Reply(article_html(canonical=long_path + "a"))))
+    key = OriginalFingerprint.objects.get(article=first).canonical_url
+    assert len(key) <= 1000
+    with pytest.raises(DuplicateOriginal):
+        repost_from_url(url=web.url(long_path + "a"))
+    # Another long URL with the same first thousand characters is another original.
+    other = article_html("Another story entirely", canonical=long_path + "b",
+                         paragraphs=[p[::-1] for p in PARAGRAPHS])
+    second = repost_from_url(url=web.route(long_path + "b", Reply(other)))
+    assert OriginalFingerprint.objects.get(article=second).canonical_url != key

@@ -63,3 +63,20 @@ def test_editors_review_interface_strings_in_the_admin(client, django_user_model
     translation.activate("en")
     assert tree.xpath('//a[@class="skip-link"]/text()') == ["Aller au contenu"]
     assert client.get("/admin/translations/interface/xx/").status_code == 404
+
+
+def test_saving_the_screen_unchanged_leaves_machine_wording_unreviewed(client, django_user_model, libretranslate):
+    from translation.models import SegmentTranslation
+    from translation.ui import ui_rows, ui_translate
+
+    ui_translate(language="fr")
+    machine = SegmentTranslation.objects.filter(language="fr", status=SegmentTranslation.Status.MACHINE).count()
+    assert any(row["placeholders"] and row["translation"] for row in ui_rows("fr")), "placeholder strings are translated"
+    client.force_login(django_user_model.objects.create_superuser(username="ed", password="pw"))
+    form = lxml_html.fromstring(client.get("/admin/translations/interface/fr/").content)
+    # What a browser sends: every textarea as shown, line ends as CRLF.
+    sent = {area.get("name"): (area.text or "").replace("\n", "\r\n") for area in form.xpath("//textarea")}
+    response = client.post("/admin/translations/interface/fr/", sent, follow=True)
+    assert "0 interface string(s) saved as reviewed." in response.content.decode()
+    assert SegmentTranslation.objects.filter(language="fr", status=SegmentTranslation.Status.REVIEWED).count() == 0
+    assert SegmentTranslation.objects.filter(language="fr", status=SegmentTranslation.Status.MACHINE).count() == machine
