@@ -45,7 +45,8 @@ def default_jobs() -> list[Job]:
         Job("newsletter.tasks.send_daily_digest", daily_at=settings.NEWSLETTER_SEND_TIME),
         # Finishes a send whose worker died mid-way; does nothing when there is none.
         Job("newsletter.tasks.resume_digest", every=datetime.timedelta(minutes=5)),
-        Job("engagement.tasks.flush_republication_hits", every=datetime.timedelta(minutes=1)),
+        # Page views and republication views, from the counter store into daily rows.
+        Job("audience.tasks.flush_counters", every=datetime.timedelta(minutes=1)),
     ]
 
 

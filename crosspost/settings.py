@@ -178,7 +178,7 @@ PAGECACHE_TTL = envint("PAGECACHE_TTL", 3600)
 PAGECACHE_LOCAL_SECONDS = envint("PAGECACHE_LOCAL_SECONDS", 2)
 PAGECACHE_EXCLUDE = ("/admin/", "/api/", "/healthz", "/static/", "/media/", "/documents/", "/search/",
                      "/newsletter/", "/membership/", "/webhooks/", "/r/", "/contact/", "/ingest/", "/share/",
-                     "/comments/", "/.well-known/")
+                     "/comments/", "/.well-known/", "/a/")
 # The only query parameters cached pages read (listings' ?page=, the sitemap's ?p=): entries are keyed
 # by these alone, so a cached page answers a URL with others too. A page reading another must add it.
 PAGECACHE_QUERY_PARAMS = ("page", "p")
@@ -353,3 +353,18 @@ STRIPE_WEBHOOK_SECRET = envstr("STRIPE_WEBHOOK_SECRET")
 MEMBERSHIP_CURRENCY = envstr("MEMBERSHIP_CURRENCY", "eur").lower()
 if STRIPE_SECRET_KEY and not STRIPE_WEBHOOK_SECRET:
     raise ImproperlyConfigured("STRIPE_WEBHOOK_SECRET must be set with STRIPE_SECRET_KEY (Stripe dashboard: webhooks)")
+
+# --- counters (crosspost/lib/counters.py) and audience ---
+# Page views and republication views are counted in each process's memory and handed every few
+# seconds to a store all processes share (files under var/counters/, or Redis), which the task
+# worker flushes into daily rows.
+COUNTERS_REDIS_URL = REDIS_URL
+COUNTERS_DIR = Path(envstr("COUNTERS_DIR", str(VAR_DIR / "counters")))
+COUNTERS_PREFIX = envstr("COUNTERS_PREFIX", "cp:counters")
+COUNTERS_PUSH_SECONDS = envint("COUNTERS_PUSH_SECONDS", 5)
+COUNTERS_MAX_KEYS = envint("COUNTERS_MAX_KEYS", 20_000)
+# Off: pages carry no beacon and nothing is counted.
+AUDIENCE_ENABLED = envbool("AUDIENCE_ENABLED", True)
+# Optional: a GeoLite2-Country (or any MaxMind-format country) database file; countries are
+# counted only when it is set.
+AUDIENCE_GEOIP_DB = envstr("AUDIENCE_GEOIP_DB")
