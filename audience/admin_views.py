@@ -2,8 +2,6 @@
 
 from __future__ import annotations
 
-import csv
-
 from django.http import HttpRequest, HttpResponse
 from django.template.response import TemplateResponse
 from wagtail.admin.auth import permission_required
@@ -11,7 +9,7 @@ from wagtail.admin.auth import permission_required
 from audience.selectors import audience_report
 from audience.services import VIEW_REPORTS
 from crosspost.lib.charts import line_chart
-from crosspost.lib.spreadsheet import csv_safe
+from crosspost.lib.spreadsheet import csv_response
 
 RANGES = (1, 7, 30, 90, 365)
 TABLES = ("days", "top_articles", "referrers", "referring_sites", "languages", "devices", "countries",
@@ -20,7 +18,7 @@ TABLES = ("days", "top_articles", "referrers", "referring_sites", "languages", "
 
 def _days(request: HttpRequest) -> int:
     value = request.GET.get("days", "30")
-    return int(value) if value.isascii() and value.isdigit() and int(value) in RANGES else 30
+    return int(value) if value.isascii() and value.isdigit() and len(value) <= 4 and int(value) in RANGES else 30
 
 
 @permission_required(VIEW_REPORTS)
@@ -29,7 +27,8 @@ def audience(request: HttpRequest) -> HttpResponse:
     report = audience_report(days=days)
     if request.GET.get("format") == "csv":
         table = request.GET.get("table", "days")
-        return _csv(report, table if table in TABLES else "days", days)
+        table = table if table in TABLES else "days"
+        return csv_response(report[table], f"audience-{table}-{days}d-{report['to']}.csv")
     labels = [d["day"][5:] for d in report["days"]]
     chart = line_chart(labels, [("Views", [d["views"] for d in report["days"]]),
                                 ("Visitors", [d["visitors"] for d in report["days"]])],
@@ -38,15 +37,3 @@ def audience(request: HttpRequest) -> HttpResponse:
         "report": report, "days": days, "ranges": RANGES, "chart": chart, "show_chart": days > 1,
         "tables": TABLES,
     })
-
-
-def _csv(report: dict, table: str, days: int) -> HttpResponse:
-    response = HttpResponse(content_type="text/csv; charset=utf-8")
-    response["Content-Disposition"] = f'attachment; filename="audience-{table}-{days}d-{report["to"]}.csv"'
-    rows = report[table]
-    writer = csv.writer(response)
-    if rows:
-        writer.writerow(list(rows[0]))
-        for row in rows:
-            writer.writerow([csv_safe(value) for value in row.values()])
-    return response

@@ -77,6 +77,13 @@ class Partner(models.Model):
     def __str__(self) -> str:
         return self.name
 
+    def feed_url(self) -> str:
+        from django.urls import reverse
+
+        return settings.SITE_URL + reverse("engagement:partner_feed", args=[self.token])
+
+    feed_url.short_description = "Feed URL"  # type: ignore[attr-defined]
+
     def save(self, *args, **kwargs) -> None:
         import secrets
         from urllib.parse import urlsplit

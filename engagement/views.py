@@ -17,7 +17,7 @@ from django.views.decorators.csrf import csrf_exempt
 from django.views.decorators.http import require_GET, require_http_methods
 
 from crosspost.lib.signing import sign, unsign
-from engagement import pixel, services
+from engagement import partner_feed, pixel, services
 from engagement.forms import (
     CommentForm,
     ContactForm,
@@ -25,7 +25,7 @@ from engagement.forms import (
     PermissionRequestForm,
     ShareEmailForm,
 )
-from engagement.models import Comment, ContactMessage
+from engagement.models import Comment, ContactMessage, Partner
 from engagement.republish import pixel_ids
 
 # A transparent 1×1 GIF (GIF89a, one-colour palette, graphic-control extension for transparency).
@@ -60,6 +60,17 @@ def _article(article_id: int):
 def _message(request: HttpRequest, *, title: str, text: str, article=None, status: int = 200) -> HttpResponse:
     return render(request, "engagement/message.html", {"title": title, "text": text, "article": article},
                   status=status)
+
+
+@require_GET
+def republish_feed(request: HttpRequest, token: str = "") -> HttpResponse:
+    """Our republishable articles in full; a partner's token names the partner in the pixels."""
+    partner = None
+    if token:
+        partner = Partner.objects.filter(token=token[:64], active=True).first()
+        if partner is None:
+            raise Http404("This feed address is not (or no longer) valid.")
+    return partner_feed.republish_feed(request, partner=partner)
 
 
 @require_GET
