@@ -197,7 +197,8 @@ def _other_apps_demo() -> None:
     for app, loader in (("engagement", "engagement.demo.engagement_demo_load"),
                         ("membership", "membership.demo.membership_demo_load"),
                         ("newsletter", "newsletter.demo.newsletter_demo_load"),
-                        ("ingest", "ingest.demo.ingest_demo_load")):
+                        ("ingest", "ingest.demo.ingest_demo_load"),
+                        ("audience", "audience.demo.audience_demo_load")):
         if apps.is_installed(app) and find_spec(f"{app}.demo") is not None:
             import_string(loader)()
 

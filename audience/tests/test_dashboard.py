@@ -72,3 +72,21 @@ def test_panels_show_only_what_the_user_may_open(client, make_article, contribut
     request = type("Request", (), {"user": contributor})()
     names = [p.name for p in panels.homepage_panels(request)]
     assert "readers" not in names and "members" not in names and "republications" not in names
+
+
+def test_the_demo_brings_weeks_of_readers_and_a_partner(client, make_article, admin_user):
+    from audience.demo import DAYS, audience_demo_load
+    from audience.models import DailySiteViews
+    from engagement.models import DailyRepublicationViews, Partner, Republication
+
+    article = make_article("Demo story")
+    Republication.objects.create(article=article, page_url="https://community-news.example/s",
+                                 domain="community-news.example", views=210,
+                                 first_seen="2026-01-01T00:00:00Z", last_seen="2026-01-02T00:00:00Z")
+    audience_demo_load()
+    audience_demo_load()  # twice changes nothing
+    assert DailySiteViews.objects.count() == DAYS
+    assert Republication.objects.get().partner == Partner.objects.get()
+    assert DailyRepublicationViews.objects.filter(partner_pk=Partner.objects.get().pk).count() == 21
+    client.force_login(admin_user)
+    assert "Demo story" in client.get("/admin/reports/audience/?days=30").content.decode()
