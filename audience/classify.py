@@ -8,6 +8,7 @@ from the User-Agent.
 
 from __future__ import annotations
 
+import functools
 import re
 from urllib.parse import urlsplit
 
@@ -36,10 +37,13 @@ _FEDIVERSE_WORDS = ("mastodon", "mstdn", "toot", "pleroma", "akkoma", "misskey",
                     "friendica", "fosstodon", "hachyderm", "infosec.exchange", "social.", "fedi")
 
 
+# Readers' browsers send a few hundred distinct User-Agents a day: each is classed once per process.
+@functools.lru_cache(maxsize=2048)
 def is_bot(user_agent: str) -> bool:
     return bool(_BOT.search(user_agent or ""))
 
 
+@functools.lru_cache(maxsize=2048)
 def device_class(user_agent: str) -> str:
     if _TABLET.search(user_agent):
         return "tablet"

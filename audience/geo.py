@@ -18,9 +18,10 @@ log = logging.getLogger(__name__)
 def _reader(path: str):
     try:
         import maxminddb
+        from maxminddb.errors import InvalidDatabaseError
 
         return maxminddb.open_database(path)
-    except (ImportError, OSError, ValueError) as exc:
+    except (ImportError, OSError, ValueError, InvalidDatabaseError) as exc:
         log.warning("country database %s cannot be read (%s); countries are not counted", path, exc)
         return None
 

@@ -326,9 +326,9 @@ def salt(day: str) -> str:
     """The day's random salt, the same in every process; cached here for the day."""
     remembered = _salts.get(day)
     if remembered is None:
-        if len(_salts) > 4:
-            _salts.clear()
-        remembered = _salts[day] = store().salt(day)
+        remembered = store().salt(day)
+        _salts.clear()  # a new day: yesterday's salt leaves this process's memory too
+        _salts[day] = remembered
     return remembered
 
 
