@@ -127,3 +127,23 @@ def _no_rate_limits_left_behind():
     if settings.REDIS_URL:
         ratelimit_reset()
     yield
+
+
+@pytest.fixture(autouse=True)
+def _own_counter_store(settings, tmp_path_factory):
+    """Each test counts views in a store of its own, empty, with no counts left in this process."""
+    import uuid
+
+    from crosspost.lib import counters
+
+    counters.counters_discard()
+    name = uuid.uuid4().hex[:12]
+    settings.COUNTERS_DIR = tmp_path_factory.getbasetemp() / "counters" / name
+    settings.COUNTERS_PREFIX = f"test:counters:{name}"
+    settings.COUNTERS_PUSH_SECONDS = 3600  # tests push by hand (counters_push)
+    yield
+    counters.counters_discard()
+    if settings.COUNTERS_REDIS_URL and counters._store_for and counters._store_for[2] == settings.COUNTERS_PREFIX:
+        client = counters._store.client
+        for key in client.scan_iter(match=settings.COUNTERS_PREFIX + ":*", count=500):
+            client.delete(key)

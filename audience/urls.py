@@ -1,3 +1,9 @@
-from django.urls import path  # noqa: F401
+from django.urls import path
 
-urlpatterns: list = []
+from audience import views
+
+app_name = "audience"
+urlpatterns = [
+    path("a/v", views.beacon, name="beacon"),
+    path("a/v.gif", views.beacon, name="beacon_image"),
+]

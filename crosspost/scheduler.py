@@ -52,6 +52,8 @@ def default_jobs() -> list[Job]:
         # Retries of ActivityPub deliveries and WebSub pushes that are due; nothing when none are.
         Job("federation.tasks.deliver_pending", every=datetime.timedelta(minutes=1)),
         Job("federation.tasks.websub_push_pending", every=datetime.timedelta(minutes=1)),
+        # Page views and republication views, from the counter store into daily rows.
+        Job("audience.tasks.flush_counters", every=datetime.timedelta(minutes=1)),
     ]
 
 

@@ -396,8 +396,7 @@ if SENTRY_DSN:
 ENGAGEMENT_SHARE_LIMIT = envint("ENGAGEMENT_SHARE_LIMIT", 5)  # per hour, per IP, sender and recipient
 ENGAGEMENT_COMMENT_LIMIT = envint("ENGAGEMENT_COMMENT_LIMIT", 5)  # per hour, per IP and address
 ENGAGEMENT_FORM_LIMIT = envint("ENGAGEMENT_FORM_LIMIT", 5)  # contact and permission forms, per hour per IP
-ENGAGEMENT_PIXEL_INTERVAL = envint("ENGAGEMENT_PIXEL_INTERVAL", 60)  # seconds per republication-pixel interval
-ENGAGEMENT_PIXEL_MAX_PAGES = envint("ENGAGEMENT_PIXEL_MAX_PAGES", 2000)  # new pages counted per interval
+ENGAGEMENT_PIXEL_MAX_PAGES = envint("ENGAGEMENT_PIXEL_MAX_PAGES", 2000)  # new pages recorded per flush
 # Attempts at a webhook delivery before it is marked failed; they are spaced by leases.backoff
 # (30 s doubling to an hour), so 12 attempts keep trying for about six hours.
 ENGAGEMENT_WEBHOOK_ATTEMPTS = envint("ENGAGEMENT_WEBHOOK_ATTEMPTS", 12)
@@ -408,3 +407,18 @@ STRIPE_WEBHOOK_SECRET = envstr("STRIPE_WEBHOOK_SECRET")
 MEMBERSHIP_CURRENCY = envstr("MEMBERSHIP_CURRENCY", "eur").lower()
 if STRIPE_SECRET_KEY and not STRIPE_WEBHOOK_SECRET:
     raise ImproperlyConfigured("STRIPE_WEBHOOK_SECRET must be set with STRIPE_SECRET_KEY (Stripe dashboard: webhooks)")
+
+# --- counters (crosspost/lib/counters.py) and audience ---
+# Page views and republication views are counted in each process's memory and handed every few
+# seconds to a store all processes share (files under var/counters/, or Redis), which the task
+# worker flushes into daily rows.
+COUNTERS_REDIS_URL = REDIS_URL
+COUNTERS_DIR = Path(envstr("COUNTERS_DIR", str(VAR_DIR / "counters")))
+COUNTERS_PREFIX = envstr("COUNTERS_PREFIX", "cp:counters")
+COUNTERS_PUSH_SECONDS = envint("COUNTERS_PUSH_SECONDS", 5)
+COUNTERS_MAX_KEYS = envint("COUNTERS_MAX_KEYS", 20_000)
+# Off: pages carry no beacon and nothing is counted.
+AUDIENCE_ENABLED = envbool("AUDIENCE_ENABLED", True)
+# Optional: a GeoLite2-Country (or any MaxMind-format country) database file; countries are
+# counted only when it is set.
+AUDIENCE_GEOIP_DB = envstr("AUDIENCE_GEOIP_DB")

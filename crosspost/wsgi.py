@@ -8,9 +8,11 @@ os.environ.setdefault("DJANGO_SETTINGS_MODULE", "crosspost.settings")
 
 django_application = get_wsgi_application()
 
+from audience.wsgi import BeaconMiddleware  # noqa: E402
 from crosspost.pagecache import PageCacheMiddleware  # noqa: E402  (needs settings loaded)
 
-application = PageCacheMiddleware(django_application)
+# The view beacon is answered before the page cache and Django (audience/wsgi.py).
+application = BeaconMiddleware(PageCacheMiddleware(django_application))
 
 # Everything loaded so far (Django, Wagtail, the models, and the URL conf with the views it
 # imports, loaded here rather than by the first request) lives as long as the process. Moved out

@@ -10,6 +10,8 @@ from django.template.response import TemplateResponse
 from django.views.decorators.http import require_http_methods
 from wagtail.admin.auth import permission_denied, permission_required
 
+from crosspost.lib.charts import line_chart
+from crosspost.lib.spreadsheet import csv_response
 from engagement import selectors, services
 from engagement.forms import PermissionAnswerForm
 from engagement.models import Comment, ContactMessage, PermissionRequest, WebhookDelivery
@@ -98,14 +100,30 @@ def permission_request(request: HttpRequest, pk: int) -> HttpResponse:
     return TemplateResponse(request, "engagement/admin/permission_request.html", {"item": item, "form": form})
 
 
+REPUBLICATION_RANGES = (7, 30, 90, 365)
+REPUBLICATION_TABLES = ("days", "articles", "domains", "partners", "pages")
+
+
 @permission_required(VIEW_REPUBLICATIONS)
 def republications(request: HttpRequest) -> HttpResponse:
+    """Views of republished copies over time, top articles, sites and partners, and every page seen."""
     article_id = _id(request.GET.get("article", ""))
+    days = _id(request.GET.get("days", "")) or 30
+    days = days if days in REPUBLICATION_RANGES else 30
+    report = selectors.republication_report(days=days, article_id=article_id)
     rows = selectors.republications(article_id=article_id)
+    if request.GET.get("format") == "csv":
+        table = request.GET.get("table", "days")
+        table = table if table in REPUBLICATION_TABLES else "days"
+        data = selectors.republication_rows(article_id=article_id) if table == "pages" else report[table]
+        return csv_response(data, f"republications-{table}-{days}d-{report['to']}.csv")
     page = Paginator(rows, 100).get_page(request.GET.get("p"))
     article = rows.first().article if article_id and rows.exists() else None
+    chart = line_chart([d["day"][5:] for d in report["days"]], [("Views", [d["views"] for d in report["days"]])],
+                       title=f"Views of republished copies per day, {report['from']} to {report['to']}")
     return TemplateResponse(request, "engagement/admin/republications.html", {
-        "page": page, "article_id": article_id, "article": article,
+        "page": page, "article_id": article_id, "article": article, "report": report, "chart": chart,
+        "days": days, "ranges": REPUBLICATION_RANGES,
     })
 
 

@@ -56,6 +56,46 @@ class EngagementSettings(BaseSiteSetting):
         ]
 
 
+class Partner(models.Model):
+    """A site that republishes our articles from its own feed URL, revocable at any time.
+
+    The token in the feed URL identifies the partner: the pixels inside that feed carry the
+    partner, so its views show under its name in *Republications*.
+    """
+
+    name = models.CharField(max_length=200)
+    domain = models.CharField(max_length=255, help_text="The partner's site, e.g. community-news.example.")
+    token = models.CharField(max_length=64, unique=True, editable=False)
+    active = models.BooleanField(default=True, help_text="Untick to revoke the feed URL at once.")
+    created_at = models.DateTimeField(auto_now_add=True)
+
+    panels = [FieldPanel("name"), FieldPanel("domain"), FieldPanel("active")]
+
+    class Meta:
+        ordering = ["name"]
+
+    def __str__(self) -> str:
+        return self.name
+
+    def feed_url(self) -> str:
+        from django.urls import reverse
+
+        return settings.SITE_URL + reverse("engagement:partner_feed", args=[self.token])
+
+    feed_url.short_description = "Feed URL"  # type: ignore[attr-defined]
+
+    def save(self, *args, **kwargs) -> None:
+        import secrets
+        from urllib.parse import urlsplit
+
+        domain = self.domain.strip().lower()
+        host = (urlsplit(domain).hostname or "") if "//" in domain else domain.split("/")[0]
+        self.domain = host.removeprefix("www.")
+        if not self.token:
+            self.token = secrets.token_urlsafe(24)
+        super().save(*args, **kwargs)
+
+
 class Republication(models.Model):
     """A page elsewhere that shows one of our articles, as seen by the republish pixel.
 
@@ -69,6 +109,7 @@ class Republication(models.Model):
     views = models.PositiveBigIntegerField(default=0)
     first_seen = models.DateTimeField()
     last_seen = models.DateTimeField()
+    partner = models.ForeignKey(Partner, null=True, blank=True, on_delete=models.SET_NULL, related_name="republications")
 
     class Meta:
         ordering = ["-last_seen"]
@@ -76,6 +117,24 @@ class Republication(models.Model):
 
     def __str__(self) -> str:
         return self.page_url or f"(no referrer) {self.article_id}"
+
+
+class DailyRepublicationViews(models.Model):
+    """Views of republished copies per day, article, domain and partner (0: none), for the charts."""
+
+    day = models.DateField()
+    article = models.ForeignKey("newsroom.ArticlePage", on_delete=models.DO_NOTHING, db_constraint=False,
+                                related_name="+")
+    domain = models.CharField(max_length=255, blank=True)
+    # A plain number, not a key: 0 (no partner) must take part in the unique constraint, which
+    # NULL does not.
+    partner_pk = models.PositiveIntegerField(default=0)
+    views = models.PositiveBigIntegerField(default=0)
+
+    class Meta:
+        constraints = [models.UniqueConstraint(fields=["day", "article", "domain", "partner_pk"],
+                                               name="unique_daily_republication")]
+        indexes = [models.Index(fields=["day", "article"], name="daily_republication_range")]
 
 
 class BannedAddress(models.Model):

@@ -39,17 +39,22 @@ def offers_republishing(article) -> bool:
     return bool(article.can_be_republished and article.effective_licence in REPUBLISHABLE)
 
 
-def pixel_token(article_id: int) -> str:
-    return sign(str(article_id), salt=PIXEL_SALT)
+def pixel_token(article_id: int, partner_id: int | None = None) -> str:
+    """Signed, so nobody can make up pixels for other articles or partners."""
+    return sign(f"{article_id}.{partner_id}" if partner_id else str(article_id), salt=PIXEL_SALT)
 
 
-def pixel_article_id(token: str) -> int | None:
-    value = unsign(token, salt=PIXEL_SALT)
-    return int(value) if value and value.isdigit() else None
+def pixel_ids(token: str) -> tuple[int, int | None] | None:
+    """(article id, partner id or None) from a pixel token; None when it is forged."""
+    value = unsign(token, salt=PIXEL_SALT) or ""
+    article, _, partner = value.partition(".")
+    if not (article.isascii() and article.isdigit()) or (partner and not (partner.isascii() and partner.isdigit())):
+        return None
+    return int(article), int(partner) if partner else None
 
 
-def pixel_url(article_id: int) -> str:
-    return settings.SITE_URL + reverse("engagement:pixel", args=[pixel_token(article_id)])
+def pixel_url(article_id: int, partner_id: int | None = None) -> str:
+    return settings.SITE_URL + reverse("engagement:pixel", args=[pixel_token(article_id, partner_id)])
 
 
 def clean_body(html: str) -> str:
@@ -80,7 +85,7 @@ def licence_html(licence: str) -> str:
     return format_html("{}", label)
 
 
-def republish_html(article) -> str:
+def republish_html(article, *, partner_id: int | None = None) -> str:
     from newsroom.models import join_names
 
     canonical = article.canonical_url()
@@ -103,6 +108,6 @@ def republish_html(article) -> str:
     parts.append(format_html(
         '<img src="{}" alt="" width="1" height="1" referrerpolicy="no-referrer-when-downgrade" '
         'style="border:0;width:1px;height:1px">',
-        pixel_url(article.pk),
+        pixel_url(article.pk, partner_id),
     ))
     return "\n".join(str(part) for part in parts) + "\n"

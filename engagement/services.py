@@ -16,7 +16,7 @@ import time
 from typing import Any
 
 from django.conf import settings
-from django.db import IntegrityError, transaction
+from django.db import transaction
 from django.db.models import F
 from django.utils import timezone
 from wagtail.models import Site
@@ -25,12 +25,15 @@ from crosspost import pagecache
 from crosspost.lib import email as mail
 from crosspost.lib import leases, safe_fetch
 from crosspost.lib.ratelimit import ratelimit_hit_all
+from crosspost.lib.upsert import rows_add
 from engagement import pixel
 from engagement.models import (
     BannedAddress,
     Comment,
     ContactMessage,
+    DailyRepublicationViews,
     EngagementSettings,
+    Partner,
     PermissionRequest,
     Republication,
     WebhookDelivery,
@@ -103,36 +106,47 @@ def pagecache_purge_everything() -> None:
 
 # --- republications ----------------------------------------------------------------------------
 
-def republication_hits_flush(*, now: datetime.datetime | None = None) -> int:
-    """Move the pixel counts of finished intervals from the cache into Republication rows.
+def republication_counts_add(*, counts: dict[tuple, int], first_seen: datetime.datetime,
+                             last_seen: datetime.datetime) -> int:
+    """Add pixel counts to Republication rows and daily rows; returns the views written.
 
-    Returns the number of views written. Hits for articles deleted meanwhile are dropped.
+    `counts` maps (day, article id, partner id or 0, page URL, domain) to views, as the counter
+    store hands them over (audience.services.counters_flush calls this inside its transaction).
+    Hits for articles deleted meanwhile, for partners that no longer exist, and for new pages
+    beyond `MAX_NEW_PAGES` in one go are dropped.
     """
     from newsroom.models import ArticlePage
 
-    taken = list(pixel.hits_take(now=(now or timezone.now()).timestamp()))
-    existing = set(ArticlePage.objects.filter(pk__in={h.article_id for h in taken}).values_list("pk", flat=True))
-    written = 0
-    with transaction.atomic():
-        for hits in taken:
-            if hits.article_id not in existing:
-                continue
-            updated = Republication.objects.filter(article_id=hits.article_id, page_url=hits.page_url).update(
-                views=F("views") + hits.views, last_seen=hits.last_seen
-            )
-            if not updated:
-                try:
-                    with transaction.atomic():
-                        Republication.objects.create(
-                            article_id=hits.article_id, page_url=hits.page_url, domain=hits.domain,
-                            views=hits.views, first_seen=hits.first_seen, last_seen=hits.last_seen,
-                        )
-                except IntegrityError:  # another flusher created it a moment ago
-                    Republication.objects.filter(article_id=hits.article_id, page_url=hits.page_url).update(
-                        views=F("views") + hits.views, last_seen=hits.last_seen
-                    )
-            written += hits.views
-    return written
+    if not counts:
+        return 0
+    articles = set(ArticlePage.objects.filter(pk__in={k[1] for k in counts}).values_list("pk", flat=True))
+    partners = set(Partner.objects.filter(pk__in={k[2] for k in counts if k[2]}).values_list("pk", flat=True))
+    pages: dict[tuple[int, str], dict] = {}
+    daily: dict[tuple, int] = {}
+    for (day, article_id, partner_id, page_url, domain), views in counts.items():
+        if article_id not in articles:
+            continue
+        partner_id = partner_id if partner_id in partners else 0
+        row = pages.setdefault((article_id, page_url), {
+            "article": article_id, "page_url": page_url, "domain": domain, "views": 0,
+            "first_seen": first_seen, "last_seen": last_seen, "partner": partner_id or None})
+        row["views"] += views
+        row["partner"] = row["partner"] or partner_id or None
+        key = (datetime.date.fromisoformat(day), article_id, domain, partner_id)
+        daily[key] = daily.get(key, 0) + views
+    existing = set(Republication.objects.filter(article_id__in={a for a, _ in pages}, page_url__in={u for _, u in pages})
+                   .values_list("article_id", "page_url"))
+    new = [key for key in pages if key not in existing]
+    for key in new[pixel.MAX_NEW_PAGES:]:
+        dropped = pages.pop(key)
+        for daily_key in [k for k in daily if k[1] == dropped["article"] and k[2] == dropped["domain"]]:
+            daily[daily_key] -= dropped["views"]
+    rows_add(Republication, pages.values(), unique=["article", "page_url"], add=["views"], replace=["last_seen"])
+    rows_add(DailyRepublicationViews,
+             [{"day": d, "article": a, "domain": dom, "partner_pk": p, "views": n}
+              for (d, a, dom, p), n in daily.items() if n > 0],
+             unique=["day", "article", "domain", "partner_pk"], add=["views"])
+    return sum(row["views"] for row in pages.values())
 
 
 # --- sharing -----------------------------------------------------------------------------------

@@ -10,8 +10,3 @@ from engagement import services
 @task()
 def deliver_webhook(delivery_id: int) -> str:
     return services.webhook_deliver(delivery_id=delivery_id)
-
-
-@task()
-def flush_republication_hits() -> int:
-    return services.republication_hits_flush()

@@ -7,6 +7,8 @@ app_name = "engagement"
 
 urlpatterns = [
     path("r/<str:token>.gif", views.pixel_view, name="pixel"),
+    path("feed/republish/", views.republish_feed, name="republish_feed"),
+    path("feed/republish/<str:token>/", views.republish_feed, name="partner_feed"),
     path("share/mastodon/", views.share_mastodon, name="share_mastodon"),
     path("share/email/<int:article_id>/", views.share_email, name="share_email"),
     path("comments/<int:article_id>/", views.comment_post, name="comment_post"),

@@ -19,7 +19,7 @@ from django.views.decorators.http import require_GET, require_http_methods
 
 from crosspost.lib.client import client_address
 from crosspost.lib.signing import sign, unsign
-from engagement import pixel, services
+from engagement import partner_feed, pixel, services
 from engagement.forms import (
     CommentForm,
     ContactForm,
@@ -27,8 +27,8 @@ from engagement.forms import (
     PermissionRequestForm,
     ShareEmailForm,
 )
-from engagement.models import Comment, ContactMessage
-from engagement.republish import pixel_article_id
+from engagement.models import Comment, ContactMessage, Partner
+from engagement.republish import pixel_ids
 
 # A transparent 1×1 GIF (GIF89a, one-colour palette, graphic-control extension for transparency).
 GIF = (
@@ -65,14 +65,25 @@ def _message(request: HttpRequest, *, title: str, text: str, article=None, statu
 
 
 @require_GET
+def republish_feed(request: HttpRequest, token: str = "") -> HttpResponse:
+    """Our republishable articles in full; a partner's token names the partner in the pixels."""
+    partner = None
+    if token:
+        partner = Partner.objects.filter(token=token[:64], active=True).first()
+        if partner is None:
+            raise Http404("This feed address is not (or no longer) valid.")
+    return partner_feed.republish_feed(request, partner=partner)
+
+
+@require_GET
 def pixel_view(request: HttpRequest, token: str) -> HttpResponse:
     """Count one view of a republished copy; never touches the database."""
-    article_id = pixel_article_id(token)
-    if article_id is None:
+    ids = pixel_ids(token)
+    if ids is None:
         raise Http404("Unknown pixel")
     page = pixel.referer_page(request.META.get("HTTP_REFERER", ""), request.get_host().split(":")[0])
     if page is not None:
-        pixel.hit_record(article_id=article_id, page_url=page[0], domain=page[1])
+        pixel.hit_record(article_id=ids[0], page_url=page[0], domain=page[1], partner_id=ids[1])
     response = HttpResponse(GIF, content_type="image/gif")
     response["Cache-Control"] = "no-store, max-age=0"
     response["Cross-Origin-Resource-Policy"] = "cross-origin"

@@ -6,7 +6,7 @@ from wagtail.admin.widgets import Button
 
 from crosspost.lib.admin import PermissionMenuItem
 from engagement import admin_views
-from engagement.models import BannedAddress, WebhookEndpoint
+from engagement.models import BannedAddress, Partner, WebhookEndpoint
 
 
 class BannedAddressViewSet(ModelViewSet):
@@ -30,13 +30,27 @@ class WebhookEndpointViewSet(ModelViewSet):
     copy_view_enabled = False
 
 
+class PartnerViewSet(ModelViewSet):
+    """Sites that republish from their own feed URL; untick *active* to revoke it."""
+
+    model = Partner
+    name = "engagement_partners"
+    icon = "group"
+    add_to_admin_menu = False
+    form_fields = ["name", "domain", "active"]
+    list_display = ["name", "domain", "active", "feed_url"]
+    search_fields = ["name", "domain"]
+    copy_view_enabled = False
+
+
 banned_viewset = BannedAddressViewSet()
+partner_viewset = PartnerViewSet()
 webhook_viewset = WebhookEndpointViewSet()
 
 
 @hooks.register("register_admin_viewset")
 def engagement_viewsets():
-    return [banned_viewset, webhook_viewset]
+    return [banned_viewset, webhook_viewset, partner_viewset]
 
 
 @hooks.register("register_admin_urls")
@@ -60,6 +74,8 @@ def engagement_menu():
                            permission=admin_views.ANSWER_PERMISSION_REQUESTS),
         PermissionMenuItem("Republications", reverse("engagement_republications"), icon_name="doc-full", order=300,
                            permission=admin_views.VIEW_REPUBLICATIONS),
+        PermissionMenuItem("Republishing partners", reverse(partner_viewset.get_url_name("index")), icon_name="group",
+                           order=310, permission="engagement.view_partner"),
         PermissionMenuItem("Reader messages", reverse("engagement_messages"), icon_name="mail", order=400,
                            permission=admin_views.HANDLE_MESSAGES),
         PermissionMenuItem("Banned addresses", reverse(banned_viewset.get_url_name("index")), icon_name="cross",

@@ -4,7 +4,7 @@ import pytest
 from django.conf import settings
 from django.urls import reverse
 
-from engagement.republish import pixel_article_id, republish_html
+from engagement.republish import pixel_ids, republish_html
 from newsroom.licences import Licence
 
 
@@ -38,8 +38,8 @@ def test_it_builds_title_byline_body_credit_and_pixel(article):
 def test_the_pixel_in_the_html_names_the_article(article):
     out = republish_html(article)
     token = out.split(settings.SITE_URL + "/r/", 1)[1].split(".gif", 1)[0]
-    assert pixel_article_id(token) == article.pk
-    assert pixel_article_id(token.replace(str(article.pk), str(article.pk + 1), 1)) is None
+    assert pixel_ids(token) == (article.pk, None)
+    assert pixel_ids(token.replace(str(article.pk), str(article.pk + 1), 1)) is None
 
 
 def test_it_drops_scripts_forms_and_embeds_and_makes_links_absolute(article):

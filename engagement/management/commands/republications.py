@@ -6,7 +6,7 @@ import json
 
 from django.core.management.base import BaseCommand
 
-from engagement import selectors, services
+from engagement import selectors
 
 
 class Command(BaseCommand):
@@ -21,7 +21,9 @@ class Command(BaseCommand):
     def handle(self, *args, **options) -> None:
         as_json = options["json"]
         if options["flush"]:
-            written = services.republication_hits_flush()
+            from audience.services import counters_flush  # the one flush for every counter
+
+            written = counters_flush().republication_views
             if not as_json:
                 self.stdout.write(f"Flushed {written} view(s).")
         rows = selectors.republication_rows(article_id=options["article"])

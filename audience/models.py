@@ -1,0 +1,65 @@
+"""Pre-aggregated daily counts of readers: what the reports read, never one row per view.
+
+Rows are written only by the flush (audience.services.counters_flush), which adds a batch of
+counts with `INSERT … ON CONFLICT DO UPDATE SET views = views + excluded.views`. Article rows
+keep their article's id without a database constraint: the history of a deleted article stays in
+the totals.
+"""
+
+from __future__ import annotations
+
+from django.db import models
+
+
+class DailySiteViews(models.Model):
+    """Views of every page and unique visitors (estimated from a daily salted hash), per day."""
+
+    day = models.DateField(unique=True)
+    views = models.PositiveBigIntegerField(default=0)
+    visitors = models.PositiveBigIntegerField(default=0)
+
+    class Meta:
+        ordering = ["day"]
+
+
+class DailyArticleViews(models.Model):
+    """Views of one article in one language on one day."""
+
+    day = models.DateField()
+    article = models.ForeignKey("newsroom.ArticlePage", on_delete=models.DO_NOTHING, db_constraint=False,
+                                related_name="+")
+    language = models.CharField(max_length=12)
+    views = models.PositiveBigIntegerField(default=0)
+
+    class Meta:
+        constraints = [models.UniqueConstraint(fields=["day", "article", "language"], name="unique_daily_article")]
+        # Reports sum a range of days per article; the article index serves one article's history.
+        indexes = [models.Index(fields=["day", "article", "views"], name="daily_article_range"),
+                   models.Index(fields=["article", "day"], name="daily_article_history")]
+
+
+class DailyBreakdown(models.Model):
+    """Views per day by one dimension: referrer class or domain, device class, country, language."""
+
+    class Dimension(models.TextChoices):
+        REFERRER = "referrer", "Referrer class"
+        DOMAIN = "domain", "Referring site"
+        DEVICE = "device", "Device"
+        COUNTRY = "country", "Country"
+        LANGUAGE = "language", "Language"
+
+    day = models.DateField()
+    dimension = models.CharField(max_length=12, choices=Dimension.choices)
+    value = models.CharField(max_length=255)
+    views = models.PositiveBigIntegerField(default=0)
+
+    class Meta:
+        constraints = [models.UniqueConstraint(fields=["day", "dimension", "value"], name="unique_daily_breakdown")]
+        indexes = [models.Index(fields=["dimension", "day"], name="daily_breakdown_range")]
+
+
+class CounterBatch(models.Model):
+    """A batch of counts already written, so no batch is ever counted twice; kept a few days."""
+
+    name = models.CharField(max_length=120, unique=True)
+    applied_at = models.DateTimeField(auto_now_add=True, db_index=True)

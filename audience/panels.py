@@ -1,0 +1,138 @@
+"""The editors' dashboard: panels on Wagtail's admin home, each a few fixed queries.
+
+Each panel reads counts and short top lists only (never one query per row) and links to the
+screen where the work is done. A panel shows only to users allowed on that screen.
+"""
+
+from __future__ import annotations
+
+import datetime
+from dataclasses import dataclass, field
+
+from django.conf import settings
+from django.db.models import Count, Q, Sum
+from django.urls import NoReverseMatch, reverse
+from django.utils import timezone
+from wagtail.admin.ui.components import Component
+
+from audience.selectors import Range, site_series, top_articles
+from audience.services import VIEW_REPORTS
+from crosspost.lib.charts import sparkline
+
+
+@dataclass
+class Line:
+    label: str
+    value: object
+    url: str = ""
+
+
+@dataclass
+class Panel(Component):
+    name: str
+    heading: str
+    url: str = ""
+    lines: list[Line] = field(default_factory=list)
+    chart: str = ""
+    note: str = ""
+    order: int = 50
+    template_name = "audience/admin/panel.html"
+
+    def get_context_data(self, parent_context=None) -> dict:
+        return {"panel": self}
+
+
+def _url(name: str) -> str:
+    try:
+        return reverse(name)
+    except NoReverseMatch:
+        return ""
+
+
+def readers_panel(today: datetime.date) -> Panel:
+    week = site_series(Range.last(14, today=today))
+    this_week = week[-7:]
+    top = top_articles(Range.last(1, today=today), limit=3)
+    lines = [Line("Views today", week[-1]["views"]), Line("Visitors today", week[-1]["visitors"]),
+             Line("Views this week", sum(d["views"] for d in this_week))]
+    lines += [Line(f"Top today: {row['title']}", row["views"], row["url"]) for row in top]
+    chart = sparkline([d["views"] for d in week], title="Views per day over the last 14 days")
+    return Panel("readers", "Readers", _url("audience_report"), lines, chart, order=10)
+
+
+def waiting_panel(user) -> Panel | None:
+    from engagement.models import Comment
+    from ingest.models import InboxItem
+    from translation.models import TranslationJob
+
+    lines = []
+    if user.has_perm("engagement.change_comment"):
+        pending = Comment.objects.filter(status=Comment.Status.PENDING).count()
+        lines.append(Line("Comments waiting for moderation", pending, _url("engagement_comments")))
+    from ingest.views import can_repost
+
+    if can_repost(user):
+        new = InboxItem.objects.filter(status=InboxItem.Status.NEW).count()
+        lines.append(Line("Feed items in the reposting inbox", new, _url("ingest_inbox")))
+    if user.has_perm("translation.publish_translation"):
+        failed = TranslationJob.objects.filter(status=TranslationJob.Status.FAILED).count()
+        lines.append(Line("Failing translation jobs", failed, _url("translation_jobs")))
+    return Panel("waiting", "Waiting for you", "", lines, order=20) if lines else None
+
+
+def newsletter_panel(user) -> Panel | None:
+    from newsletter.models import Delivery, Digest, Selection
+
+    if not user.has_perm("newsletter.view_digest"):
+        return None
+    last = Digest.objects.order_by("-date").first()
+    since = last.until if last else None
+    selected = Selection.objects.filter(selected_at__gt=since).count() if since else Selection.objects.count()
+    lines = [Line("Articles selected for the next digest", selected),
+             Line("Sent every day at", settings.NEWSLETTER_SEND_TIME)]
+    if last:
+        results = Delivery.objects.filter(digest=last).aggregate(
+            sent=Count("pk", filter=Q(status=Delivery.Status.SENT)),
+            failed=Count("pk", filter=Q(status=Delivery.Status.FAILED)))
+        lines.append(Line(f"Last digest ({last.date:%Y-%m-%d}): sent", results["sent"]))
+        lines.append(Line("… failed", results["failed"]))
+    return Panel("newsletter", "Newsletter", _url("newsletter_digest:index"), lines, order=30)
+
+
+def members_panel(user, today: datetime.date) -> Panel | None:
+    from membership.models import Member, Payment
+
+    if not user.has_perm("membership.view_member"):
+        return None
+    month = timezone.make_aware(datetime.datetime(today.year, today.month, 1))
+    new = Member.objects.filter(since__gte=month).count()
+    donations = Payment.objects.filter(kind="donation", paid_at__gte=month).aggregate(
+        n=Count("pk"), total=Sum("amount"))
+    lines = [Line("New members this month", new), Line("Donations this month", donations["n"])]
+    if donations["total"]:
+        from membership.models import format_money
+
+        lines.append(Line("… amounting to", format_money(donations["total"], settings.MEMBERSHIP_CURRENCY)))
+    return Panel("members", "Members", _url("membership_revenue"), lines, order=40)
+
+
+def republications_panel(user, today: datetime.date) -> Panel | None:
+    from engagement.models import DailyRepublicationViews
+
+    if not user.has_perm("engagement.view_republication"):
+        return None
+    span = Range.last(7, today=today)
+    week = DailyRepublicationViews.objects.filter(day__range=(span.start, span.end))
+    totals = week.aggregate(views=Sum("views"), domains=Count("domain", distinct=True))
+    lines = [Line("Views of republished copies this week", totals["views"] or 0),
+             Line("Sites showing them", totals["domains"] or 0)]
+    return Panel("republications", "Republications", _url("engagement_republications"), lines, order=50)
+
+
+def homepage_panels(request) -> list[Panel]:
+    user = request.user
+    today = timezone.localdate()
+    panels: list[Panel | None] = [readers_panel(today) if user.has_perm(VIEW_REPORTS) else None,
+                                  waiting_panel(user), newsletter_panel(user), members_panel(user, today),
+                                  republications_panel(user, today)]
+    return [panel for panel in panels if panel is not None]

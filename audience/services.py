@@ -1,0 +1,171 @@
+"""Writes for audience: moving counted views from the counter store into daily rows.
+
+`counters_flush` runs on the task worker (the scheduler enqueues it every minute) and also
+carries the republication pixel's counts to engagement, so both reach the database through the
+same exactly-once path (see crosspost/lib/counters.py).
+"""
+
+from __future__ import annotations
+
+import datetime
+import logging
+from collections import Counter
+from dataclasses import dataclass, field
+from urllib.parse import urlsplit
+
+from django.conf import settings
+from django.db import IntegrityError, transaction
+from django.utils import timezone
+
+from audience import classify
+from audience.beacon import VIEW
+from audience.models import CounterBatch, DailyArticleViews, DailyBreakdown, DailySiteViews
+from crosspost.lib.counters import Batch, store
+from crosspost.lib.upsert import rows_add
+
+log = logging.getLogger(__name__)
+PIXEL = "px"
+BATCHES_KEPT = datetime.timedelta(days=4)  # longer than a batch can wait in the store (3 days)
+
+
+@dataclass
+class FlushResult:
+    batches: int = 0
+    views: int = 0
+    republication_views: int = 0
+    skipped: int = 0  # batches another flusher had already written
+    days: set[str] = field(default_factory=set)
+
+
+def own_hosts() -> set[str]:
+    hosts = {(urlsplit(settings.SITE_URL).hostname or "").lower().removeprefix("www.")}
+    hosts.update(h.lower().removeprefix("www.") for h in settings.ALLOWED_HOSTS if h and not h.startswith("."))
+    return hosts - {""}
+
+
+def _known_articles(ids: set[int]) -> set[int]:
+    from newsroom.models import ArticlePage
+
+    return set(ArticlePage.objects.filter(pk__in=ids).values_list("pk", flat=True)) if ids else set()
+
+
+def _republisher_domains() -> set[str]:
+    from engagement.models import Partner, Republication
+
+    domains = set(Republication.objects.exclude(domain="").values_list("domain", flat=True).distinct()[:5000])
+    domains.update(Partner.objects.values_list("domain", flat=True))
+    return {d.lower().removeprefix("www.") for d in domains if d}
+
+
+def _views_write(counts: dict[tuple, int], republishers: set[str], hosts: set[str]) -> int:
+    site: Counter = Counter()
+    articles: Counter = Counter()
+    breakdown: Counter = Counter()
+    known = _known_articles({key[2] for key in counts if key[2]})
+    for (_, day, article_id, language, host, campaign, device, country), n in counts.items():
+        site[day] += n
+        if article_id in known:
+            articles[(day, article_id, language)] += n
+        internal = host == "@internal"
+        kind = "internal" if internal else classify.referrer_class(
+            host, campaign=campaign, own_hosts=hosts, republishers=republishers)
+        breakdown[(day, "referrer", kind)] += n
+        if host and not internal and kind != "internal":
+            breakdown[(day, "domain", host)] += n
+        breakdown[(day, "device", device)] += n
+        breakdown[(day, "language", language)] += n
+        if country:
+            breakdown[(day, "country", country)] += n
+    rows_add(DailySiteViews, [{"day": datetime.date.fromisoformat(d), "views": n} for d, n in site.items()],
+             unique=["day"], add=["views"])
+    rows_add(DailyArticleViews, [{"day": datetime.date.fromisoformat(d), "article": a, "language": lang, "views": n}
+                                 for (d, a, lang), n in articles.items()],
+             unique=["day", "article", "language"], add=["views"])
+    rows_add(DailyBreakdown, [{"day": datetime.date.fromisoformat(d), "dimension": dim, "value": value, "views": n}
+                              for (d, dim, value), n in breakdown.items()],
+             unique=["day", "dimension", "value"], add=["views"])
+    return sum(site.values())
+
+
+def _batch_apply(batch: Batch, republishers: set[str], hosts: set[str]) -> tuple[int, int]:
+    from engagement.services import republication_counts_add
+
+    views = {key: n for key, n in batch.counts.items() if key[0] == VIEW and len(key) == 8}
+    pixel = {key: n for key, n in batch.counts.items() if key[0] == PIXEL}
+    with transaction.atomic():
+        try:
+            with transaction.atomic():
+                CounterBatch.objects.create(name=batch.name)
+        except IntegrityError:
+            return -1, -1  # already written by another flusher (or by us before a crash)
+        written = _views_write(views, republishers, hosts)
+        seen = datetime.datetime.fromtimestamp(batch.ended, tz=datetime.UTC)
+        first = datetime.datetime.fromtimestamp(batch.started, tz=datetime.UTC)
+        republished = republication_counts_add(
+            counts={key[1:]: n for key, n in pixel.items()}, first_seen=first, last_seen=seen)
+    return written, republished
+
+
+def counters_flush(*, now: datetime.datetime | None = None) -> FlushResult:
+    """Write every batch in the counter store to daily rows, each exactly once; then tidy up."""
+    now = now or timezone.now()
+    counters = store()
+    result = FlushResult()
+    republishers, hosts = _republisher_domains(), own_hosts()
+    live_days = _days_kept(now)
+    for name in counters.batch_names():
+        batch = counters.batch_read(name)
+        if batch is None:
+            continue
+        written, republished = _batch_apply(batch, republishers, hosts)
+        if written < 0:
+            result.skipped += 1
+        else:
+            result.batches += 1
+            result.views += written
+            result.republication_views += republished
+        # Visitor sets take each hash once, so merging again after a crash changes nothing.
+        # A finished day's set is gone; late hashes for it must not start a new, smaller one.
+        for day, hashes in batch.visitors.items():
+            if day in live_days:
+                counters.visitors_merge(day, hashes)
+                result.days.add(day)
+        counters.batch_delete(name)
+    for day in result.days:
+        DailySiteViews.objects.filter(day=datetime.date.fromisoformat(day)).update(
+            visitors=counters.visitors_count(day))
+    counters.days_forget(live_days)
+    CounterBatch.objects.filter(applied_at__lt=now - BATCHES_KEPT).delete()
+    return result
+
+
+def _days_kept(now: datetime.datetime) -> set[str]:
+    """Days whose visitor sets and salts still live: today, and yesterday for ten minutes past
+    midnight (for batches pushed just before it)."""
+    local = timezone.localtime(now)
+    today = local.date()
+    keep = {today.isoformat()}
+    if local - local.replace(hour=0, minute=0, second=0, microsecond=0) < datetime.timedelta(minutes=10):
+        keep.add((today - datetime.timedelta(days=1)).isoformat())
+    return keep
+
+
+VIEW_REPORTS = "audience.view_dailysiteviews"
+EDITOR_PERMISSIONS = (("audience", "view_dailysiteviews"), ("engagement", "view_partner"),
+                      ("engagement", "add_partner"), ("engagement", "change_partner"),
+                      ("engagement", "view_dailyrepublicationviews"))
+
+
+def editors_grant_audience_permissions() -> None:
+    """Let the Editor group read the audience report and manage republishing partners. Idempotent."""
+    from django.contrib.auth.models import Group, Permission
+    from django.db.models import Q
+
+    from newsroom.services import EDITOR_GROUP
+
+    group = Group.objects.filter(name=EDITOR_GROUP).first()
+    if group:
+        wanted = Q()
+        for app_label, codename in EDITOR_PERMISSIONS:
+            wanted |= Q(content_type__app_label=app_label, codename=codename)
+        group.permissions.add(*Permission.objects.filter(wanted))
