@@ -19,6 +19,7 @@ from engagement.models import (
     BannedAddress,
     Comment,
     ContactMessage,
+    Partner,
     PermissionRequest,
     Republication,
     WebhookDelivery,
@@ -64,6 +65,10 @@ MAY = {
             "index", "index_results", "add", "delete", "history", "history_results")],
         "settings:newsroom.sitesettings",
         "federation_overview", "federation_blocks",
+        # Partners: added, edited and revoked (untick "active") by editors, deleted only by admins.
+        *[f"engagement_partners:{view}" for view in (
+            "index", "index_results", "add", "edit", "history", "history_results", "usage")],
+        "audience_report",
     },
 }
 
@@ -150,6 +155,7 @@ def one_of_each(make_article):
         Publication: Publication.objects.create(name="Gazette", homepage="https://gazette.example/"),
         ImportRun: ImportRun.objects.create(source="ghost", file="imports/export.json"),
         Block: Block.objects.create(domain="spam.example"),
+        Partner: Partner.objects.create(name="Community News", domain="community-news.example"),
     }
 
 
