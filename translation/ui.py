@@ -3,20 +3,26 @@
 `locale/en/LC_MESSAGES/django.po` is the source catalogue (`make messages` refreshes it). Each
 string goes through the same translation memory as articles, so editors correct it the same
 way; `ui_compile` writes the stored translations as a .mo file under var/locale, which Django
-reads like any catalogue.
+reads like any catalogue. Catalogues are read and written with Babel, and each language gets the
+plural forms of its CLDR locale data (Arabic six, Russian three, Japanese one) rather than
+English's two.
 """
 
 from __future__ import annotations
 
+import gettext
 import html
-import json
 import re
-import struct
 import threading
 import time
 from dataclasses import dataclass
 from pathlib import Path
 
+from babel import Locale, UnknownLocaleError
+from babel.messages.catalog import Catalog
+from babel.messages.mofile import write_mo as babel_write_mo
+from babel.messages.plurals import get_plural
+from babel.messages.pofile import read_po
 from django.conf import settings
 from django.db import transaction
 
@@ -33,35 +39,52 @@ class Message:
     msgctxt: str = ""
 
     @property
-    def key(self) -> str:
-        """The key a .mo file uses: context, then id (and plural id)."""
-        base = self.msgid + ("\x00" + self.msgid_plural if self.msgid_plural else "")
-        return f"{self.msgctxt}\x04{base}" if self.msgctxt else base
-
-    @property
     def texts(self) -> list[str]:
         return [self.msgid] + ([self.msgid_plural] if self.msgid_plural else [])
 
 
 def catalogue_messages(path: Path = SOURCE_PO) -> list[Message]:
     """The messages of a .po file (msgctxt, msgid, msgid_plural); the header is skipped."""
-    messages, entry, field = [], {}, None
-    for line in path.read_text(encoding="utf-8").splitlines() + [""]:
-        line = line.strip()
-        if not line:
-            if entry.get("msgid"):
-                messages.append(Message(entry["msgid"], entry.get("msgid_plural", ""), entry.get("msgctxt", "")))
-            entry, field = {}, None
-        elif line.startswith("#"):
+    with path.open("rb") as po:
+        catalog = read_po(po)
+    messages = []
+    for message in catalog:
+        if not message.id:
             continue
-        elif line.startswith('"') and field:
-            entry[field] += json.loads(line)
-        else:
-            keyword, _, rest = line.partition(" ")
-            field = keyword if keyword in ("msgid", "msgid_plural", "msgctxt") else None
-            if field:
-                entry[field] = json.loads(rest)
+        singular, plural = message.id if isinstance(message.id, tuple | list) else (message.id, "")
+        messages.append(Message(singular, plural, message.context or ""))
     return messages
+
+
+def plural_categories(language: str) -> list[str]:
+    """The CLDR category ("zero", "one", "two", "few", "many", "other") of each plural form index.
+
+    The form indexes are those of Babel's gettext Plural-Forms for the language; their order is
+    not the CLDR order (Arabic's form 4 is "other", 5 "many"), so each index is named by the
+    category of the numbers it is chosen for.
+    """
+    locale = _babel_locale(language)
+    plural = get_plural(locale)
+    choose = gettext.c2py(plural.plural_expr)
+    categories: dict[int, str] = {}
+    for n in range(1000):
+        categories.setdefault(choose(n), locale.plural_form(n))
+    return [categories.get(index, "other") for index in range(plural.num_plurals)]
+
+
+def plural_examples(language: str, category: str, count: int = 3) -> list[int]:
+    """A few numbers that take this plural category in `language` (for editors)."""
+    locale = _babel_locale(language)
+    return [n for n in range(200) if locale.plural_form(n) == category][:count]
+
+
+def _babel_locale(language: str) -> Locale:
+    from django.utils.translation import to_locale
+
+    try:
+        return Locale.parse(to_locale(language))
+    except (UnknownLocaleError, ValueError):
+        return Locale.parse(to_locale(language).split("_")[0] or "en")
 
 
 def protect(text: str) -> tuple[str, list[str]]:
@@ -72,36 +95,36 @@ def protect(text: str) -> tuple[str, list[str]]:
     return text, found
 
 
-def unprotect(text: str, placeholders: list[str]) -> str | None:
-    """Put placeholders back; None if the engine lost or invented one."""
+def protect_as(text: str, placeholders: list[str]) -> str:
+    """Like `protect`, but numbered as in the source's `placeholders`, whatever order `text` puts them in."""
+    return _PLACEHOLDER.sub(lambda m: f'<span data-p="{placeholders.index(m.group())}"></span>'
+                            if m.group() in placeholders else m.group(), text)
+
+
+def unprotect(text: str, placeholders: list[str], *, may_omit: bool = False) -> str | None:
+    """Put placeholders back; None if the engine lost (unless `may_omit`) or invented one."""
     indexes = [int(i) for i in _MARK.findall(text)]
-    if sorted(indexes) != list(range(len(placeholders))):
+    if may_omit:
+        if any(i >= len(placeholders) for i in indexes) or len(set(indexes)) != len(indexes):
+            return None
+    elif sorted(indexes) != list(range(len(placeholders))):
         return None
     return _MARK.sub(lambda m: placeholders[int(m.group(1))], text)
 
 
-def write_mo(path: Path, entries: dict[str, str], plural_forms: str = "nplurals=2; plural=(n != 1);") -> None:
-    """Write a GNU .mo catalogue (little-endian, no hash table)."""
-    entries = {"": f"Content-Type: text/plain; charset=UTF-8\nPlural-Forms: {plural_forms}\n", **entries}
-    keys = sorted(entries)
-    ids = [k.encode() for k in keys]
-    strs = [entries[k].encode() for k in keys]
-    count = len(keys)
-    originals_at = 7 * 4
-    translations_at = originals_at + count * 8
-    data_at = translations_at + count * 8
-    tables, blob = [], b""
-    for table in (ids, strs):
-        rows = []
-        for value in table:
-            rows.append((len(value), data_at + len(blob)))
-            blob += value + b"\0"
-        tables.append(rows)
-    header = struct.pack("<7I", 0x950412DE, 0, count, originals_at, translations_at, 0, data_at)
-    body = b"".join(struct.pack("<2I", *row) for rows in tables for row in rows)
+def write_mo(path: Path, language: str, entries: dict[Message, str | list[str]]) -> None:
+    """Write a GNU .mo catalogue for `language`, its Plural-Forms from Babel's locale data.
+
+    A plural message's value lists one wording per form index (see `plural_categories`).
+    """
+    catalog = Catalog(locale=_babel_locale(language), domain="django", charset="utf-8")
+    for message, value in entries.items():
+        msgid = (message.msgid, message.msgid_plural) if message.msgid_plural else message.msgid
+        catalog.add(msgid, tuple(value) if isinstance(value, list) else value, context=message.msgctxt or None)
     path.parent.mkdir(parents=True, exist_ok=True)
     temporary = path.with_suffix(".tmp")
-    temporary.write_bytes(header + body + blob)
+    with temporary.open("wb") as mo:
+        babel_write_mo(mo, catalog)
     temporary.replace(path)
     _stamp().parent.mkdir(parents=True, exist_ok=True)
     _stamp().touch()
@@ -152,8 +175,8 @@ def _source_segment(text: str) -> tuple[str, list[str]]:
     return protect(html.escape(text, quote=False))
 
 
-def _as_text(segment: str, placeholders: list[str]) -> str | None:
-    restored = unprotect(segment, placeholders)
+def _as_text(segment: str, placeholders: list[str], *, may_omit: bool = False) -> str | None:
+    restored = unprotect(segment, placeholders, may_omit=may_omit)
     if restored is None:
         return None
     return html.unescape(re.sub(r"<[^>]+>", "", restored))
@@ -176,38 +199,66 @@ def only_source_markup(translated: str, source: str) -> str:
                    for part in parts)
 
 
+def _may_omit(message: Message, placeholders: list[str]) -> bool:
+    # A plural message's wording may leave the number out (Arabic says "one comment" and "two
+    # comments" in one word each) when its placeholders are named: %-formatting with a mapping
+    # ignores unused names. No wording may invent a placeholder.
+    return bool(message.msgid_plural) and all(p.startswith("%(") for p in placeholders)
+
+
+def _form_source(source: str, form: str) -> str:
+    # The segment a plural form's own wording is stored under: the plural text, named by category.
+    return f"{source} [plural form: {form}]"
+
+
 def ui_rows(language: str) -> list[dict]:
     """Every catalogue text with its stored translation in `language` (None where missing).
 
     `shown` is that translation as the editor sees and sends it back: text, placeholders as written.
+    A plural message has a row for its singular ("one") and its plural text (every other form
+    by default), and one more per plural category the language has besides those two (Arabic's
+    zero, two, few and many; Russian's few and many), for editors to word exactly; `form` names it.
     """
     from translation.models import SegmentTranslation
     from translation.segments import segment_hash
 
+    extra_forms = [c for c in plural_categories(language) if c not in ("one", "other")]
     rows = []
     for message in catalogue_messages():
         for text in message.texts:
             source, placeholders = _source_segment(text)
-            rows.append({"text": text, "source": source, "placeholders": placeholders,
+            rows.append({"text": text, "source": source, "placeholders": placeholders, "form": None,
+                         "may_omit": _may_omit(message, placeholders),
                          "hash": segment_hash(settings.LANGUAGE_CODE, source)})
+        if message.msgid_plural:
+            source, placeholders = _source_segment(message.msgid_plural)
+            for form in extra_forms:
+                rows.append({"text": message.msgid_plural, "source": _form_source(source, form), "form": form,
+                             "placeholders": placeholders, "may_omit": _may_omit(message, placeholders),
+                             "examples": plural_examples(language, form),
+                             "hash": segment_hash(settings.LANGUAGE_CODE, _form_source(source, form))})
     found = {t.source_hash: t for t in SegmentTranslation.objects.filter(
         language=language, source_hash__in=[row["hash"] for row in rows])}
     for row in rows:
         row["translation"] = found.get(row["hash"])
         stored = row["translation"]
-        row["shown"] = (_as_text(stored.text, row["placeholders"]) or "") if stored else ""
+        row["shown"] = (_as_text(stored.text, row["placeholders"], may_omit=row["may_omit"]) or "") if stored else ""
     return rows
 
 
 def ui_translate(*, language: str, engine=None) -> int:
-    """Machine-translate the catalogue texts missing in `language`, then compile. Returns the count."""
+    """Machine-translate the catalogue texts missing in `language`, then compile. Returns the count.
+
+    Plural categories beyond singular and plural are left to editors: an engine given "%(n)s
+    comments" cannot know the dual, so until one is written the plural wording stands in.
+    """
     from translation.engines import EngineUnavailable, get_engine
     from translation.services import store_machine_translations
 
     engine = engine or get_engine()
     if engine is None:
         raise EngineUnavailable("No machine-translation engine is configured (CROSSPOST_MT_BACKEND)")
-    todo = {row["hash"]: row["source"] for row in ui_rows(language) if row["translation"] is None}
+    todo = {row["hash"]: row["source"] for row in ui_rows(language) if row["translation"] is None and not row["form"]}
     count = store_machine_translations(todo, source_language=settings.LANGUAGE_CODE, language=language, engine=engine)
     ui_compile(language=language)
     return count
@@ -217,51 +268,69 @@ def ui_compile(*, language: str) -> Path:
     """Write the stored translations of the catalogue as var/locale/<language>/LC_MESSAGES/django.mo."""
     from django.utils.translation import to_locale
 
-    by_text = {}
+    by_text: dict[tuple[str, str | None], str] = {}
     for row in ui_rows(language):
         if row["translation"] is not None:
-            translated = _as_text(row["translation"].text, row["placeholders"])
+            translated = _as_text(row["translation"].text, row["placeholders"], may_omit=row["may_omit"])
             translated = translated and only_source_markup(translated, row["text"])
             if translated:
-                by_text[row["text"]] = translated
-    entries = {}
+                by_text[row["text"], row["form"]] = translated
+    categories = plural_categories(language)
+    entries: dict[Message, str | list[str]] = {}
     for message in catalogue_messages():
-        if message.msgid not in by_text:
+        singular = by_text.get((message.msgid, None))
+        if singular is None:
             continue
-        if message.msgid_plural:
-            plural = by_text.get(message.msgid_plural, by_text[message.msgid])
-            entries[message.key] = "\x00".join([by_text[message.msgid], plural])
-        else:
-            entries[message.key] = by_text[message.msgid]
+        if not message.msgid_plural:
+            entries[message] = singular
+            continue
+        plural = by_text.get((message.msgid_plural, None), singular)
+        entries[message] = [singular if category == "one" else by_text.get((message.msgid_plural, category), plural)
+                            for category in categories]
     path = _locale_dir() / to_locale(language) / "LC_MESSAGES" / "django.mo"
-    write_mo(path, entries)
+    write_mo(path, language, entries)
     reset_catalogues()
     return path
 
 
-def ui_correct(*, language: str, text: str, translation: str, user=None) -> None:
-    """An editor's wording for one interface text; reviewed, kept, and compiled at once."""
-    ui_correct_many(language=language, translations={text: translation}, user=user)
+def ui_correct(*, language: str, text: str, translation: str, form: str | None = None, user=None) -> None:
+    """An editor's wording for one interface text (or one plural `form` of it); reviewed, compiled at once."""
+    with transaction.atomic():
+        _ui_store(language=language, text=text, translation=translation, form=form, user=user)
+        transaction.on_commit(lambda: ui_compile(language=language))
 
 
 @transaction.atomic
 def ui_correct_many(*, language: str, translations: dict[str, str], user=None) -> None:
     """Store reviewed wordings for interface texts (English → translation), then compile once."""
+    for text, translation in translations.items():
+        _ui_store(language=language, text=text, translation=translation, form=None, user=user)
+    transaction.on_commit(lambda: ui_compile(language=language))
+
+
+def _ui_store(*, language: str, text: str, translation: str, form: str | None, user) -> None:
     from translation.models import Segment, SegmentTranslation
     from translation.segments import segment_hash
 
-    for text, translation in translations.items():
-        source, placeholders = _source_segment(text)
-        protected, found = protect(html.escape(translation, quote=False))
-        if sorted(found) != sorted(placeholders):
-            raise ValueError(f"The translation must keep the placeholders {', '.join(placeholders) or '(none)'}")
-        if foreign := _foreign_markup(translation, text):
-            raise ValueError(f"Interface wording is plain text; remove {', '.join(foreign)}")
-        source_hash = segment_hash(settings.LANGUAGE_CODE, source)
-        segment, _ = Segment.objects.get_or_create(
-            source_hash=source_hash, defaults={"source_language": settings.LANGUAGE_CODE, "source_text": source})
-        SegmentTranslation.objects.update_or_create(
-            source_hash=source_hash, language=language,
-            defaults={"segment": segment, "text": protected, "status": SegmentTranslation.Status.REVIEWED,
-                      "engine": "", "reviewed_by": user})
-    transaction.on_commit(lambda: ui_compile(language=language))
+    source, placeholders = _source_segment(text)
+    if form is not None:
+        if form not in plural_categories(language):
+            raise ValueError(f"{language} has no plural form “{form}”")
+        source = _form_source(source, form)
+    escaped = html.escape(translation, quote=False)
+    found = _PLACEHOLDER.findall(escaped)
+    protected = protect_as(escaped, placeholders)
+    message = next((m for m in catalogue_messages() if text in m.texts), Message(text))
+    if sorted(found) != sorted(placeholders) and not (_may_omit(message, placeholders)
+                                                     and len(set(found)) == len(found)
+                                                     and set(found) <= set(placeholders)):
+        raise ValueError(f"The translation must keep the placeholders {', '.join(placeholders) or '(none)'}")
+    if foreign := _foreign_markup(translation, text):
+        raise ValueError(f"Interface wording is plain text; remove {', '.join(foreign)}")
+    source_hash = segment_hash(settings.LANGUAGE_CODE, source)
+    segment, _ = Segment.objects.get_or_create(
+        source_hash=source_hash, defaults={"source_language": settings.LANGUAGE_CODE, "source_text": source})
+    SegmentTranslation.objects.update_or_create(
+        source_hash=source_hash, language=language,
+        defaults={"segment": segment, "text": protected, "status": SegmentTranslation.Status.REVIEWED,
+                  "engine": "", "reviewed_by": user})

@@ -128,7 +128,8 @@ def interface_strings(request: HttpRequest, language: str) -> HttpResponse:
             if not text or text == row["shown"].strip():
                 continue
             try:
-                ui_correct(language=language, text=row["text"], translation=text, user=request.user)
+                ui_correct(language=language, text=row["text"], translation=text, form=row["form"],
+                           user=request.user)
                 saved += 1
             except ValueError as exc:
                 errors.append(f"“{row['text']}”: {exc}")

@@ -80,3 +80,11 @@ def test_saving_the_screen_unchanged_leaves_machine_wording_unreviewed(client, d
     assert "0 interface string(s) saved as reviewed." in response.content.decode()
     assert SegmentTranslation.objects.filter(language="fr", status=SegmentTranslation.Status.REVIEWED).count() == 0
     assert SegmentTranslation.objects.filter(language="fr", status=SegmentTranslation.Status.MACHINE).count() == machine
+
+
+def test_an_editor_may_put_placeholders_in_another_order(django_capture_on_commit_callbacks):
+    text = "%(site)s daily — %(date)s"
+    with django_capture_on_commit_callbacks(execute=True):
+        ui_correct(language="de", text=text, translation="%(date)s: Tägliches von %(site)s")
+    with translation.override("de"):
+        assert translation.gettext(text) % {"site": "Ledger", "date": "3.12."} == "3.12.: Tägliches von Ledger"
