@@ -108,7 +108,7 @@ def host_budget_spend(host: str, now: datetime.datetime | None = None) -> bool:
 
 # --- checking ----------------------------------------------------------------------------------
 
-def _published_html(article: ArticlePage) -> str:
+def published_html(article: ArticlePage) -> str:
     """Everything we hold of the original's body (an excerpt repost stores it all, shows a part)."""
     parts = [block.render() if hasattr(block, "render") else str(block) for block in article.body]
     return "".join(str(part) for part in parts)
@@ -117,7 +117,7 @@ def _published_html(article: ArticlePage) -> str:
 _BLOCK_TAGS = ("p", "h1", "h2", "h3", "h4", "h5", "h6", "li", "pre", "blockquote", "figcaption")
 
 
-def _blocks(html: str) -> list[str]:
+def text_blocks(html: str) -> list[str]:
     """The text of each block (paragraph, heading, list item), in order."""
     if not html.strip():
         return []
@@ -134,7 +134,7 @@ def _blocks(html: str) -> list[str]:
 
 def _plain(html: str) -> str:
     """One line per block, so words of adjacent paragraphs are not glued together."""
-    return "\n".join(_blocks(html))
+    return "\n".join(text_blocks(html))
 
 
 def text_distance(ours: str, theirs: str) -> float:
@@ -164,7 +164,7 @@ def _report(watch: SourceWatch, *, kind: str, version: str, distance: float | No
     if version == watch.reported_hash:
         return None
     fields = {"kind": kind, "distance": distance, "http_status": http_status, "new_html": new_html,
-              "new_title": new_title[:500], "published_html": _published_html(watch.article),
+              "new_title": new_title[:500], "published_html": published_html(watch.article),
               "detected_at": timezone.now()}
     with transaction.atomic():
         change = SourceChange.objects.filter(article=watch.article, status=SourceChange.Status.OPEN).first()
@@ -203,7 +203,7 @@ def source_check(*, watch: SourceWatch, now: datetime.datetime | None = None) ->
         return _failed(watch, now, str(exc))
     except (safe_fetch.FetchError, NoArticleFound, ValueError) as exc:
         return _failed(watch, now, str(exc))
-    ours = _plain(_published_html(article))
+    ours = _plain(published_html(article))
     distance = text_distance(ours, extracted.text)
     notice = notice_in(f"{extracted.title}\n{extracted.text}", ours)
     changed = notice is not None or distance > settings.CROSSPOST_SOURCE_WATCH_THRESHOLD
@@ -306,7 +306,7 @@ def source_change_dismiss(*, change: SourceChange, user=None) -> None:
 
 def change_rows(change: SourceChange) -> list[dict]:
     """Our version and the original's, paragraph by paragraph, aligned for side-by-side display."""
-    ours, theirs = _blocks(change.published_html), _blocks(change.new_html)
+    ours, theirs = text_blocks(change.published_html), text_blocks(change.new_html)
     rows = []
     matcher = difflib.SequenceMatcher(a=ours, b=theirs, autojunk=False)
     for tag, a1, a2, b1, b2 in matcher.get_opcodes():

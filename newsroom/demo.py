@@ -183,8 +183,25 @@ def demo_load() -> dict[str, int]:
         article.save_revision().publish()
         created += 1
     translated = demo_translations_load()
+    demo_syndication()
     _other_apps_demo()
     return {"articles": created, "translated_segments": translated}
+
+
+def demo_syndication() -> None:
+    """One repost per search-engine policy (two follow their licence, one the editor's choice)
+    and one of our articles with a published correction."""
+    from newsroom.licences import SearchPolicy
+    from newsroom.services import article_add_correction
+
+    chosen = ArticlePage.objects.filter(publication__name="Meridiano Abierto", repost_mode="full").order_by("pk").last()
+    if chosen is not None:
+        chosen.search_policy = SearchPolicy.CANONICAL_ORIGINAL
+        chosen.save_revision().publish()
+    own = ArticlePage.objects.filter(publication__isnull=True).order_by("-first_published_at").first()
+    if own is not None:
+        article_add_correction(page=own, kind="correction", text=(
+            "An earlier version of this article gave the wrong year for the first survey. It was 2019, not 2017."))
 
 
 def _other_apps_demo() -> None:

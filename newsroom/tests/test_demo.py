@@ -69,3 +69,18 @@ def test_the_demo_selects_articles_for_the_next_newsletter_and_adds_readers():
     assert Selection.objects.count() == 4
     assert Subscriber.objects.filter(status="confirmed").count() >= 3
     assert Subscriber.objects.filter(status="pending").exists()
+
+
+def test_the_demo_shows_every_search_policy_a_correction_and_a_source_change(client, admin_client):
+    from ingest.models import SourceChange
+    from newsroom.models import ArticleCorrection
+
+    call_command("demo")
+    reposts = ArticlePage.objects.live().filter(publication__isnull=False)
+    assert {a.effective_search_policy for a in reposts} == {"self", "noindex-news", "canonical-original"}
+    note = ArticleCorrection.objects.get()
+    assert note.page.publication_id is None
+    assert "An earlier version" in client.get("/corrections/").content.decode()
+    change = SourceChange.objects.get(status="open")
+    page = admin_client.get(f"/admin/repost/sources/{change.pk}/").content.decode()
+    assert 'class="replace"' in page and "Apply the new text" in page
