@@ -216,7 +216,8 @@ def _other_apps_demo() -> None:
                         ("newsletter", "newsletter.demo.newsletter_demo_load"),
                         ("ingest", "ingest.demo.ingest_demo_load"),
                         ("imports", "imports.demo.imports_demo_load"),
-                        ("audience", "audience.demo.audience_demo_load")):
+                        ("audience", "audience.demo.audience_demo_load"),
+                        ("federation", "federation.demo.federation_demo_load")):
         if apps.is_installed(app) and find_spec(f"{app}.demo") is not None:
             import_string(loader)()
 

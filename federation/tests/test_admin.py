@@ -49,3 +49,18 @@ def test_a_block_needs_a_domain_or_an_actor_not_both(client, editor):
     answer = client.post("/admin/federation_blocks/new/", {"domain": "a.example", "actor_uri": "https://a.example/u",
                                                           "reason": ""})
     assert answer.status_code == 200 and not Block.objects.exists()
+
+
+def test_the_demo_shows_actors_a_follower_and_a_delivered_post(client, editor, make_article):
+    from federation.demo import federation_demo_load
+    from federation.models import Delivery, LocalActor
+
+    make_article(authors=("Ada Reporter", "Bo Editor"))
+    federation_demo_load()
+    federation_demo_load()  # twice changes nothing
+    assert LocalActor.objects.filter(kind="site").count() == 1 and LocalActor.objects.filter(kind="author").count() == 2
+    assert Follower.objects.filter(remote__domain="fediverse.example").exists()
+    assert Delivery.objects.filter(status="done").count() == 1
+    assert client.get("/", HTTP_ACCEPT="application/activity+json").json()["type"] == "Organization"
+    page = client.get("/admin/fediverse/").content.decode()
+    assert "fediverse.example" in page

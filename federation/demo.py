@@ -1,0 +1,44 @@
+"""Demo federation data: the site and author actors, a follower on a fictional server, a delivered post.
+
+The follower lives at fediverse.example, which never answers; its delivery of the newest article
+is recorded as made, so *Fediverse* shows a delivery, and later posts show it as a failing
+server (which is what a real unreachable server looks like). Safe to run twice.
+"""
+
+from __future__ import annotations
+
+from django.utils import timezone
+
+from federation import delivery, services
+from federation.models import Activity, Delivery, Follower, Reaction, RemoteActor
+
+DEMO_SERVER = "https://fediverse.example"
+
+
+def federation_demo_load() -> None:
+    from newsroom.models import ArticlePage, AuthorPage
+
+    site = services.actor_for_site()
+    for author in AuthorPage.objects.live():
+        services.actor_for_author(author)
+    reader, _ = RemoteActor.objects.get_or_create(
+        uri=f"{DEMO_SERVER}/users/reader",
+        defaults={"key_id": f"{DEMO_SERVER}/users/reader#main-key", "public_key_pem": site.public_key_pem,
+                  "inbox": f"{DEMO_SERVER}/users/reader/inbox", "shared_inbox": f"{DEMO_SERVER}/inbox",
+                  "username": "reader", "name": "A demo reader", "url": f"{DEMO_SERVER}/@reader",
+                  "domain": "fediverse.example", "fetched_at": timezone.now()},
+    )
+    Follower.objects.get_or_create(actor=site, remote=reader, defaults={"follow_id": f"{reader.uri}#follows/1"})
+    article = ArticlePage.objects.live().order_by("-first_published_at").first()
+    if article is None:
+        return
+    create = Activity.objects.filter(article=article, type="Create").first()
+    if create is None:
+        create = delivery.article_federate(article=article, kind="Create")[0]
+    Delivery.objects.update_or_create(
+        activity=create, inbox=reader.shared_inbox,
+        defaults={"domain": reader.domain, "status": Delivery.Status.DONE, "attempts": 1,
+                  "next_attempt_at": timezone.now(), "delivered_at": timezone.now()},
+    )
+    Reaction.objects.get_or_create(article=article, kind=Reaction.Kind.LIKE, actor_uri=reader.uri,
+                                   defaults={"activity_uri": f"{reader.uri}#likes/1"})
