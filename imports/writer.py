@@ -25,6 +25,7 @@ from typing import Any
 from urllib.parse import unquote, urlsplit
 
 import nh3
+from django.db.models import F
 from django.utils import timezone
 from django.utils.text import slugify
 from wagtail.contrib.redirects.models import Redirect
@@ -175,6 +176,7 @@ class Writer:
         self.authors: dict[str, AuthorPage] = {}
         self.sections: dict[tuple[str, str], Any] = {}
         self.pages_to_place: list[tuple[SimplePage, Entry]] = []
+        self.parents: dict[str, Page] = {}
         self.now = timezone.now()
 
     # -- bookkeeping ------------------------------------------------------------------------------
@@ -308,9 +310,9 @@ class Writer:
         else:
             page.body = self.page_body(converted)
         if created:
-            self._parent(entry).add_child(instance=page)
+            self._add_child(self._parent(entry), page)
         else:
-            page.save()
+            page.save(clean=False)
         if entry.status == SCHEDULED and not page.live:
             page.save_revision(approved_go_live_at=entry.published_at, clean=False)
         (self.report.created if created else self.report.updated)[label] += 1
@@ -339,9 +341,24 @@ class Writer:
         return (" ".join(words[:8]) + ("…" if len(words) > 8 else "")) if words else f"Untitled ({entry.key})"
 
     def _parent(self, entry: Entry) -> Page:
-        if entry.kind == "post":
-            return section_folder("articles")
-        return HomePage.objects.first()
+        kind = "articles" if entry.kind == "post" else "home"
+        if kind not in self.parents:
+            self.parents[kind] = section_folder("articles") if kind == "articles" else HomePage.objects.first()
+        return self.parents[kind]
+
+    @staticmethod
+    def _add_child(parent: Page, page: Page) -> None:
+        """treebeard's add_child without Wagtail's full_clean and log entry (the slug is already free).
+
+        Per page they cost more than the insert itself, and an archive has tens of thousands of pages.
+        """
+        page.depth = parent.depth + 1
+        last = Page.objects.filter(path__startswith=parent.path, depth=page.depth).order_by("-path").only("path").first()
+        page.path = last._inc_path() if last else Page._get_path(parent.path, page.depth, 1)
+        page.numchild = 0
+        page.locale_id = parent.locale_id
+        page.save(clean=False)
+        Page.objects.filter(pk=parent.pk).update(numchild=F("numchild") + 1)
 
     @staticmethod
     def _free_slug(parent: Page, slug: str) -> str:
