@@ -17,7 +17,7 @@ def name_existing_folders(apps, schema_editor):
 class Migration(migrations.Migration):
 
     dependencies = [
-        ('newsroom', '0003_archive_indexes'),
+        ('newsroom', '0005_article_corrections'),
     ]
 
     operations = [
