@@ -247,6 +247,10 @@ class IndexPage(CacheablePage, Page):
     """A folder page (/articles/, /authors/, /regions/ ...) that lists its children."""
 
     intro = models.TextField(blank=True)
+    # Which of the site's sections this folder is ("articles", "authors", ...): code finds folders by
+    # this, never by slug, so an editor may rename /articles/ without breaking reposting or imports.
+    section = models.CharField(max_length=20, unique=True, null=True, blank=True, editable=False)
+    exclude_fields_in_copy = ["section"]
     content_panels = Page.content_panels + [FieldPanel("intro")]
     parent_page_types = ["newsroom.HomePage"]
     subpage_types = [
@@ -256,6 +260,13 @@ class IndexPage(CacheablePage, Page):
         "newsroom.ThemePage",
         "newsroom.DossierPage",
     ]
+
+    def with_content_json(self, content):
+        # The section is what the folder is, not its content: no revision (older ones lack the
+        # field) may take it away when it is published.
+        obj = super().with_content_json(content)
+        obj.section = self.section
+        return obj
 
     def get_context(self, request: HttpRequest, *args: Any, **kwargs: Any) -> dict:
         context = super().get_context(request, *args, **kwargs)

@@ -66,16 +66,22 @@ def site_ensure_structure() -> HomePage:
         # Wagtail's "Welcome" placeholder is the only thing a fresh install puts there.
         if old_root.specific_class is Page and not old_root.get_children().exists():
             old_root.delete()
-    for slug, title, intro in SECTIONS:
-        if not home.get_children().filter(slug=slug).exists():
-            folder = IndexPage(title=title, slug=slug, intro=intro)
-            home.add_child(instance=folder)
-            folder.save_revision().publish()
+    for section, title, intro in SECTIONS:
+        if IndexPage.objects.filter(section=section).exists():
+            continue
+        # A folder made before folders knew their section is adopted, not doubled.
+        if adopted := IndexPage.objects.child_of(home).filter(slug=section, section=None).first():
+            IndexPage.objects.filter(pk=adopted.pk).update(section=section)
+            continue
+        folder = IndexPage(title=title, slug=unique_child_slug(home, section), intro=intro, section=section)
+        home.add_child(instance=folder)
+        folder.save_revision().publish()
     return home
 
 
-def section_folder(slug: str) -> IndexPage:
-    return IndexPage.objects.get(slug=slug, depth=3)
+def section_folder(section: str) -> IndexPage:
+    """The folder of one of SECTIONS ("articles", "authors", ...), whatever its slug is today."""
+    return IndexPage.objects.get(section=section)
 
 
 _PAGE_PERMISSIONS = {

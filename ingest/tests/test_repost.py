@@ -288,3 +288,16 @@ def test_a_canonical_url_longer_than_the_fingerprint_column_is_stored_and_found_
                          paragraphs=[p[::-1] for p in PARAGRAPHS])
     second = repost_from_url(url=web.route(long_path + "b", Reply(other)))
     assert OriginalFingerprint.objects.get(article=second).canonical_url != key
+
+
+def test_reposting_still_works_after_an_editor_renames_the_articles_folder(web):
+    from newsroom.services import section_folder, site_ensure_structure
+
+    folder = section_folder("articles")
+    folder.slug, folder.title = "stories", "Stories"
+    folder.save_revision().publish()
+    site_ensure_structure()  # as every start runs it: the renamed folder is still the one
+    article = repost_from_url(url=web.route("/story", Reply(article_html())))
+    assert article.get_parent().specific == section_folder("articles")
+    assert article.url.startswith("/stories/")
+    assert ArticlePage.objects.count() == 1 and section_folder("articles").slug == "stories"
