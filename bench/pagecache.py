@@ -74,7 +74,7 @@ def cpu_seconds(pid: int) -> float:
 def measure(name: str, env: dict, *, worker: bool, headers: dict, host: str, args, article: str,
             scratch: Path) -> tuple[float, float]:
     port = sites.free_port()
-    server = sites.start_crosspost({**env, "PORT": str(port)}, port, worker=worker)
+    server = sites.start_crosspost({**env, "PORT": str(port)}, port, worker=worker, headers=headers)
     nginx_dir = scratch / f"nginx-{name.split()[0]}"
     nginx = None
     try:
@@ -146,6 +146,8 @@ def main() -> None:
             production = {**env, "CROSSPOST_ENV": "production", "SECRET_KEY": secrets.token_urlsafe(50),
                           "ALLOWED_HOSTS": "127.0.0.1", "SITE_URL": "https://127.0.0.1", "REDIS_URL": args.redis_url,
                           "CROSSPOST_TRUSTED_PROXIES": "127.0.0.1/32"}
+            # Production serves hashed static names from the manifest collectstatic writes.
+            subprocess.run([sites.CROSSPOST, "collectstatic", "--noinput", "-v0"], env=production, check=True)
             results["production"] = measure(
                 "production (crosspost serve --no-worker, Redis, behind nginx's X-Forwarded-Proto)", production,
                 worker=False, headers={"X-Forwarded-Proto": "https"}, host="127.0.0.1", args=args, article=article,

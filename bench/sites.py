@@ -10,6 +10,7 @@ import signal
 import statistics
 import subprocess
 import time
+import urllib.request
 from pathlib import Path
 
 from crosspost.lib.localnet import free_port, wait_for
@@ -43,14 +44,29 @@ def newest_article(env: dict) -> str:
                       "print(ArticlePage.objects.live().order_by('-first_published_at').first().url)")
 
 
-def start_crosspost(env: dict, port: int, *, worker: bool = True, workers: int = 2) -> subprocess.Popen:
+def wait_until_answering(url: str, *, headers: dict | None = None, seconds: float = 120) -> None:
+    """Like `wait_for`, with headers (production answers plain http with a redirect to https)."""
+    deadline = time.monotonic() + seconds
+    while True:
+        try:
+            with urllib.request.urlopen(urllib.request.Request(url, headers=headers or {}), timeout=2) as response:
+                response.read()
+                return
+        except OSError:
+            if time.monotonic() > deadline:
+                raise RuntimeError(f"{url} did not answer within {seconds:.0f} s") from None
+            time.sleep(0.3)
+
+
+def start_crosspost(env: dict, port: int, *, worker: bool = True, workers: int = 2,
+                    headers: dict | None = None) -> subprocess.Popen:
     """`crosspost serve` as `make run` starts it (Granian, the task worker and its scheduler)."""
     argv = [CROSSPOST, "serve", "--port", str(port), "--workers", str(workers)]
     if not worker:
         argv.append("--no-worker")
     server = subprocess.Popen(argv, env=env, stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL,
                               start_new_session=True)
-    wait_for(f"http://127.0.0.1:{port}/healthz", seconds=120)
+    wait_until_answering(f"http://127.0.0.1:{port}/healthz", headers=headers)
     return server
 
 

@@ -106,9 +106,9 @@ INSTALLED_APPS = [
 
 MIDDLEWARE = [
     "django.middleware.security.SecurityMiddleware",
-    "crosspost.middleware.SiteLookupMiddleware",
     "crosspost.middleware.SecurityHeadersMiddleware",
     "crosspost.middleware.ServiceUnavailableMiddleware",
+    "crosspost.middleware.SiteLookupMiddleware",
     "crosspost.middleware.CrossSiteFormMiddleware",
     "whitenoise.middleware.WhiteNoiseMiddleware",
     "django.contrib.sessions.middleware.SessionMiddleware",

@@ -7,6 +7,8 @@ not copies of pages. Reposts are ordinary articles with an original source attac
 from __future__ import annotations
 
 import datetime
+import functools
+import time
 import uuid
 from typing import Any
 
@@ -37,6 +39,7 @@ from wagtail.fields import RichTextField, StreamField
 from wagtail.models import Orderable, Page
 from wagtail.search import index
 from wagtail.snippets.models import register_snippet
+from wagtail.url_routing import RouteResult
 
 from crosspost.lib.html import truncate_paragraphs
 from crosspost.lib.pagination import LookaheadPaginator
@@ -69,6 +72,11 @@ def reader_translation(page: Page) -> Any:
     from translation.services import page_translation_for_reader
 
     return page_translation_for_reader(page, translation.get_language() or settings.LANGUAGE_CODE)
+
+
+def once(compute: Any) -> Any:
+    """A callable computing its value on the first call only: templates call what they resolve."""
+    return functools.cache(compute)
 
 
 def uncached_while_translating(response: HttpResponse) -> HttpResponse:
@@ -202,8 +210,43 @@ class SiteSettings(BaseSiteSetting):
     ]
 
 
+# Wagtail routes /articles/<slug>/ one level at a time, two queries a level (the child, then its
+# specific row). Each process remembers where a plain page (an article, not a routable listing)
+# was found, and fetches it again directly: still live and still at that path, or routed afresh.
+_ROUTE_SECONDS = 60.0
+_routes: dict[tuple, tuple[float, type, int, str]] = {}
+
+
+def _remembered_route(root: Page, path_components: list[str]) -> Page | None:
+    kept = _routes.get((root.pk, tuple(path_components)))
+    if kept is None or kept[0] < time.monotonic():
+        return None
+    _, model, pk, url_path = kept
+    return model.objects.filter(pk=pk, live=True, url_path=url_path).first()
+
+
+def _remember_route(root: Page, path_components: list[str], result: Any) -> None:
+    page = getattr(result, "page", None)
+    if page is None or result.args or result.kwargs or isinstance(page, RoutablePageMixin):
+        return
+    if len(_routes) > 10_000:
+        _routes.clear()
+    _routes[(root.pk, tuple(path_components))] = (time.monotonic() + _ROUTE_SECONDS, type(page), page.pk,
+                                                   page.url_path)
+
+
 class HomePage(CacheablePage, FeedMixin, Page):
     """The front page: latest articles, editors' picks and a few sections; the site-wide feeds."""
+
+    def route(self, request: HttpRequest, path_components: list[str]) -> Any:
+        if path_components:
+            page = _remembered_route(self, path_components)
+            if page is not None:
+                return RouteResult(page)
+        result = super().route(request, path_components)
+        if path_components:
+            _remember_route(self, path_components, result)
+        return result
 
     intro = models.TextField(blank=True)
     content_panels = Page.content_panels + [FieldPanel("intro")]
@@ -683,16 +726,18 @@ class ArticlePage(CacheablePage, Page):
         context = super().get_context(request, *args, **kwargs)
         context["canonical_url"] = canonical_href(self, request)
         context["news_noindex"] = robots_for_news(self)
-        context["json_ld"] = self.json_ld(request)
-        context["regions_list"] = translated(self.regions.live().order_by("title"))
-        context["themes_list"] = translated(self.themes.live().order_by("title"))
-        context["dossiers_list"] = translated(self.dossiers.live().order_by("title"))
+        # The rest is fetched when the template first reads it: not at all when the pieces that
+        # show it are already rendered for this version of the page (templatetags/rendercache.py).
+        context["json_ld"] = once(lambda: self.json_ld(request))
+        context["regions_list"] = SimpleLazyObject(lambda: translated(self.regions.live().order_by("title")))
+        context["themes_list"] = SimpleLazyObject(lambda: translated(self.themes.live().order_by("title")))
+        context["dossiers_list"] = SimpleLazyObject(lambda: translated(self.dossiers.live().order_by("title")))
         context["tr"] = tr = reader_translation(self)
-        context["corrections_list"] = [
+        context["corrections_list"] = SimpleLazyObject(lambda: [
             {"kind": c.kind, "label": c.get_kind_display(), "date": c.date,
              "html": tr.values.get(f"correction_{c.uid.hex}", "")}
             for c in self.correction_list
-        ]
+        ])
         return context
 
 

@@ -16,6 +16,8 @@ Entries live in each process's memory: they are small, and cheaper to rebuild th
 from __future__ import annotations
 
 import time
+from collections.abc import Callable
+from typing import Any
 
 from django import template
 from django.conf import settings
@@ -27,7 +29,7 @@ from crosspost.pagecache import page_version
 register = template.Library()
 
 _MAX_ENTRIES = 2_000
-_fragments: dict[tuple, tuple[float, str]] = {}
+_fragments: dict[tuple, tuple[float, Any]] = {}
 
 
 def _key(context, name: str) -> tuple | None:
@@ -35,6 +37,9 @@ def _key(context, name: str) -> tuple | None:
         return None
     request = context.get("request")
     if request is None or request.method not in ("GET", "HEAD") or not isinstance(context.get("page"), Page):
+        return None
+    tr = context.get("tr")  # a page still waiting for its translation is rendered afresh
+    if tr is not None and getattr(tr, "state", "original") not in ("original", "complete"):
         return None
     match = getattr(request, "resolver_match", None)
     if match is None or match.url_name != "wagtail_serve":
@@ -64,6 +69,26 @@ class RenderCacheNode(template.Node):
         # No longer than the page cache keeps the whole page (PAGECACHE_TTL).
         _fragments[key] = (now + settings.PAGECACHE_TTL, html)
         return html
+
+
+def rendercache_value(context, name: str, compute: Callable[[], Any]) -> Any:
+    """`compute()`, kept like a rendered piece (per page version and language) where one would be.
+
+    For what a template tag works out before rendering (which languages a page exists in): the
+    value is shared by the requests that get it, so it must not be changed by them.
+    """
+    key = _key(context, name)
+    if key is None:
+        return compute()
+    now = time.monotonic()
+    kept = _fragments.get(key)
+    if kept is not None and kept[0] > now:
+        return kept[1]
+    value = compute()
+    if len(_fragments) >= _MAX_ENTRIES:
+        _fragments.clear()
+    _fragments[key] = (now + settings.PAGECACHE_TTL, value)
+    return value
 
 
 @register.tag

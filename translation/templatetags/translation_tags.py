@@ -11,8 +11,12 @@ register = template.Library()
 @register.simple_tag(takes_context=True)
 def language_alternates(context) -> Alternates:
     """The languages this page really exists in, for hreflang, the switcher and robots."""
+    from crosspost.templatetags.rendercache import rendercache_value
+
     page = context.get("page")
-    return page_alternates(getattr(page, "specific", page), translation.get_language() or settings.LANGUAGE_CODE)
+    language = translation.get_language() or settings.LANGUAGE_CODE
+    # Worked out once per page version and language: a stored translation purges the page.
+    return rendercache_value(context, "alternates", lambda: page_alternates(getattr(page, "specific", page), language))
 
 
 @register.simple_tag
