@@ -71,7 +71,7 @@ def smtp(settings):
     settings.EMAIL_PORT = sink.port
     settings.EMAIL_USE_TLS = False
     settings.EMAIL_HOST_USER = settings.EMAIL_HOST_PASSWORD = ""
-    settings.NEWSLETTER_RETRY_DELAYS = [0.01, 0.01]
+    settings.NEWSLETTER_RECONNECT_SECONDS = 0.01
     yield sink
     controller.stop()
 
@@ -132,7 +132,7 @@ class ScratchDB:
             "SECRET_KEY": "newsletter-tests-" + "x" * 40,
             "SITE_URL": "http://testserver",
             "CROSSPOST_VAR_DIR": str(tmp_path),
-            "NEWSLETTER_RETRY_DELAYS": "0.01",
+            "NEWSLETTER_RECONNECT_SECONDS": "0.01",
         }
 
 
@@ -188,7 +188,7 @@ def scratch_template(django_db_setup, django_db_blocker, tmp_path_factory):
             template = ScratchDB(url=_pg_url(settings_dict, name), vendor="postgresql", pg={**_pg_admin(settings_dict), "dbname": name})
     env = template.env(0, tmp_path_factory.mktemp("var"))
     subprocess.run(
-        [sys.executable, "-m", "newsletter.tests.scratch", str(SCRATCH_SUBSCRIBERS), SCRATCH_DATE],
+        [sys.executable, "-m", "newsletter.tests.seed_send_database", str(SCRATCH_SUBSCRIBERS), SCRATCH_DATE],
         env=env, check=True,
     )
     yield template, settings_dict

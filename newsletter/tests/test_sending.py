@@ -74,17 +74,35 @@ def test_a_reader_who_unsubscribes_before_their_turn_is_skipped(smtp, digest, co
     assert readers[1].email not in smtp.counts()
 
 
-def test_a_transient_smtp_error_is_retried_and_a_permanent_one_recorded(smtp, digest, confirmed_subscribers):
+def test_a_deferred_copy_waits_its_backoff_and_a_permanent_refusal_is_recorded(smtp, digest, confirmed_subscribers):
     readers = confirmed_subscribers(3)
-    smtp.replies[readers[0].email] = ["451 4.7.1 Greylisted, try again", "451 4.7.1 Greylisted, try again"]
+    smtp.replies[readers[0].email] = ["451 4.7.1 Greylisted, try again"]
     smtp.replies[readers[1].email] = ["550 5.1.1 No such user"]
-    result = services.digest_send(digest=digest, workers=1)
-    assert (result["sent"], result["failed"]) == (2, 1)
-    assert smtp.counts() == {readers[0].email: 1, readers[2].email: 1}
+    first = services.digest_send(digest=digest, workers=1)
+    assert (first["sent"], first["failed"], first["deferred"]) == (1, 1, 1)
     greylisted = Delivery.objects.get(subscriber=readers[0])
-    assert greylisted.status == "sent"
+    assert greylisted.status == "pending" and greylisted.retry_at > timezone.now()
+    assert services.digest_send(digest=digest, workers=1)["sent"] == 0, "not before its backoff is over"
+
+    Delivery.objects.filter(pk=greylisted.pk).update(retry_at=timezone.now())
+    assert services.digest_send(digest=digest, workers=1)["sent"] == 1
+    assert smtp.counts() == {readers[0].email: 1, readers[2].email: 1}
+    assert Delivery.objects.get(subscriber=readers[0]).status == "sent"
     failed = Delivery.objects.get(subscriber=readers[1])
     assert failed.status == "failed" and failed.error.startswith("550")
+
+
+def test_a_copy_deferred_on_every_attempt_is_given_up_as_failed(smtp, settings, digest, confirmed_subscribers):
+    settings.NEWSLETTER_MAX_ATTEMPTS = 2
+    (reader,) = confirmed_subscribers(1)
+    smtp.replies[reader.email] = ["452 4.2.2 Mailbox full"] * 3
+    services.digest_send(digest=digest, workers=1)
+    Delivery.objects.update(retry_at=None)
+    assert services.digest_send(digest=digest, workers=1)["failed"] == 1
+    delivery = Delivery.objects.get()
+    assert (delivery.status, delivery.attempts) == ("failed", 2) and delivery.error.startswith("452")
+    reader.refresh_from_db()
+    assert reader.status == "confirmed", "a full mailbox is not a bounce"
 
 
 def test_a_mailbox_that_does_not_exist_is_struck_off_but_a_policy_refusal_is_not(

@@ -1,6 +1,6 @@
 """Seed a scratch database for tests that run `crosspost newsletter send` in subprocesses.
 
-    DATABASE_URL=… python -m newsletter.tests.scratch SUBSCRIBERS DATE
+    DATABASE_URL=… python -m newsletter.tests.seed_send_database SUBSCRIBERS DATE
 
 makes one selected article, SUBSCRIBERS confirmed readers and the digest of DATE.
 """
