@@ -383,6 +383,9 @@ NEWSLETTER_RETRY_SECONDS = envint("NEWSLETTER_RETRY_SECONDS", 300)
 NEWSLETTER_MAX_ATTEMPTS = envint("NEWSLETTER_MAX_ATTEMPTS", 5)
 NEWSLETTER_RECONNECTS = envint("NEWSLETTER_RECONNECTS", 3)
 NEWSLETTER_RECONNECT_SECONDS = envfloat("NEWSLETTER_RECONNECT_SECONDS", 1.0)
+# Bounce policy: a mailbox that does not exist is struck off at once; one that keeps failing
+# temporarily (full, deferred past the last attempt) after this many digests in a row.
+NEWSLETTER_SOFT_BOUNCES = envint("NEWSLETTER_SOFT_BOUNCES", 3)
 NEWSLETTER_SUBSCRIBE_RATE = envint("NEWSLETTER_SUBSCRIBE_RATE", 10)  # sign-ups per IP per hour
 
 # --- errors ---

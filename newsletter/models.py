@@ -46,6 +46,7 @@ class Subscriber(models.Model):
     confirmed_at = models.DateTimeField(null=True, blank=True)
     unsubscribed_at = models.DateTimeField(null=True, blank=True)
     bounced_at = models.DateTimeField(null=True, blank=True)
+    soft_bounces = models.PositiveSmallIntegerField(default=0, help_text="temporary failures in a row")
 
     class Meta:
         ordering = ["-created_at"]
@@ -129,6 +130,7 @@ class Delivery(models.Model):
     retry_at = models.DateTimeField(null=True, blank=True, help_text="a deferred copy is not tried before")
     sent_at = models.DateTimeField(null=True, blank=True)
     error = models.TextField(blank=True, default="")
+    bounced = models.BooleanField(default=False, help_text="this copy struck the reader off (bounce policy)")
 
     class Meta:
         verbose_name_plural = "deliveries"

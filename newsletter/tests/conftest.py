@@ -25,6 +25,7 @@ class Sink:
     delay: float = 0.0
     messages: list = field(default_factory=list)
     replies: dict[str, list[str]] = field(default_factory=dict)
+    data_replies: dict[str, str] = field(default_factory=dict)  # a refusal of the message itself
     lock: threading.Lock = field(default_factory=threading.Lock)
     port: int = 0
 
@@ -38,6 +39,9 @@ class Sink:
     async def handle_DATA(self, server, session, envelope):
         if self.delay:
             await asyncio.sleep(self.delay)
+        refusal = next((self.data_replies[r] for r in envelope.rcpt_tos if self.data_replies.get(r)), None)
+        if refusal:
+            return refusal
         with self.lock:
             for rcpt in envelope.rcpt_tos:
                 self.messages.append((rcpt, envelope.content))

@@ -127,12 +127,45 @@ def test_an_unreachable_server_leaves_the_rest_pending_for_the_next_run(smtp, se
     assert set(Delivery.objects.values_list("status", flat=True)) == {"pending"}
 
 
-def test_an_empty_digest_is_not_sent(smtp, confirmed_subscribers):
+def test_a_day_with_no_selected_articles_sends_nothing_and_leaves_nothing_to_resume(smtp, confirmed_subscribers):
     import datetime
 
     confirmed_subscribers(2)
-    result = services.daily_digest_send(date=datetime.date(2031, 5, 1), workers=1)
+    day = datetime.date(2031, 5, 1)
+    result = services.daily_digest_send(date=day, workers=1)
     assert result["empty"] and smtp.messages == []
+    assert not Delivery.objects.exists(), "no pending copy per reader"
+    assert services.digest_resume(date=day) is None
+
+
+def test_a_5xx_refusal_of_the_message_strikes_off_a_mailbox_that_does_not_exist(smtp, digest, confirmed_subscribers):
+    readers = confirmed_subscribers(3)
+    smtp.data_replies[readers[0].email] = "550 5.1.1 Mailbox unknown (checked after DATA)"
+    smtp.data_replies[readers[1].email] = "554 5.7.1 Message refused as spam"
+    result = services.digest_send(digest=digest, workers=1)
+    assert (result["sent"], result["failed"], result["bounced"]) == (1, 2, 1)
+    statuses = [r.status for r in Subscriber.objects.order_by("pk")]
+    assert statuses == ["bounced", "confirmed", "confirmed"], "a content refusal is not a bounce"
+    assert list(Delivery.objects.filter(bounced=True).values_list("subscriber", flat=True)) == [readers[0].pk]
+
+
+def test_a_full_mailbox_strikes_the_reader_off_only_after_several_digests_in_a_row(
+        smtp, settings, make_article, confirmed_subscribers):
+    import datetime
+
+    settings.NEWSLETTER_SOFT_BOUNCES = 2
+    (reader,) = confirmed_subscribers(1)
+    for day in (1, 2, 3):
+        services.selection_add(article=make_article(f"Story {day}"))
+        smtp.data_replies[reader.email] = "552 5.2.2 Mailbox full" if day != 2 else ""
+        services.digest_send(digest=services.digest_build(date=datetime.date(2031, 6, day)), workers=1)
+        reader.refresh_from_db()
+        assert reader.status == "confirmed", "a delivery in between resets the count"
+    services.selection_add(article=make_article("Story 4"))
+    smtp.data_replies[reader.email] = "552 5.2.2 Mailbox full"
+    services.digest_send(digest=services.digest_build(date=datetime.date(2031, 6, 4)), workers=1)
+    reader.refresh_from_db()
+    assert (reader.status, reader.soft_bounces) == ("bounced", 2)
 
 
 def test_each_digest_takes_only_what_was_selected_since_the_previous_one(make_article):
