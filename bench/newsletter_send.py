@@ -205,7 +205,7 @@ def seed(subscribers: int):
     from wagtail.rich_text import RichText
 
     from newsletter import services
-    from newsletter.models import Subscriber
+    from newsletter.models import Subscriber, Subscription
     from newsroom.models import ArticlePage
     from newsroom.services import section_folder, unique_child_slug
 
@@ -222,12 +222,15 @@ def seed(subscribers: int):
         article.save_revision().publish()
         services.selection_add(article=article)
     chunk = 5000
+    daily = services.newsletter_default()
     for start in range(0, subscribers, chunk):
-        Subscriber.objects.bulk_create(
+        readers = Subscriber.objects.bulk_create(
             Subscriber(email=f"r{n}@example.org", email_key=f"r{n}@example.org", status="confirmed",
                        language="fr" if n % 10 == 0 else "en")
             for n in range(start, min(start + chunk, subscribers))
         )
+        Subscription.objects.bulk_create(Subscription(subscriber=r, newsletter=daily, confirmed_at=timezone.now())
+                                         for r in readers)
     return services.digest_build(date=timezone.localdate())
 
 

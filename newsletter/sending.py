@@ -28,12 +28,13 @@ from django.utils import timezone
 from crosspost.lib import email as mail
 from crosspost.lib import leases
 from newsletter import rendering
-from newsletter.models import Delivery, Digest, Subscriber
+from newsletter.models import Delivery, Digest, Subscriber, Subscription
 
 log = logging.getLogger(__name__)
 
 DELIVERY = Delivery._meta.db_table
 SUBSCRIBER = Subscriber._meta.db_table
+SUBSCRIPTION = Subscription._meta.db_table
 
 
 def deliveries_create(digest: Digest) -> None:
@@ -46,10 +47,12 @@ def deliveries_create(digest: Digest) -> None:
             return
         with connection.cursor() as cursor:
             cursor.execute(
-                f"INSERT INTO {DELIVERY} (digest_id, subscriber_id, status, attempts, claimed_by, error, bounced) "
-                f"SELECT %s, id, 'pending', 0, '', '', %s FROM {SUBSCRIBER} WHERE status = 'confirmed' "
+                f"INSERT INTO {DELIVERY} (digest_id, subscriber_id, status, attempts, claimed_by, error, bounced, "
+                f"complained) SELECT %s, s.id, 'pending', 0, '', '', %s, %s FROM {SUBSCRIBER} s "
+                f"JOIN {SUBSCRIPTION} l ON l.subscriber_id = s.id AND l.newsletter_id = %s "
+                "AND l.confirmed_at IS NOT NULL AND l.unsubscribed_at IS NULL WHERE s.status = 'confirmed' "
                 "ON CONFLICT (digest_id, subscriber_id) DO NOTHING",
-                [digest.pk, False],
+                [digest.pk, False, False, digest.newsletter_id],
             )
 
 
@@ -142,33 +145,39 @@ def _count_soft_bounces(subscriber_ids: list[int]) -> list[int]:
 
 
 class Batch:
-    """What one worker needs to mail a digest: the rendered message per language."""
+    """What one worker needs to mail a digest: the rendered message and link makers per language."""
 
     def __init__(self, digest: Digest) -> None:
         self.digest = digest
         self.articles = rendering.digest_articles(digest)
         self.prepared: dict[str, mail.PreparedMessage | None] = {}
-        self.unsubscribe: dict[str, Any] = {}
+        self.links: dict[str, tuple[Any, Any]] = {}
+        self.opens = rendering.open_url_maker(digest) if digest.newsletter.open_tracking else None
 
     def prepare(self, language: str) -> None:
         if language not in self.prepared:
             self.prepared[language] = rendering.digest_prepare(
-                articles=self.articles, date=self.digest.date, language=language
+                articles=self.articles, date=self.digest.date, language=language, digest=self.digest
             )
-            self.unsubscribe[language] = rendering.unsubscribe_url_maker(language)
+            self.links[language] = (rendering.unsubscribe_url_maker(language, self.digest),
+                                    rendering.preferences_url_maker(language))
 
     def raw_for(self, subscriber_id: int, address: str, language: str, date_header: str) -> tuple[str, bytes]:
         self.prepare(language)
         prepared = self.prepared[language]
-        unsubscribe = self.unsubscribe[language](subscriber_id)
-        message_id = rendering.digest_message_id(self.digest.date, subscriber_id)
+        unsubscribe, preferences = (make(subscriber_id) for make in self.links[language])
+        open_pixel = self.opens(subscriber_id) if self.opens else ""
+        message_id = rendering.digest_message_id(self.digest, subscriber_id)
         if prepared is not None and address.isascii():
             values = {
                 rendering.TO_TOKEN: address,
                 rendering.MESSAGE_ID_TOKEN: message_id,
                 rendering.DATE_TOKEN: date_header,
                 rendering.UNSUBSCRIBE_TOKEN: unsubscribe,
+                rendering.PREFERENCES_TOKEN: preferences,
             }
+            if open_pixel:
+                values[rendering.OPEN_TOKEN] = open_pixel
             return prepared.from_address, prepared.personalise(values)
         message = rendering.digest_message(
             articles=self.articles,
@@ -177,6 +186,10 @@ class Batch:
             to=address,
             unsubscribe=unsubscribe,
             headers={"Message-ID": message_id},
+            newsletter=self.digest.newsletter,
+            digest=self.digest,
+            preferences=preferences,
+            open_pixel=open_pixel,
         )
         from_address = parseaddr(message.from_email)[1]
         return from_address, message.message().as_bytes(linesep="\r\n")
@@ -227,10 +240,12 @@ def work(batch: Batch, *, batch_size: int, parent: int | None = None) -> Counter
 
 def _send_batch(batch: Batch, conn: mail.BulkConnection, recorder: Recorder,
                 claimed: list[tuple[int, int]]) -> Counter:
+    # Who is still on the list now: a reader who left it or bounced since the rows were made is skipped.
     readers = {
         row[0]: row[1:]
         for row in Subscriber.objects.filter(
-            id__in=[sub for _, sub in claimed], status=Subscriber.Status.CONFIRMED
+            id__in=[sub for _, sub in claimed], status=Subscriber.Status.CONFIRMED,
+            subscriptions__newsletter_id=batch.digest.newsletter_id, subscriptions__unsubscribed_at__isnull=True,
         ).values_list("id", "email", "language")
     }
     attempts = dict(Delivery.objects.filter(pk__in=[d for d, _ in claimed]).values_list("id", "attempts"))
@@ -308,9 +323,12 @@ def run(digest: Digest, *, workers: int, batch_size: int) -> dict[str, Any]:
         digest=digest, status__in=[Delivery.Status.SENT, Delivery.Status.FAILED, Delivery.Status.SKIPPED]
     ).count()
     # order_by() matters: the model's default ordering would make DISTINCT return every row.
-    confirmed = Subscriber.objects.filter(status=Subscriber.Status.CONFIRMED).order_by()
-    for language in confirmed.values_list("language", flat=True).distinct():
+    languages = sorted(Subscriber.objects.filter(deliveries__digest=digest).order_by()
+                       .values_list("language", flat=True).distinct())
+    for language in languages:
         batch.prepare(language)
+    # The archive offers the issue in the languages it went out in.
+    Digest.objects.filter(pk=digest.pk).update(languages=sorted(set(digest.languages) | set(languages)))
     if "memory" in str(connection.settings_dict["NAME"]):
         workers = 1  # an in-memory SQLite database cannot be shared with child processes
     counts: Counter = Counter()

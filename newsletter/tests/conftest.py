@@ -84,7 +84,9 @@ def smtp(settings):
 def confirmed_subscribers(db):
     from newsletter.models import Subscriber
 
-    def make(count: int, *, language: str = "en", prefix: str = "reader"):
+    def make(count: int, *, language: str = "en", prefix: str = "reader", newsletters=None):
+        from newsletter.services import newsletter_default
+
         Subscriber.objects.bulk_create(
             Subscriber(
                 email=f"{prefix}{n}@example.org",
@@ -94,9 +96,22 @@ def confirmed_subscribers(db):
             )
             for n in range(count)
         )
-        return list(Subscriber.objects.filter(email__startswith=prefix).order_by("pk"))
+        readers = list(Subscriber.objects.filter(email__startswith=prefix).order_by("pk"))
+        subscriptions_add(readers, newsletters or [newsletter_default()])
+        return readers
 
     return make
+
+
+def subscriptions_add(readers, newsletters) -> None:
+    """Put already-confirmed readers on lists (what a confirmation link would have done)."""
+    from django.utils import timezone
+
+    from newsletter.models import Subscription
+
+    Subscription.objects.bulk_create(
+        [Subscription(subscriber=r, newsletter=n, confirmed_at=timezone.now()) for r in readers for n in newsletters],
+        ignore_conflicts=True)
 
 
 SCRATCH_DATE = "2030-01-02"
