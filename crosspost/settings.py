@@ -14,7 +14,7 @@ import dj_database_url
 from django.core.exceptions import ImproperlyConfigured
 
 from crosspost.lib.client import parse_networks
-from crosspost.lib.env import envbool, envint, envlist, envstr
+from crosspost.lib.env import envbool, envfloat, envint, envlist, envstr
 
 BASE_DIR = Path(__file__).resolve().parent.parent
 VAR_DIR = Path(envstr("CROSSPOST_VAR_DIR", str(BASE_DIR / "var")))
@@ -377,9 +377,15 @@ except ValueError:
 NEWSLETTER_WEBHOOK_SECRET = envstr("NEWSLETTER_WEBHOOK_SECRET")
 NEWSLETTER_WORKERS = envint("NEWSLETTER_WORKERS", 2)
 NEWSLETTER_BATCH_SIZE = envint("NEWSLETTER_BATCH_SIZE", 100)
-# Claims by a sender on another host are taken back after this many seconds (same host: at once).
-NEWSLETTER_STALE_CLAIM = envint("NEWSLETTER_STALE_CLAIM", 900)
-NEWSLETTER_RETRY_DELAYS = [float(s) for s in envlist("NEWSLETTER_RETRY_DELAYS", ["1", "5", "30"])]
+# A copy the recipient's server defers (4xx) waits leases.backoff(attempt, base=this), at most
+# NEWSLETTER_MAX_ATTEMPTS tries; a dropped connection is re-opened NEWSLETTER_RECONNECTS times.
+NEWSLETTER_RETRY_SECONDS = envint("NEWSLETTER_RETRY_SECONDS", 300)
+NEWSLETTER_MAX_ATTEMPTS = envint("NEWSLETTER_MAX_ATTEMPTS", 5)
+NEWSLETTER_RECONNECTS = envint("NEWSLETTER_RECONNECTS", 3)
+NEWSLETTER_RECONNECT_SECONDS = envfloat("NEWSLETTER_RECONNECT_SECONDS", 1.0)
+# Bounce policy: a mailbox that does not exist is struck off at once; one that keeps failing
+# temporarily (full, deferred past the last attempt) after this many digests in a row.
+NEWSLETTER_SOFT_BOUNCES = envint("NEWSLETTER_SOFT_BOUNCES", 3)
 NEWSLETTER_SUBSCRIBE_RATE = envint("NEWSLETTER_SUBSCRIBE_RATE", 10)  # sign-ups per IP per hour
 
 # --- errors ---

@@ -10,11 +10,14 @@ from wagtail.documents import urls as wagtaildocs_urls
 
 from crosspost.pagecache import cacheable
 from membership import views as membership_views
+from newsletter.sitemaps import ArchiveSitemap
 from newsroom import corrections
 from newsroom import views as newsroom_views
 from newsroom.api import api_router
 from newsroom.sitemaps import SITEMAPS, news_sitemap, sitemap_index
 from search import views as search_views
+
+SITEMAPS.setdefault("newsletter", ArchiveSitemap)  # the newsletter archive's issues
 
 urlpatterns = [
     path("admin/", include(wagtailadmin_urls)),
@@ -32,6 +35,7 @@ urlpatterns = [
     # language prefix.
     path("", include("federation.urls")),
     path("", include("audience.urls")),
+    path("n/", include("newsletter.tracking_urls")),  # counted links and the open pixel in digests
 ]
 
 if settings.SERVE_MEDIA:

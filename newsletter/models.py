@@ -1,9 +1,10 @@
-"""Who gets the daily newsletter, what goes in it, and what happened to each copy sent.
+"""Who gets which newsletter, what goes in it, and what happened to each copy sent.
 
-A Subscriber opts in twice (form, then confirm link). Editors select articles; each day's Digest
-takes the selections made since the previous one. A Delivery row per (digest, subscriber) is the
-send's memory: workers claim rows with a conditional UPDATE, so a crash, a re-run or a second
-sender never mails anyone twice (see sending.py).
+A Newsletter is a list (the daily digest, a weekly per theme, …) with a schedule and a selection
+rule. A Subscriber opts in twice (form, then confirm link) to one or more lists (Subscription).
+Each issue is a Digest of the articles the list's rule picked since the previous one. A Delivery
+row per (digest, subscriber) is the send's memory: workers claim rows with a conditional UPDATE,
+so a crash, a re-run or a second sender never mails anyone twice (see sending.py).
 """
 
 from __future__ import annotations
@@ -46,6 +47,7 @@ class Subscriber(models.Model):
     confirmed_at = models.DateTimeField(null=True, blank=True)
     unsubscribed_at = models.DateTimeField(null=True, blank=True)
     bounced_at = models.DateTimeField(null=True, blank=True)
+    soft_bounces = models.PositiveSmallIntegerField(default=0, help_text="temporary failures in a row")
 
     class Meta:
         ordering = ["-created_at"]
@@ -65,11 +67,77 @@ class Subscriber(models.Model):
         super().save(*args, **kwargs)
 
 
-class Selection(models.Model):
-    """An article an editor picked for the next digest."""
+class Newsletter(models.Model):
+    """A list readers subscribe to: when it goes out, what goes in it, who may see its archive."""
 
-    article = models.OneToOneField(
-        "newsroom.ArticlePage", on_delete=models.CASCADE, related_name="newsletter_selection"
+    class Schedule(models.TextChoices):
+        DAILY = "daily", "Every day"
+        WEEKLY = "weekly", "Every week"
+        MANUAL = "manual", "When an editor sends it"
+
+    class Rule(models.TextChoices):
+        PICKED = "picked", "Articles editors add to it"
+        SECTION = "section", "Every new article in a region, theme or dossier"
+
+    name = models.CharField(max_length=200)
+    slug = models.SlugField(max_length=60, unique=True, help_text="in the archive's address")
+    description = models.TextField(blank=True, help_text="shown on the sign-up page")
+    schedule = models.CharField(max_length=10, choices=Schedule.choices, default=Schedule.DAILY)
+    weekday = models.PositiveSmallIntegerField(
+        default=0, choices=[(n, day) for n, day in enumerate(
+            ["Monday", "Tuesday", "Wednesday", "Thursday", "Friday", "Saturday", "Sunday"])],
+        help_text="for a weekly newsletter")
+    rule = models.CharField(max_length=10, choices=Rule.choices, default=Rule.PICKED)
+    section = models.ForeignKey(
+        "wagtailcore.Page", null=True, blank=True, on_delete=models.SET_NULL, related_name="+",
+        help_text="the region, theme or dossier whose new articles go in (rule: section)")
+    public = models.BooleanField(default=True, help_text="offered on the sign-up form; archive public")
+    open_tracking = models.BooleanField(
+        default=False, help_text="count opens with a tracking pixel. Opens are unreliable: many mail "
+                                 "apps block images, others load every image without the reader")
+    held = models.BooleanField(
+        default=False, help_text="the next issue waits until an editor releases it on the digest page")
+    position = models.PositiveSmallIntegerField(default=0)
+    created_at = models.DateTimeField(default=timezone.now)
+
+    class Meta:
+        ordering = ["position", "pk"]
+
+    def __str__(self) -> str:
+        return self.name
+
+    def is_due(self, date) -> bool:
+        if self.held or self.schedule == self.Schedule.MANUAL:
+            return False
+        return self.schedule == self.Schedule.DAILY or date.weekday() == self.weekday
+
+
+class Subscription(models.Model):
+    """One reader on one list: asked for (confirmed_at empty until they confirm), or left."""
+
+    subscriber = models.ForeignKey("Subscriber", on_delete=models.CASCADE, related_name="subscriptions")
+    newsletter = models.ForeignKey(Newsletter, on_delete=models.CASCADE, related_name="subscriptions")
+    created_at = models.DateTimeField(default=timezone.now)
+    confirmed_at = models.DateTimeField(null=True, blank=True)
+    unsubscribed_at = models.DateTimeField(null=True, blank=True)
+    unsubscribed_from = models.ForeignKey(
+        "Digest", null=True, blank=True, on_delete=models.SET_NULL, related_name="unsubscribes",
+        help_text="the issue whose unsubscribe link the reader used")
+
+    class Meta:
+        constraints = [models.UniqueConstraint(fields=["subscriber", "newsletter"], name="unique_subscription")]
+        indexes = [models.Index(fields=["newsletter", "subscriber"], name="subscription_list")]
+
+    def __str__(self) -> str:
+        return f"{self.subscriber_id} → {self.newsletter_id}"
+
+
+class Selection(models.Model):
+    """An article an editor picked for a newsletter's next issue."""
+
+    newsletter = models.ForeignKey(Newsletter, on_delete=models.CASCADE, related_name="selections")
+    article = models.ForeignKey(
+        "newsroom.ArticlePage", on_delete=models.CASCADE, related_name="newsletter_selections"
     )
     selected_at = models.DateTimeField(default=timezone.now, db_index=True)
     selected_by = models.ForeignKey(
@@ -78,26 +146,41 @@ class Selection(models.Model):
 
     class Meta:
         ordering = ["selected_at"]
+        constraints = [models.UniqueConstraint(fields=["newsletter", "article"], name="unique_selection")]
 
     def __str__(self) -> str:
         return f"{self.article} ({self.selected_at:%Y-%m-%d %H:%M})"
 
 
 class Digest(models.Model):
-    """One day's newsletter: the articles selected in (since, until], frozen when it is built."""
+    """One issue of a newsletter: the articles selected in (since, until], frozen when it is built."""
 
-    date = models.DateField(unique=True)
+    newsletter = models.ForeignKey(Newsletter, on_delete=models.CASCADE, related_name="digests")
+    date = models.DateField()
     since = models.DateTimeField(null=True, blank=True)
     until = models.DateTimeField()
     created_at = models.DateTimeField(default=timezone.now)
     recipients_ready_at = models.DateTimeField(null=True, blank=True)
+    languages = models.JSONField(default=list, blank=True, help_text="languages it was sent in")
     articles = models.ManyToManyField("newsroom.ArticlePage", through="DigestArticle", related_name="+")
 
     class Meta:
-        ordering = ["-date"]
+        ordering = ["-date", "-pk"]
+        constraints = [models.UniqueConstraint(fields=["newsletter", "date"], name="unique_digest_per_day")]
 
     def __str__(self) -> str:
-        return f"Digest {self.date}"
+        return f"{self.newsletter} {self.date}"
+
+
+class DigestClick(models.Model):
+    """How often readers followed one article's link in one digest (no reader is recorded)."""
+
+    digest = models.ForeignKey(Digest, on_delete=models.CASCADE, related_name="clicks")
+    article = models.ForeignKey("newsroom.ArticlePage", on_delete=models.CASCADE, related_name="+")
+    clicks = models.PositiveIntegerField(default=0)
+
+    class Meta:
+        constraints = [models.UniqueConstraint(fields=["digest", "article"], name="unique_digest_click")]
 
 
 class DigestArticle(models.Model):
@@ -126,8 +209,12 @@ class Delivery(models.Model):
     attempts = models.PositiveSmallIntegerField(default=0)
     claimed_by = models.CharField(max_length=200, blank=True, default="")
     claimed_at = models.DateTimeField(null=True, blank=True)
+    retry_at = models.DateTimeField(null=True, blank=True, help_text="a deferred copy is not tried before")
     sent_at = models.DateTimeField(null=True, blank=True)
     error = models.TextField(blank=True, default="")
+    bounced = models.BooleanField(default=False, help_text="this copy struck the reader off (bounce policy)")
+    complained = models.BooleanField(default=False, help_text="the reader reported this copy as spam")
+    opened_at = models.DateTimeField(null=True, blank=True, help_text="first open, if open tracking is on")
 
     class Meta:
         verbose_name_plural = "deliveries"

@@ -1,4 +1,4 @@
-"""Writes for the newsletter: subscribing, opting out, selecting articles, building and sending."""
+"""Writes for the newsletter: lists, subscribing, preferences, selecting, building, sending, stats."""
 
 from __future__ import annotations
 
@@ -12,6 +12,7 @@ from typing import IO, Any
 from django.conf import settings
 from django.core.exceptions import ValidationError
 from django.db import IntegrityError, transaction
+from django.db.models import F, Q
 from django.utils import timezone
 
 from crosspost.lib import email as mail
@@ -20,7 +21,18 @@ from crosspost.lib.ratelimit import ratelimit_hit
 from crosspost.lib.signing import unsign
 from crosspost.lib.spreadsheet import csv_safe, csv_unsafe_undo
 from newsletter import rendering, sending
-from newsletter.models import Delivery, Digest, DigestArticle, Selection, Subscriber, email_clean, email_key
+from newsletter.models import (
+    Delivery,
+    Digest,
+    DigestArticle,
+    DigestClick,
+    Newsletter,
+    Selection,
+    Subscriber,
+    Subscription,
+    email_clean,
+    email_key,
+)
 from newsroom.models import ArticlePage
 
 S = Subscriber.Status
@@ -41,35 +53,89 @@ def language_or_default(language: str) -> str:
 CONFIRMATIONS_PER_DAY = 3
 
 
-def subscriber_subscribe(*, email: str, name: str = "", language: str = "") -> Subscriber:
-    """Record a sign-up and mail the confirmation link. Signing up again is harmless.
+def newsletter_default() -> Newsletter:
+    """The list a sign-up without a choice joins (the first public one): the daily digest."""
+    found = Newsletter.objects.filter(public=True).first() or Newsletter.objects.first()
+    if found is None:
+        found, _ = Newsletter.objects.get_or_create(
+            slug="daily", defaults={"name": "Daily digest", "description": "A selection of our articles every morning."})
+    return found
 
-    A confirmed reader is left alone (no mail, nothing that tells a stranger they subscribed);
-    so is an address that reported us as spam: only its owner can undo that, never a form anyone
-    can fill in. Anyone else, including past unsubscribers, gets a fresh confirmation link, at
-    most CONFIRMATIONS_PER_DAY times a day, so the form cannot be used to flood an inbox.
+
+def newsletters_offered() -> list[Newsletter]:
+    """The lists a reader can choose on the sign-up form and in the preference centre."""
+    return list(Newsletter.objects.filter(public=True)) or [newsletter_default()]
+
+
+def _lists_or_default(newsletters: Iterable[Newsletter] | None) -> list[Newsletter]:
+    chosen = list(newsletters or [])
+    return chosen or [newsletter_default()]
+
+
+def subscriber_subscribe(
+    *, email: str, name: str = "", language: str = "", newsletters: Iterable[Newsletter] | None = None
+) -> Subscriber:
+    """Record a sign-up to one or more lists and mail one confirmation link for all of them.
+
+    Signing up again is harmless. A confirmed reader who asks for nothing new is left alone (no
+    mail, nothing that tells a stranger they subscribed); lists they do not have yet wait for
+    the same confirmation link as a new reader's, so nobody can add lists to another's inbox.
+    An address that reported us as spam is left alone: only its owner can undo that, never a form
+    anyone can fill in. At most CONFIRMATIONS_PER_DAY links a day go to one address.
     """
     validate_address(email)
     language = language_or_default(language)
     name = name.strip()[:200]
+    lists = _lists_or_default(newsletters)
     try:
         with transaction.atomic():
             subscriber = Subscriber.objects.create(email=email, name=name, language=language, source="form")
     except IntegrityError:
         subscriber = Subscriber.objects.get(email_key=email_key(email))
-        if subscriber.status in (S.CONFIRMED, S.COMPLAINED):
+        if subscriber.status == S.COMPLAINED:
             return subscriber
-        subscriber.status = S.PENDING
-        subscriber.name = name or subscriber.name
-        subscriber.language = language
-        subscriber.save(update_fields=["status", "name", "language", "updated_at"])
+        if subscriber.status != S.CONFIRMED:
+            subscriber.status = S.PENDING
+            subscriber.name = name or subscriber.name
+            subscriber.language = language
+            subscriber.save(update_fields=["status", "name", "language", "updated_at"])
+    asked = _subscriptions_request(subscriber, lists)
+    if subscriber.status == S.CONFIRMED and not asked:
+        return subscriber
     if not ratelimit_hit(f"newsletter-confirm:{subscriber.email_key}", CONFIRMATIONS_PER_DAY, 86400):
         return subscriber
     try:
-        rendering.confirm_mail_send(subscriber)
+        rendering.confirm_mail_send(subscriber, newsletters=lists)
     except Exception as exc:  # noqa: BLE001 - any mail failure: the reader is told, the row is kept
         log.warning("confirmation mail to subscriber %s failed: %s", subscriber.pk, exc)
         raise ConfirmationNotSent from exc
+    return subscriber
+
+
+def _subscriptions_request(subscriber: Subscriber, lists: list[Newsletter]) -> int:
+    """Lists the reader asked for and does not have yet wait for confirmation. Returns how many."""
+    active = set(Subscription.objects.filter(
+        subscriber=subscriber, newsletter__in=lists, confirmed_at__isnull=False, unsubscribed_at__isnull=True,
+    ).values_list("newsletter_id", flat=True))
+    wanted = [n for n in lists if n.pk not in active]
+    for newsletter in wanted:
+        Subscription.objects.update_or_create(
+            subscriber=subscriber, newsletter=newsletter,
+            defaults={"confirmed_at": None, "unsubscribed_at": None, "unsubscribed_from": None})
+    return len(wanted)
+
+
+def subscriber_create_confirmed(
+    *, email: str, name: str = "", language: str = "en", newsletters: Iterable[Newsletter] | None = None
+) -> Subscriber:
+    """A reader who opted in elsewhere (imports, the demo, tests), on the given lists at once."""
+    now = timezone.now()
+    subscriber, _ = Subscriber.objects.get_or_create(email_key=email_key(email), defaults={
+        "email": email, "name": name, "language": language_or_default(language), "status": S.CONFIRMED,
+        "confirmed_at": now, "source": "import"})
+    for newsletter in _lists_or_default(newsletters):
+        Subscription.objects.get_or_create(subscriber=subscriber, newsletter=newsletter,
+                                           defaults={"confirmed_at": now})
     return subscriber
 
 
@@ -80,25 +146,107 @@ def subscriber_from_token(token: str, *, salt: str, max_age: int | None = None) 
     return Subscriber.objects.filter(pk=int(value)).first()
 
 
-def subscriber_confirm(*, subscriber: Subscriber) -> None:
+def unsubscribe_token_read(token: str) -> tuple[Subscriber, Digest | None] | None:
+    """The reader and the issue an unsubscribe link came in; links made before lists name no issue."""
+    value = unsign(token, salt=rendering.UNSUBSCRIBE_SALT)
+    subscriber_id, _, digest_id = (value or "").partition(".")
+    if not subscriber_id.isdigit() or (digest_id and not digest_id.isdigit()):
+        return None
+    subscriber = Subscriber.objects.filter(pk=int(subscriber_id)).first()
+    if subscriber is None:
+        return None
+    digest = Digest.objects.select_related("newsletter").filter(pk=int(digest_id)).first() if digest_id else None
+    return subscriber, digest
+
+
+def subscriber_confirm(*, subscriber: Subscriber) -> list[Newsletter]:
+    """Confirm the address and every list waiting for it; mails a welcome for those lists.
+
+    Returns the lists newly confirmed (none when the link is used again). A welcome mail that
+    fails is logged, never a reason to undo the confirmation.
+    """
+    now = timezone.now()
     Subscriber.objects.filter(pk=subscriber.pk).exclude(status=S.CONFIRMED).update(
-        status=S.CONFIRMED, confirmed_at=timezone.now(), updated_at=timezone.now()
+        status=S.CONFIRMED, confirmed_at=now, updated_at=now
     )
+    waiting = Subscription.objects.filter(subscriber=subscriber, confirmed_at__isnull=True, unsubscribed_at__isnull=True)
+    lists = list(Newsletter.objects.filter(subscriptions__in=waiting))
+    waiting.update(confirmed_at=now)
+    if lists:
+        try:
+            rendering.welcome_mail_send(subscriber, newsletters=lists)
+        except Exception as exc:  # noqa: BLE001 - the reader is subscribed either way
+            log.warning("welcome mail to subscriber %s failed: %s", subscriber.pk, exc)
+    return lists
 
 
-def subscriber_unsubscribe(*, subscriber: Subscriber) -> None:
-    Subscriber.objects.filter(pk=subscriber.pk).exclude(
-        status__in=[S.UNSUBSCRIBED, S.BOUNCED, S.COMPLAINED]
-    ).update(status=S.UNSUBSCRIBED, unsubscribed_at=timezone.now(), updated_at=timezone.now())
+def subscriber_lists(*, subscriber: Subscriber) -> list[Newsletter]:
+    return list(Newsletter.objects.filter(
+        subscriptions__subscriber=subscriber, subscriptions__confirmed_at__isnull=False,
+        subscriptions__unsubscribed_at__isnull=True))
+
+
+def _left_everything(subscriber: Subscriber, now: datetime.datetime) -> None:
+    if not Subscription.objects.filter(subscriber=subscriber, unsubscribed_at__isnull=True).exists():
+        Subscriber.objects.filter(pk=subscriber.pk).exclude(
+            status__in=[S.UNSUBSCRIBED, S.BOUNCED, S.COMPLAINED]
+        ).update(status=S.UNSUBSCRIBED, unsubscribed_at=now, updated_at=now)
+
+
+def subscriber_unsubscribe(
+    *, subscriber: Subscriber, newsletter: Newsletter | None = None, digest: Digest | None = None
+) -> None:
+    """Leave one list (the one that sent `digest`, or `newsletter`), or every list when neither
+    is given. A reader left on no list is unsubscribed."""
+    now = timezone.now()
+    newsletter = newsletter or (digest.newsletter if digest else None)
+    subscriptions = Subscription.objects.filter(subscriber=subscriber, unsubscribed_at__isnull=True)
+    if newsletter is not None:
+        subscriptions = subscriptions.filter(newsletter=newsletter)
+    subscriptions.update(unsubscribed_at=now, unsubscribed_from=digest)
+    _left_everything(subscriber, now)
+
+
+def subscriber_preferences_update(
+    *, subscriber: Subscriber, newsletters: Iterable[Newsletter], language: str
+) -> None:
+    """What the preference centre saves: exactly these lists, in this language.
+
+    The signed link came to the reader's own inbox, so lists chosen here need no second
+    confirmation. Choosing none leaves every list.
+    """
+    now = timezone.now()
+    chosen = {n.pk for n in newsletters}
+    Subscriber.objects.filter(pk=subscriber.pk).update(language=language_or_default(language), updated_at=now)
+    Subscription.objects.filter(subscriber=subscriber, unsubscribed_at__isnull=True).exclude(
+        newsletter__in=chosen).update(unsubscribed_at=now)
+    for newsletter_id in chosen:
+        Subscription.objects.update_or_create(
+            subscriber=subscriber, newsletter_id=newsletter_id,
+            defaults={"unsubscribed_at": None, "unsubscribed_from": None, "confirmed_at": now},
+            create_defaults={"confirmed_at": now})
+    if chosen:
+        Subscriber.objects.filter(pk=subscriber.pk).exclude(status=S.CONFIRMED).update(
+            status=S.CONFIRMED, confirmed_at=now, unsubscribed_at=None, updated_at=now)
+    else:
+        _left_everything(subscriber, now)
 
 
 def subscriber_mark_bounced(*, email: str, complaint: bool = False) -> bool:
-    """Stop mailing an address that hard-bounced or reported us as spam. False if unknown."""
+    """Stop mailing an address that hard-bounced or reported us as spam. False if unknown.
+
+    The reader's latest delivered copy is flagged, so the digest it came in counts it.
+    """
     status = S.COMPLAINED if complaint else S.BOUNCED
     now = timezone.now()
-    return bool(
-        Subscriber.objects.filter(email_key=email_key(email)).update(status=status, bounced_at=now, updated_at=now)
-    )
+    subscriber = Subscriber.objects.filter(email_key=email_key(email)).first()
+    if subscriber is None:
+        return False
+    Subscriber.objects.filter(pk=subscriber.pk).update(status=status, bounced_at=now, updated_at=now)
+    latest = Delivery.objects.filter(subscriber=subscriber, status=Delivery.Status.SENT).order_by("-sent_at").first()
+    if latest is not None:
+        Delivery.objects.filter(pk=latest.pk).update(**{"complained" if complaint else "bounced": True})
+    return True
 
 
 @dataclass
@@ -184,6 +332,13 @@ def _import_chunk(rows, confirmed: bool, seen: set[str], result: ImportResult, c
             result.unchanged += 1
     created = Subscriber.objects.bulk_create(valid.values(), ignore_conflicts=True)
     result.created += len(created)
+    # Imported readers join the default list: confirmed at once with --confirmed, else on their link.
+    daily = newsletter_default()
+    joined = Subscriber.objects.filter(email_key__in=[*valid, *existing]).exclude(
+        status__in=[S.UNSUBSCRIBED, S.BOUNCED, S.COMPLAINED]).values_list("id", "status")
+    Subscription.objects.bulk_create(
+        [Subscription(subscriber_id=pk, newsletter=daily, confirmed_at=timezone.now() if status == S.CONFIRMED else None)
+         for pk, status in joined], ignore_conflicts=True)
     if not confirmed:
         to_mail += Subscriber.objects.filter(email_key__in=list(valid), status=S.PENDING)
     for subscriber in to_mail:
@@ -202,64 +357,90 @@ def subscribers_export_rows() -> Iterable[list[Any]]:
         yield [value.isoformat() if isinstance(value, datetime.datetime) else csv_safe(value) for value in row]
 
 
-def selection_add(*, article: ArticlePage, user: Any = None) -> Selection:
+def selection_add(*, article: ArticlePage, user: Any = None, newsletter: Newsletter | None = None) -> Selection:
     selection, _ = Selection.objects.update_or_create(
-        article=article, defaults={"selected_at": timezone.now(), "selected_by": user}
+        article=article, newsletter=newsletter or newsletter_default(),
+        defaults={"selected_at": timezone.now(), "selected_by": user},
     )
     return selection
 
 
-def selection_remove(*, article: ArticlePage) -> None:
-    Selection.objects.filter(article=article).delete()
+def selection_remove(*, article: ArticlePage, newsletter: Newsletter | None = None) -> None:
+    Selection.objects.filter(article=article, newsletter=newsletter or newsletter_default()).delete()
 
 
-def last_digest_until() -> datetime.datetime | None:
-    return Digest.objects.order_by("-until").values_list("until", flat=True).first()
+def last_digest_until(newsletter: Newsletter | None = None) -> datetime.datetime | None:
+    digests = Digest.objects.filter(newsletter=newsletter or newsletter_default())
+    return digests.order_by("-until").values_list("until", flat=True).first()
 
 
-def selections_pending(*, until: datetime.datetime | None = None) -> list[ArticlePage]:
-    """Live articles selected since the last digest (up to `until`), oldest selection first."""
-    since = last_digest_until()
-    selections = Selection.objects.filter(article__live=True)
-    if since is not None:
-        selections = selections.filter(selected_at__gt=since)
-    if until is not None:
-        selections = selections.filter(selected_at__lte=until)
-    ids = list(selections.order_by("selected_at", "pk").values_list("article_id", flat=True))
-    articles = ArticlePage.objects.in_bulk(ids)
-    return [articles[i] for i in ids if i in articles]
+def selections_pending(
+    *, newsletter: Newsletter | None = None, until: datetime.datetime | None = None
+) -> list[ArticlePage]:
+    """What the list's next issue holds: live articles its rule picked since the previous issue.
+
+    Hand-picked lists take the selections in the order they were made; a section's list takes
+    the articles first published in that region, theme or dossier, oldest first.
+    """
+    newsletter = newsletter or newsletter_default()
+    since = last_digest_until(newsletter)
+    if newsletter.rule == Newsletter.Rule.SECTION:
+        if newsletter.section_id is None:
+            return []
+        section = Q(regions=newsletter.section_id) | Q(themes=newsletter.section_id) | Q(dossiers=newsletter.section_id)
+        articles = ArticlePage.objects.live().filter(section)
+        if since is not None:
+            articles = articles.filter(first_published_at__gt=since)
+        if until is not None:
+            articles = articles.filter(first_published_at__lte=until)
+        ids = list(dict.fromkeys(articles.order_by("first_published_at", "pk").values_list("pk", flat=True)))
+    else:
+        selections = Selection.objects.filter(newsletter=newsletter, article__live=True)
+        if since is not None:
+            selections = selections.filter(selected_at__gt=since)
+        if until is not None:
+            selections = selections.filter(selected_at__lte=until)
+        ids = list(selections.order_by("selected_at", "pk").values_list("article_id", flat=True))
+    found = ArticlePage.objects.in_bulk(ids)
+    return [found[i] for i in ids if i in found]
 
 
-def digest_build(*, date: datetime.date) -> Digest:
-    """The digest for `date`, built from the selections since the previous one. Idempotent."""
-    existing = Digest.objects.filter(date=date).first()
+def digest_build(*, date: datetime.date, newsletter: Newsletter | None = None) -> Digest:
+    """The list's issue for `date`, built from what its rule picked since the previous one. Idempotent."""
+    newsletter = newsletter or newsletter_default()
+    existing = Digest.objects.filter(newsletter=newsletter, date=date).first()
     if existing is not None:
         return existing
     until = timezone.now()
     try:
         with transaction.atomic():
-            articles = selections_pending(until=until)
-            digest = Digest.objects.create(date=date, since=last_digest_until(), until=until)
+            articles = selections_pending(newsletter=newsletter, until=until)
+            digest = Digest.objects.create(
+                newsletter=newsletter, date=date, since=last_digest_until(newsletter), until=until)
             DigestArticle.objects.bulk_create(
                 DigestArticle(digest=digest, article=article, position=n) for n, article in enumerate(articles)
             )
     except IntegrityError:  # another process built it first
-        return Digest.objects.get(date=date)
+        return Digest.objects.get(newsletter=newsletter, date=date)
     return digest
 
 
 def digest_send(*, digest: Digest, workers: int = 2, batch_size: int | None = None) -> dict[str, Any]:
-    """Mail the digest once to every confirmed subscriber; safe to re-run, crash or run twice."""
+    """Mail the digest once to every reader on its list; safe to re-run, crash or run twice."""
     result = sending.run(digest, workers=workers, batch_size=batch_size or settings.NEWSLETTER_BATCH_SIZE)
     result["date"] = digest.date.isoformat()
+    result["newsletter"] = digest.newsletter.slug
     result["articles"] = digest.items.count()
     result["recipients"] = Delivery.objects.filter(digest=digest).count()
     return result
 
 
-def digest_send_test(*, to: str, language: str, articles: list[ArticlePage] | None = None) -> None:
-    """Mail a preview of the next digest to one address (an editor), outside any delivery record."""
-    articles = selections_pending() if articles is None else articles
+def digest_send_test(
+    *, to: str, language: str, articles: list[ArticlePage] | None = None, newsletter: Newsletter | None = None
+) -> None:
+    """Mail a preview of a list's next issue to one address (an editor), outside any delivery record."""
+    newsletter = newsletter or newsletter_default()
+    articles = selections_pending(newsletter=newsletter) if articles is None else articles
     today = timezone.localdate()
     message = rendering.digest_message(
         articles=articles,
@@ -268,28 +449,96 @@ def digest_send_test(*, to: str, language: str, articles: list[ArticlePage] | No
         to=to,
         unsubscribe=rendering.site_url("/newsletter/unsubscribe/preview/"),
         headers={"X-Crosspost-Test": "preview"},
+        newsletter=newsletter,
     )
     message.subject = f"[TEST] {message.subject}"
     message.send()
 
 
-def daily_digest_send(*, date: datetime.date | None = None, workers: int | None = None) -> dict[str, Any]:
-    """What the schedule runs: build today's digest (site time) and send it."""
-    digest = digest_build(date=date or timezone.localdate())
-    return digest_send(digest=digest, workers=workers or settings.NEWSLETTER_WORKERS)
+def results_merge(results: dict[str, dict[str, Any]], date: datetime.date) -> dict[str, Any]:
+    """One figure per key over several lists' sends (what the command and the task print)."""
+    merged: dict[str, Any] = {"date": date.isoformat(), "errors": [], "lists": results}
+    for result in results.values():
+        for key, value in result.items():
+            if isinstance(value, int) and not isinstance(value, bool):
+                merged[key] = merged.get(key, 0) + value
+        merged["errors"] += result.get("errors", [])
+    for key in ("sent", "skipped", "failed", "bounced", "deferred", "reclaimed", "articles", "recipients"):
+        merged.setdefault(key, 0)
+    merged["empty"] = all(result.get("empty") for result in results.values())
+    return merged
 
 
-def digest_unfinished(*, date: datetime.date) -> Digest | None:
-    """The digest of `date` if its recipients were recorded but some copies are not done yet."""
-    digest = Digest.objects.filter(date=date, recipients_ready_at__isnull=False).first()
-    if digest and digest.deliveries.filter(status__in=[Delivery.Status.PENDING, Delivery.Status.SENDING]).exists():
-        return digest
-    return None
+def daily_digest_send(
+    *, date: datetime.date | None = None, workers: int | None = None, newsletter: Newsletter | None = None
+) -> dict[str, Any]:
+    """What the schedule runs: build and send the issue of every list due on `date` (site time).
+
+    A list an editor holds waits (the demo's, until someone has looked at it). With `newsletter`,
+    that list alone, whatever its schedule.
+    """
+    date = date or timezone.localdate()
+    lists = [newsletter] if newsletter else [n for n in Newsletter.objects.all() if n.is_due(date)]
+    results = {}
+    for item in lists:
+        digest = digest_build(date=date, newsletter=item)
+        results[item.slug] = digest_send(digest=digest, workers=workers or settings.NEWSLETTER_WORKERS)
+    return results_merge(results, date)
+
+
+def newsletter_release(*, newsletter: Newsletter) -> None:
+    """An editor has looked at a held list's next issue: it goes out at the next scheduled time."""
+    Newsletter.objects.filter(pk=newsletter.pk).update(held=False)
+
+
+def digests_unfinished(*, date: datetime.date) -> list[Digest]:
+    """The digests of `date` whose recipients were recorded but some copies are not done yet."""
+    waiting = Delivery.objects.filter(status__in=[Delivery.Status.PENDING, Delivery.Status.SENDING])
+    return list(Digest.objects.filter(date=date, recipients_ready_at__isnull=False, deliveries__in=waiting)
+                .select_related("newsletter").distinct())
 
 
 def digest_resume(*, date: datetime.date | None = None) -> dict[str, Any] | None:
-    """Finish a send that was interrupted (worker killed, server down); None if nothing to do."""
-    digest = digest_unfinished(date=date or timezone.localdate())
-    if digest is None:
+    """Finish the sends of a day that were interrupted (worker killed, server down); None if none."""
+    date = date or timezone.localdate()
+    digests = digests_unfinished(date=date)
+    if not digests:
         return None
-    return digest_send(digest=digest, workers=settings.NEWSLETTER_WORKERS)
+    return results_merge(
+        {d.newsletter.slug: digest_send(digest=d, workers=settings.NEWSLETTER_WORKERS) for d in digests}, date)
+
+
+# ---- what worked: clicks and opens --------------------------------------------------------------
+
+
+def click_record(*, token: str) -> str | None:
+    """Count a click on a digest's article link; returns where to send the reader, or None.
+
+    The token names a digest, one of its articles and a language, never a URL: the answer is
+    always that article's own address on this site, so the link cannot be an open redirect.
+    """
+    value = unsign(token, salt=rendering.CLICK_SALT) or ""
+    parts = value.split(".")
+    if len(parts) != 3 or not (parts[0].isdigit() and parts[1].isdigit()):
+        return None
+    digest_id, article_id, language = int(parts[0]), int(parts[1]), language_or_default(parts[2])
+    if not DigestArticle.objects.filter(digest_id=digest_id, article_id=article_id, article__live=True).exists():
+        return None
+    updated = DigestClick.objects.filter(digest_id=digest_id, article_id=article_id).update(clicks=F("clicks") + 1)
+    if not updated:
+        try:
+            with transaction.atomic():
+                DigestClick.objects.create(digest_id=digest_id, article_id=article_id, clicks=1)
+        except IntegrityError:  # a click at the same moment created it
+            DigestClick.objects.filter(digest_id=digest_id, article_id=article_id).update(clicks=F("clicks") + 1)
+    article = ArticlePage.objects.get(pk=article_id)
+    return rendering.article_url(article, language)
+
+
+def open_record(*, token: str) -> None:
+    """Note the first open of one reader's copy (only lists with open tracking carry the pixel)."""
+    value = unsign(token, salt=rendering.OPEN_SALT) or ""
+    digest_id, _, subscriber_id = value.partition(".")
+    if digest_id.isdigit() and subscriber_id.isdigit():
+        Delivery.objects.filter(digest_id=int(digest_id), subscriber_id=int(subscriber_id),
+                                opened_at__isnull=True).update(opened_at=timezone.now())

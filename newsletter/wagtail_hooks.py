@@ -13,7 +13,7 @@ from wagtail.admin.viewsets.model import ModelViewSet
 
 from crosspost.lib.spreadsheet import csv_safe
 from newsletter import admin_views
-from newsletter.models import Selection, Subscriber
+from newsletter.models import Newsletter, Selection, Subscriber
 
 
 class SubscriberIndexView(IndexView):
@@ -34,6 +34,16 @@ class SubscriberViewSet(ModelViewSet):
     list_export = ["email", "name", "language", "status", "created_at", "confirmed_at"]
 
 
+class NewsletterListViewSet(ModelViewSet):
+    model = Newsletter
+    icon = "list-ul"
+    menu_label = "Lists"
+    list_display = ["name", "slug", "schedule", "rule", "public", "held"]
+    form_fields = ["name", "slug", "description", "schedule", "weekday", "rule", "section", "public",
+                   "open_tracking", "held", "position"]
+    ordering = ["position", "pk"]
+
+
 class _DigestMenuItem(MenuItem):
     def is_shown(self, request) -> bool:
         return request.user.has_perm("newsletter.view_digest")
@@ -49,17 +59,34 @@ class DigestViewSet(ViewSet):
     def get_urlpatterns(self):
         return [
             path("", admin_views.preview, name="index"),
+            path("release/", admin_views.release, name="release"),
+            path("stats/", admin_views.stats, name="stats"),
             path("send-test/", admin_views.send_test, name="send_test"),
             path("export.csv", admin_views.export, name="export"),
             path("select/<int:page_id>/", admin_views.select, name="select"),
         ]
 
 
+class DigestStatsViewSet(ViewSet):
+    """Only a menu entry: Newsletter → Digests opens the stats page of DigestViewSet."""
+
+    name = "newsletter_stats"
+    url_prefix = "newsletter/digests"
+    icon = "table"
+    menu_label = "Digests"
+    menu_item_class = _DigestMenuItem
+
+    def get_urlpatterns(self):
+        return [path("", admin_views.stats, name="index")]
+
+
 class NewsletterGroup(ViewSetGroup):
     menu_label = "Newsletter"
     menu_icon = "mail"
     menu_order = 300
-    items = (SubscriberViewSet("newsletter_subscribers", url_prefix="newsletter/subscribers"), DigestViewSet())
+    items = (SubscriberViewSet("newsletter_subscribers", url_prefix="newsletter/subscribers"),
+             NewsletterListViewSet("newsletter_lists", url_prefix="newsletter/lists"), DigestViewSet(),
+             DigestStatsViewSet())
 
 
 @hooks.register("register_admin_viewset")

@@ -107,32 +107,36 @@ class PreparedMessage:
 
 class SendError(Exception):
     """`transient`: retrying may help. `bad_address`: the recipient's server says the mailbox
-    does not exist, so mailing it again never will."""
+    does not exist, so mailing it again never will. `code` is the SMTP reply code (0 when the
+    connection failed) and `status` its enhanced status code (RFC 3463, e.g. "5.1.1") if given."""
 
-    def __init__(self, message: str, *, transient: bool, bad_address: bool = False) -> None:
+    def __init__(self, message: str, *, transient: bool, bad_address: bool = False, code: int = 0,
+                 status: str = "") -> None:
         super().__init__(message)
         self.transient = transient
         self.bad_address = bad_address
+        self.code = code
+        self.status = status
 
 
-_ENHANCED_STATUS = re.compile(r"\s*([245])\.(\d{1,3})\.\d{1,3}\b")
+_ENHANCED_STATUS = re.compile(r"\s*([245])\.(\d{1,3})\.(\d{1,3})\b")
 
 
-def _is_bad_address(code: int, text: str) -> bool:
+def _is_bad_address(code: int, text: str, *, at_data: bool = False) -> bool:
     """A refused recipient whose address is wrong, as opposed to a refusal of us (policy, spam).
 
-    With an enhanced status code (RFC 3463) only 5.1.x, the addressing class, counts: a 5.7.x
-    refusal means our server or message was blocked, and reading it as a bounce would strike the
-    whole list off. Without one, 550, 551 and 553 are the mailbox replies.
+    With an enhanced status code (RFC 3463) only 5.1.x, the addressing class, counts, and 5.2.1
+    (mailbox disabled): a 5.7.x refusal means our server or message was blocked, and reading it
+    as a bounce would strike the whole list off. Without one, 550, 551 and 553 are the mailbox
+    replies to RCPT; after DATA a bare 5xx may as well be about the content, so it never counts.
     """
     enhanced = _ENHANCED_STATUS.match(text)
     if enhanced:
-        return enhanced.group(1) == "5" and enhanced.group(2) == "1"
-    return code in (550, 551, 553)
+        return enhanced.group(1) == "5" and (enhanced.group(2) == "1" or enhanced.group(2, 3) == ("2", "1"))
+    return not at_data and code in (550, 551, 553)
 
 
 def _classify(exc: Exception) -> SendError:
-    recipient_refused = isinstance(exc, smtplib.SMTPRecipientsRefused)
     reply: bytes | str
     if isinstance(exc, smtplib.SMTPRecipientsRefused):
         code, reply = next(iter(exc.recipients.values()))
@@ -141,8 +145,16 @@ def _classify(exc: Exception) -> SendError:
     else:  # dropped connection, timeout, refused: the server may well be back in a moment
         return SendError(f"{type(exc).__name__}: {exc}", transient=True)
     text = reply.decode(errors="replace") if isinstance(reply, bytes) else reply
-    return SendError(f"{code} {text}", transient=400 <= code < 500,
-                     bad_address=recipient_refused and code >= 500 and _is_bad_address(code, text))
+    # One recipient per transaction, so a refusal of RCPT or of the message is about this reader;
+    # a refusal of MAIL FROM is about us and never a bounce.
+    about_recipient = isinstance(exc, (smtplib.SMTPRecipientsRefused, smtplib.SMTPDataError))
+    enhanced = _ENHANCED_STATUS.match(text)
+    return SendError(
+        f"{code} {text}", transient=400 <= code < 500, code=code,
+        status=".".join(enhanced.groups()) if enhanced else "",
+        bad_address=about_recipient and code >= 500 and _is_bad_address(
+            code, text, at_data=isinstance(exc, smtplib.SMTPDataError)),
+    )
 
 
 class BulkConnection:

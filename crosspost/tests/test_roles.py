@@ -29,7 +29,7 @@ from federation.models import Block
 from imports.models import ImportRun
 from ingest.models import FeedSubscription, InboxItem, SourceChange
 from membership.models import Member, Tier
-from newsletter.models import Subscriber
+from newsletter.models import Newsletter, Subscriber
 from newsroom.models import Publication
 from newsroom.services import CONTRIBUTOR_GROUP, EDITOR_GROUP
 
@@ -56,7 +56,7 @@ MAY = {
         "ingest_source_changes", "ingest_source_change", "ingest_source_change_act",
         *_PUBLICATIONS, "wagtailsnippets_newsroom_publication:delete", *_CHOOSERS,
         "wagtailsnippetchoosers_newsroom_publication:create",
-        "newsletter_digest", "newsletter_subscribers:index", "newsletter_subscribers:index_results",
+        "newsletter_digest", "newsletter_stats", "newsletter_subscribers:index", "newsletter_subscribers:index_results",
         "newsletter_subscribers:add", "newsletter_subscribers:edit", "newsletter_subscribers:history",
         "newsletter_subscribers:history_results", "newsletter_subscribers:usage", "newsletter_subscribers:copy",
         "translation_jobs", "translation_page", "translation_segments", "translation_interface",
@@ -152,6 +152,7 @@ def one_of_each(make_article):
         Member: Member.objects.create(email="member@example.org"),
         Tier: Tier.objects.create(name="Friend", monthly_amount=500, yearly_amount=5000),
         Subscriber: Subscriber.objects.create(email="sub@example.org"),
+        Newsletter: Newsletter.objects.create(name="Weekly", slug="weekly"),
         Publication: Publication.objects.create(name="Gazette", homepage="https://gazette.example/"),
         ImportRun: ImportRun.objects.create(source="ghost", file="imports/export.json"),
         Block: Block.objects.create(domain="spam.example"),
@@ -224,6 +225,7 @@ MENU_ENTRIES = {
     "/admin/feeds/": "feeds:index", "/admin/members/": "members:index", "/admin/membership/revenue/": "membership_revenue",
     "/admin/newsletter/subscribers/": "newsletter_subscribers:index", "/admin/newsletter/digest/": "newsletter_digest:index",
     "/admin/fediverse/": "federation_overview",
+    "/admin/newsletter/digests/": "newsletter_stats:index", "/admin/newsletter/lists/": "newsletter_lists:index",
 }
 
 

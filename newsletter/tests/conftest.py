@@ -25,6 +25,7 @@ class Sink:
     delay: float = 0.0
     messages: list = field(default_factory=list)
     replies: dict[str, list[str]] = field(default_factory=dict)
+    data_replies: dict[str, str] = field(default_factory=dict)  # a refusal of the message itself
     lock: threading.Lock = field(default_factory=threading.Lock)
     port: int = 0
 
@@ -38,6 +39,9 @@ class Sink:
     async def handle_DATA(self, server, session, envelope):
         if self.delay:
             await asyncio.sleep(self.delay)
+        refusal = next((self.data_replies[r] for r in envelope.rcpt_tos if self.data_replies.get(r)), None)
+        if refusal:
+            return refusal
         with self.lock:
             for rcpt in envelope.rcpt_tos:
                 self.messages.append((rcpt, envelope.content))
@@ -71,7 +75,7 @@ def smtp(settings):
     settings.EMAIL_PORT = sink.port
     settings.EMAIL_USE_TLS = False
     settings.EMAIL_HOST_USER = settings.EMAIL_HOST_PASSWORD = ""
-    settings.NEWSLETTER_RETRY_DELAYS = [0.01, 0.01]
+    settings.NEWSLETTER_RECONNECT_SECONDS = 0.01
     yield sink
     controller.stop()
 
@@ -80,7 +84,9 @@ def smtp(settings):
 def confirmed_subscribers(db):
     from newsletter.models import Subscriber
 
-    def make(count: int, *, language: str = "en", prefix: str = "reader"):
+    def make(count: int, *, language: str = "en", prefix: str = "reader", newsletters=None):
+        from newsletter.services import newsletter_default
+
         Subscriber.objects.bulk_create(
             Subscriber(
                 email=f"{prefix}{n}@example.org",
@@ -90,9 +96,22 @@ def confirmed_subscribers(db):
             )
             for n in range(count)
         )
-        return list(Subscriber.objects.filter(email__startswith=prefix).order_by("pk"))
+        readers = list(Subscriber.objects.filter(email__startswith=prefix).order_by("pk"))
+        subscriptions_add(readers, newsletters or [newsletter_default()])
+        return readers
 
     return make
+
+
+def subscriptions_add(readers, newsletters) -> None:
+    """Put already-confirmed readers on lists (what a confirmation link would have done)."""
+    from django.utils import timezone
+
+    from newsletter.models import Subscription
+
+    Subscription.objects.bulk_create(
+        [Subscription(subscriber=r, newsletter=n, confirmed_at=timezone.now()) for r in readers for n in newsletters],
+        ignore_conflicts=True)
 
 
 SCRATCH_DATE = "2030-01-02"
@@ -132,7 +151,7 @@ class ScratchDB:
             "SECRET_KEY": "newsletter-tests-" + "x" * 40,
             "SITE_URL": "http://testserver",
             "CROSSPOST_VAR_DIR": str(tmp_path),
-            "NEWSLETTER_RETRY_DELAYS": "0.01",
+            "NEWSLETTER_RECONNECT_SECONDS": "0.01",
         }
 
 
@@ -188,7 +207,7 @@ def scratch_template(django_db_setup, django_db_blocker, tmp_path_factory):
             template = ScratchDB(url=_pg_url(settings_dict, name), vendor="postgresql", pg={**_pg_admin(settings_dict), "dbname": name})
     env = template.env(0, tmp_path_factory.mktemp("var"))
     subprocess.run(
-        [sys.executable, "-m", "newsletter.tests.scratch", str(SCRATCH_SUBSCRIBERS), SCRATCH_DATE],
+        [sys.executable, "-m", "newsletter.tests.seed_send_database", str(SCRATCH_SUBSCRIBERS), SCRATCH_DATE],
         env=env, check=True,
     )
     yield template, settings_dict

@@ -1,5 +1,6 @@
 import pytest
 from django.core.management import call_command
+from django.test import Client
 from django.utils import timezone
 
 from newsletter import services
@@ -43,7 +44,9 @@ def test_each_reader_gets_the_digest_in_their_language_with_their_own_unsubscrib
     assert len(set(links.values())) == 3
     assert links[french.email].startswith("<http://testserver/fr/newsletter/unsubscribe/")
     (to_french,) = smtp.to(french.email)
-    assert "http://testserver/fr/articles/" in to_french.get_body(preferencelist=("plain",)).get_content()
+    text = to_french.get_body(preferencelist=("plain",)).get_content()
+    link = next(line for line in text.splitlines() if line.startswith("http://testserver/n/c/"))
+    assert Client().get(link.removeprefix("http://testserver"))["Location"].startswith("http://testserver/fr/articles/")
     assert links[english[0].email].startswith("<http://testserver/newsletter/unsubscribe/")
     assert len({m["Message-ID"] for m in smtp.parsed()}) == 3
 
@@ -74,17 +77,35 @@ def test_a_reader_who_unsubscribes_before_their_turn_is_skipped(smtp, digest, co
     assert readers[1].email not in smtp.counts()
 
 
-def test_a_transient_smtp_error_is_retried_and_a_permanent_one_recorded(smtp, digest, confirmed_subscribers):
+def test_a_deferred_copy_waits_its_backoff_and_a_permanent_refusal_is_recorded(smtp, digest, confirmed_subscribers):
     readers = confirmed_subscribers(3)
-    smtp.replies[readers[0].email] = ["451 4.7.1 Greylisted, try again", "451 4.7.1 Greylisted, try again"]
+    smtp.replies[readers[0].email] = ["451 4.7.1 Greylisted, try again"]
     smtp.replies[readers[1].email] = ["550 5.1.1 No such user"]
-    result = services.digest_send(digest=digest, workers=1)
-    assert (result["sent"], result["failed"]) == (2, 1)
-    assert smtp.counts() == {readers[0].email: 1, readers[2].email: 1}
+    first = services.digest_send(digest=digest, workers=1)
+    assert (first["sent"], first["failed"], first["deferred"]) == (1, 1, 1)
     greylisted = Delivery.objects.get(subscriber=readers[0])
-    assert greylisted.status == "sent"
+    assert greylisted.status == "pending" and greylisted.retry_at > timezone.now()
+    assert services.digest_send(digest=digest, workers=1)["sent"] == 0, "not before its backoff is over"
+
+    Delivery.objects.filter(pk=greylisted.pk).update(retry_at=timezone.now())
+    assert services.digest_send(digest=digest, workers=1)["sent"] == 1
+    assert smtp.counts() == {readers[0].email: 1, readers[2].email: 1}
+    assert Delivery.objects.get(subscriber=readers[0]).status == "sent"
     failed = Delivery.objects.get(subscriber=readers[1])
     assert failed.status == "failed" and failed.error.startswith("550")
+
+
+def test_a_copy_deferred_on_every_attempt_is_given_up_as_failed(smtp, settings, digest, confirmed_subscribers):
+    settings.NEWSLETTER_MAX_ATTEMPTS = 2
+    (reader,) = confirmed_subscribers(1)
+    smtp.replies[reader.email] = ["452 4.2.2 Mailbox full"] * 3
+    services.digest_send(digest=digest, workers=1)
+    Delivery.objects.update(retry_at=None)
+    assert services.digest_send(digest=digest, workers=1)["failed"] == 1
+    delivery = Delivery.objects.get()
+    assert (delivery.status, delivery.attempts) == ("failed", 2) and delivery.error.startswith("452")
+    reader.refresh_from_db()
+    assert reader.status == "confirmed", "a full mailbox is not a bounce"
 
 
 def test_a_mailbox_that_does_not_exist_is_struck_off_but_a_policy_refusal_is_not(
@@ -109,12 +130,45 @@ def test_an_unreachable_server_leaves_the_rest_pending_for_the_next_run(smtp, se
     assert set(Delivery.objects.values_list("status", flat=True)) == {"pending"}
 
 
-def test_an_empty_digest_is_not_sent(smtp, confirmed_subscribers):
+def test_a_day_with_no_selected_articles_sends_nothing_and_leaves_nothing_to_resume(smtp, confirmed_subscribers):
     import datetime
 
     confirmed_subscribers(2)
-    result = services.daily_digest_send(date=datetime.date(2031, 5, 1), workers=1)
+    day = datetime.date(2031, 5, 1)
+    result = services.daily_digest_send(date=day, workers=1)
     assert result["empty"] and smtp.messages == []
+    assert not Delivery.objects.exists(), "no pending copy per reader"
+    assert services.digest_resume(date=day) is None
+
+
+def test_a_5xx_refusal_of_the_message_strikes_off_a_mailbox_that_does_not_exist(smtp, digest, confirmed_subscribers):
+    readers = confirmed_subscribers(3)
+    smtp.data_replies[readers[0].email] = "550 5.1.1 Mailbox unknown (checked after DATA)"
+    smtp.data_replies[readers[1].email] = "554 5.7.1 Message refused as spam"
+    result = services.digest_send(digest=digest, workers=1)
+    assert (result["sent"], result["failed"], result["bounced"]) == (1, 2, 1)
+    statuses = [r.status for r in Subscriber.objects.order_by("pk")]
+    assert statuses == ["bounced", "confirmed", "confirmed"], "a content refusal is not a bounce"
+    assert list(Delivery.objects.filter(bounced=True).values_list("subscriber", flat=True)) == [readers[0].pk]
+
+
+def test_a_full_mailbox_strikes_the_reader_off_only_after_several_digests_in_a_row(
+        smtp, settings, make_article, confirmed_subscribers):
+    import datetime
+
+    settings.NEWSLETTER_SOFT_BOUNCES = 2
+    (reader,) = confirmed_subscribers(1)
+    for day in (1, 2, 3):
+        services.selection_add(article=make_article(f"Story {day}"))
+        smtp.data_replies[reader.email] = "552 5.2.2 Mailbox full" if day != 2 else ""
+        services.digest_send(digest=services.digest_build(date=datetime.date(2031, 6, day)), workers=1)
+        reader.refresh_from_db()
+        assert reader.status == "confirmed", "a delivery in between resets the count"
+    services.selection_add(article=make_article("Story 4"))
+    smtp.data_replies[reader.email] = "552 5.2.2 Mailbox full"
+    services.digest_send(digest=services.digest_build(date=datetime.date(2031, 6, 4)), workers=1)
+    reader.refresh_from_db()
+    assert (reader.status, reader.soft_bounces) == ("bounced", 2)
 
 
 def test_each_digest_takes_only_what_was_selected_since_the_previous_one(make_article):

@@ -49,7 +49,8 @@ def test_a_reader_subscribes_confirms_gets_the_digest_and_unsubscribes_in_one_cl
     services.selection_add(article=article)
     result = services.daily_digest_send(workers=1)
     assert (result["sent"], result["failed"]) == (1, 0), result
-    (digest,) = smtp.to("Ada@example.org")[1:]
+    welcome, digest = smtp.to("Ada@example.org")[1:]
+    assert "/newsletter/preferences/" in welcome.get_body(preferencelist=("plain",)).get_content()
     assert digest["List-Unsubscribe-Post"] == "List-Unsubscribe=One-Click"
     unsubscribe_url = re.fullmatch(r"<(.+)>", digest["List-Unsubscribe"]).group(1)
     assert unsubscribe_url.startswith("http://testserver/newsletter/unsubscribe/")
@@ -58,7 +59,8 @@ def test_a_reader_subscribes_confirms_gets_the_digest_and_unsubscribes_in_one_cl
     for part in (html, text):
         assert "Ports reopen" in part and "Ships are moving again." in part and "Ada Reporter" in part
         assert unsubscribe_url in part
-    assert f"http://testserver{article.url}" in text
+    click = re.search(r"http://testserver(/n/c/\S+)", text).group(1)
+    assert Client().get(click)["Location"] == f"http://testserver{article.url}"
 
     one_click = Client(enforce_csrf_checks=True).post(
         unsubscribe_url.removeprefix("http://testserver"), {"List-Unsubscribe": "One-Click"}

@@ -38,6 +38,8 @@ class Command(BaseCommand):
         exp.add_argument("file", nargs="?", default="-")
         send = sub.add_parser("send", help="Send the digest of a day (default today) to every confirmed reader.")
         send.add_argument("--date", type=_date, default=None)
+        send.add_argument("--list", dest="slug", default="",
+                          help="Send this newsletter (its slug) whatever its schedule; default: every list due that day.")
         send.add_argument("--json", action="store_true", help="Print the outcome as one JSON object.")
         send.add_argument("--workers", type=int, default=settings.NEWSLETTER_WORKERS)
         send.add_argument("--batch-size", type=int, default=settings.NEWSLETTER_BATCH_SIZE)
@@ -84,16 +86,33 @@ class Command(BaseCommand):
             if handle is not self.stdout:
                 handle.close()
 
-    def do_send(self, *, date, json: bool, workers: int, batch_size: int, **options) -> None:
-        digest = services.digest_build(date=date or timezone.localdate())
-        result = services.digest_send(digest=digest, workers=workers, batch_size=batch_size)
+    def do_send(self, *, date, json: bool, workers: int, batch_size: int, slug: str, **options) -> None:
+        from newsletter.models import Newsletter
+
+        day = date or timezone.localdate()
+        if slug:
+            newsletter = Newsletter.objects.filter(slug=slug).first()
+            if newsletter is None:
+                raise CommandError(f"No newsletter {slug!r}; lists: "
+                                   + ", ".join(Newsletter.objects.values_list("slug", flat=True)))
+            lists = [newsletter]
+        else:
+            lists = [n for n in Newsletter.objects.all() if n.is_due(day)]
+        results = {}
+        for newsletter in lists:
+            digest = services.digest_build(date=day, newsletter=newsletter)
+            results[newsletter.slug] = services.digest_send(digest=digest, workers=workers, batch_size=batch_size)
+        result = services.results_merge(results, day)
         if json:
             self.stdout.write(_json(result))
         else:
-            self.stdout.write(
-                f"Digest {result['date']} ({result['articles']} articles): {result['sent']} sent, "
-                f"{result['failed']} failed, {result['skipped']} skipped."
-            )
+            for name, one in results.items():
+                self.stdout.write(
+                    f"{name} {one['date']} ({one['articles']} articles): {one['sent']} sent, "
+                    f"{one['failed']} failed, {one['skipped']} skipped."
+                )
+            if not results:
+                self.stdout.write(f"No newsletter is due on {day} (held lists wait for an editor).")
         if result.get("errors"):
             raise CommandError("; ".join(result["errors"]))
 

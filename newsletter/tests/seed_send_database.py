@@ -1,6 +1,6 @@
 """Seed a scratch database for tests that run `crosspost newsletter send` in subprocesses.
 
-    DATABASE_URL=… python -m newsletter.tests.scratch SUBSCRIBERS DATE
+    DATABASE_URL=… python -m newsletter.tests.seed_send_database SUBSCRIBERS DATE
 
 makes one selected article, SUBSCRIBERS confirmed readers and the digest of DATE.
 """
@@ -14,7 +14,7 @@ def seed(subscribers: int, date: datetime.date) -> None:
     from wagtail.rich_text import RichText
 
     from newsletter import services
-    from newsletter.models import Subscriber
+    from newsletter.models import Subscriber, Subscription
     from newsroom.models import ArticlePage
     from newsroom.services import section_folder, unique_child_slug
 
@@ -32,6 +32,9 @@ def seed(subscribers: int, date: datetime.date) -> None:
         Subscriber(email=f"r{n}@example.org", email_key=f"r{n}@example.org", status="confirmed")
         for n in range(subscribers)
     )
+    daily = services.newsletter_default()
+    Subscription.objects.bulk_create(Subscription(subscriber=s, newsletter=daily, confirmed_at=s.created_at)
+                                     for s in Subscriber.objects.all())
     services.digest_build(date=date)
 
 
