@@ -40,8 +40,14 @@ def beacon_parse(data) -> Beacon:
     return Beacon(article_id, language, data.get("r", "")[:2000], data.get("c", "")[:60])
 
 
-def _languages() -> set[str]:
-    return {code for code, _ in settings.LANGUAGES}
+_languages_of: tuple = (None, frozenset())
+
+
+def _languages() -> frozenset[str]:
+    global _languages_of
+    if _languages_of[0] is not settings.LANGUAGES:  # built once per process (again if a test swaps it)
+        _languages_of = (settings.LANGUAGES, frozenset(code for code, _ in settings.LANGUAGES))
+    return _languages_of[1]
 
 
 def do_not_count(meta: dict) -> bool:

@@ -39,7 +39,8 @@ class DailyArticleViews(models.Model):
 
 
 class DailyBreakdown(models.Model):
-    """Views per day by one dimension: referrer class or domain, device class, country, language."""
+    """Views per day by one dimension: referrer class or domain, device class, country, language,
+    and, for article views, own/repost, author and section as they were when the view was counted."""
 
     class Dimension(models.TextChoices):
         REFERRER = "referrer", "Referrer class"
@@ -47,6 +48,12 @@ class DailyBreakdown(models.Model):
         DEVICE = "device", "Device"
         COUNTRY = "country", "Country"
         LANGUAGE = "language", "Language"
+        # Written at flush time from the article's byline and sections, so the report needs no join.
+        KIND = "kind", "Our articles or reposts"
+        AUTHOR = "author", "Author (page id)"
+        REGION = "region", "Region (page id)"
+        THEME = "theme", "Theme (page id)"
+        DOSSIER = "dossier", "In-depth report (page id)"
 
     day = models.DateField()
     dimension = models.CharField(max_length=12, choices=Dimension.choices)

@@ -1,7 +1,8 @@
 """Reads for audience: the report over a range of days, from the daily rows only.
 
 Every figure is one aggregate query over an indexed range of daily rows (no per-view data
-exists), so a year of a large archive answers in a few hundred milliseconds (bench/audience_reports.py).
+exists); views per author, section and own/repost were added up at flush time, so no figure
+joins the article tables (bench/audience_reports.py).
 """
 
 from __future__ import annotations
@@ -9,7 +10,7 @@ from __future__ import annotations
 import datetime
 from dataclasses import dataclass
 
-from django.db.models import Case, CharField, QuerySet, Sum, Value, When
+from django.db.models import QuerySet, Sum
 from django.utils import timezone
 
 from audience.models import DailyArticleViews, DailyBreakdown, DailySiteViews
@@ -62,27 +63,27 @@ def breakdown(span: Range, dimension: str, *, limit: int = TOP) -> list[dict]:
 
 
 def own_and_reposts(span: Range) -> list[dict]:
-    kind = Case(When(article__publication__isnull=True, then=Value("own")), default=Value("repost"),
-                output_field=CharField())
-    rows = _articles(span).annotate(kind=kind).values("kind").annotate(views=Sum("views")).order_by("kind")
-    return [{"kind": r["kind"], "views": r["views"]} for r in rows]
+    return [{"kind": r["value"], "views": r["views"]} for r in breakdown(span, DailyBreakdown.Dimension.KIND)]
+
+
+def _titled(span: Range, dimension: str, *, key: str, label: str, limit: int = TOP) -> list[dict]:
+    """A page-id breakdown (author, region, ...) with the pages' titles, in one more query."""
+    from wagtail.models import Page
+
+    rows = breakdown(span, dimension, limit=limit)
+    ids = [int(r["value"]) for r in rows if r["value"].isdigit()]
+    titles = dict(Page.objects.filter(pk__in=ids).values_list("pk", "title"))
+    return [{key: int(r["value"]), label: titles.get(int(r["value"]), "(deleted page)"), "views": r["views"]}
+            for r in rows if r["value"].isdigit()]
 
 
 def per_author(span: Range, *, limit: int = TOP) -> list[dict]:
-    rows = (_articles(span).exclude(article__article_authors__author__isnull=True)
-            .values("article__article_authors__author_id", "article__article_authors__author__title")
-            .annotate(views=Sum("views")).order_by("-views")[:limit])
-    return [{"author_id": r["article__article_authors__author_id"],
-             "author": r["article__article_authors__author__title"], "views": r["views"]} for r in rows]
+    return _titled(span, DailyBreakdown.Dimension.AUTHOR, key="author_id", label="author", limit=limit)
 
 
-def per_section(span: Range, relation: str, *, limit: int = TOP) -> list[dict]:
-    """Views per region, theme or dossier (`relation` is the article's field name)."""
-    rows = (_articles(span).exclude(**{f"article__{relation}__isnull": True})
-            .values(f"article__{relation}__id", f"article__{relation}__title")
-            .annotate(views=Sum("views")).order_by("-views")[:limit])
-    return [{"section_id": r[f"article__{relation}__id"], "section": r[f"article__{relation}__title"],
-             "views": r["views"]} for r in rows]
+def per_section(span: Range, dimension: str, *, limit: int = TOP) -> list[dict]:
+    """Views per region, theme or dossier (`dimension` is the breakdown's name for it)."""
+    return _titled(span, dimension, key="section_id", label="section", limit=limit)
 
 
 def audience_report(*, days: int = 30, today: datetime.date | None = None) -> dict:
@@ -104,7 +105,7 @@ def audience_report(*, days: int = 30, today: datetime.date | None = None) -> di
         "countries": breakdown(span, DailyBreakdown.Dimension.COUNTRY),
         "own_and_reposts": own_and_reposts(span),
         "authors": per_author(span),
-        "regions": per_section(span, "regions"),
-        "themes": per_section(span, "themes"),
-        "dossiers": per_section(span, "dossiers"),
+        "regions": per_section(span, DailyBreakdown.Dimension.REGION),
+        "themes": per_section(span, DailyBreakdown.Dimension.THEME),
+        "dossiers": per_section(span, DailyBreakdown.Dimension.DOSSIER),
     }

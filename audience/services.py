@@ -43,10 +43,24 @@ def own_hosts() -> set[str]:
     return hosts - {""}
 
 
-def _known_articles(ids: set[int]) -> set[int]:
-    from newsroom.models import ArticlePage
+def _article_facets(ids: set[int]) -> dict[int, list[tuple[str, str]]]:
+    """For each existing article: the (dimension, value) pairs its views also count under."""
+    from newsroom.models import ArticleAuthor, ArticlePage
 
-    return set(ArticlePage.objects.filter(pk__in=ids).values_list("pk", flat=True)) if ids else set()
+    if not ids:
+        return {}
+    facets: dict[int, list[tuple[str, str]]] = {
+        pk: [("kind", "repost" if publication else "own")]
+        for pk, publication in ArticlePage.objects.filter(pk__in=ids).values_list("pk", "publication_id")}
+    for page_id, author_id in ArticleAuthor.objects.filter(page_id__in=facets).values_list("page_id", "author_id"):
+        facets[page_id].append(("author", str(author_id)))
+    for relation, dimension in (("regions", "region"), ("themes", "theme"), ("dossiers", "dossier")):
+        through = ArticlePage._meta.get_field(relation).remote_field.through
+        column = f"{through._meta.get_field('articlepage').attname}"
+        other = next(f.attname for f in through._meta.concrete_fields if f.attname not in ("id", column))
+        for page_id, section_id in through.objects.filter(**{f"{column}__in": facets}).values_list(column, other):
+            facets[page_id].append((dimension, str(section_id)))
+    return facets
 
 
 def _republisher_domains() -> set[str]:
@@ -61,11 +75,13 @@ def _views_write(counts: dict[tuple, int], republishers: set[str], hosts: set[st
     site: Counter = Counter()
     articles: Counter = Counter()
     breakdown: Counter = Counter()
-    known = _known_articles({key[2] for key in counts if key[2]})
+    facets = _article_facets({key[2] for key in counts if key[2]})
     for (_, day, article_id, language, host, campaign, device, country), n in counts.items():
         site[day] += n
-        if article_id in known:
+        if article_id in facets:
             articles[(day, article_id, language)] += n
+            for dimension, value in facets[article_id]:
+                breakdown[(day, dimension, value)] += n
         internal = host == "@internal"
         kind = "internal" if internal else classify.referrer_class(
             host, campaign=campaign, own_hosts=hosts, republishers=republishers)
