@@ -13,6 +13,7 @@ from django.utils import timezone
 
 from crosspost.lib import leases
 from newsletter.models import Delivery, Digest, Subscriber, email_key
+from newsletter.services import newsletter_default
 
 
 def test_this_process_is_alive_and_a_finished_one_is_not():
@@ -46,7 +47,7 @@ def test_backoff_doubles_then_stops_at_the_cap():
 
 @pytest.fixture
 def deliveries(db):
-    digest = Digest.objects.create(date=datetime.date(2026, 1, 1), until=timezone.now())
+    digest = Digest.objects.create(newsletter=newsletter_default(), date=datetime.date(2026, 1, 1), until=timezone.now())
     subscribers = Subscriber.objects.bulk_create(
         Subscriber(email=f"reader{n}@example.org", email_key=email_key(f"reader{n}@example.org"),
                    status=Subscriber.Status.CONFIRMED) for n in range(25)
@@ -76,7 +77,7 @@ def test_a_batch_claim_takes_at_most_its_size_and_never_a_row_twice(deliveries):
 def test_concurrent_claimers_pick_disjoint_rows():
     if connection.vendor != "postgresql":
         pytest.skip("SQLite runs one writer at a time: the statement alone is the claim")
-    digest = Digest.objects.create(date=datetime.date(2026, 1, 2), until=timezone.now())
+    digest = Digest.objects.create(newsletter=newsletter_default(), date=datetime.date(2026, 1, 2), until=timezone.now())
     subscribers = Subscriber.objects.bulk_create(
         Subscriber(email=f"many{n}@example.org", email_key=email_key(f"many{n}@example.org"),
                    status=Subscriber.Status.CONFIRMED) for n in range(200)
