@@ -46,7 +46,6 @@ def default_jobs() -> list[Job]:
         Job("newsletter.tasks.send_daily_digest", daily_at=settings.NEWSLETTER_SEND_TIME),
         # Finishes a send whose worker died mid-way; does nothing when there is none.
         Job("newsletter.tasks.resume_digest", every=datetime.timedelta(minutes=5)),
-        Job("engagement.tasks.flush_republication_hits", every=datetime.timedelta(minutes=1)),
         # Cheap when nothing is due (one indexed query); each host's budget spreads the rest.
         Job("ingest.tasks.watch_sources", every=datetime.timedelta(minutes=5)),
         # Retries of ActivityPub deliveries and WebSub pushes that are due; nothing when none are.
