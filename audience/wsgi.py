@@ -15,6 +15,7 @@ from urllib.parse import parse_qsl, urlsplit
 
 from audience.beacon import beacon_parse, view_count
 from audience.views import GIF
+from crosspost.lib.client import client_address_from
 from crosspost.pagecache import _host_allowed
 
 PATHS = ("/a/v", "/a/v.gif")
@@ -55,7 +56,7 @@ class BeaconMiddleware:
             return self.application(environ, start_response)
         host = environ.get("HTTP_HOST") or environ.get("SERVER_NAME", "")
         if _same_site(environ, host):
-            view_count(beacon_parse(fields), environ, ip=environ.get("REMOTE_ADDR", ""),
+            view_count(beacon_parse(fields), environ, ip=client_address_from(environ),
                        own_host=host.split(":")[0])
         if environ["PATH_INFO"] == "/a/v.gif":
             start_response("200 OK", list(_GIF_HEADERS))

@@ -197,3 +197,16 @@ def test_counting_can_be_switched_off(client, article, settings):
     settings.AUDIENCE_ENABLED = False
     beacon(client, article)
     assert counters.counters_push() is None
+
+
+def test_behind_a_trusted_proxy_readers_are_told_apart_by_x_forwarded_for(client, article, settings):
+    from crosspost.lib.client import parse_networks
+
+    settings.CROSSPOST_TRUSTED_PROXIES = parse_networks("CROSSPOST_TRUSTED_PROXIES", ["10.0.0.0/8"])
+    for reader in ("203.0.113.7", "198.51.100.2"):
+        beacon(client, article, ip="10.0.0.2", HTTP_X_FORWARDED_FOR=reader)
+    # A spoofed header from outside the proxy's network is not a third reader.
+    beacon(client, article, ip="203.0.113.7", HTTP_X_FORWARDED_FOR="192.0.2.99")
+    flush()
+    day = DailySiteViews.objects.get(day=today())
+    assert (day.views, day.visitors) == (3, 2)

@@ -11,6 +11,7 @@ first address that is not one of ours is the reader. From anyone else the header
 from __future__ import annotations
 
 import ipaddress
+from collections.abc import Mapping
 
 from django.conf import settings
 from django.http import HttpRequest
@@ -49,14 +50,19 @@ def _trusted(address, networks: tuple[Network, ...]) -> bool:
 
 def client_address(request: HttpRequest) -> str:
     """The reader's IP address as text ('' when the server gave none)."""
-    remote = _address(request.META.get("REMOTE_ADDR", ""))
+    return client_address_from(request.META)
+
+
+def client_address_from(environ: Mapping) -> str:
+    """client_address() for a WSGI environ or request.META, for layers that run before Django's."""
+    remote = _address(environ.get("REMOTE_ADDR", ""))
     if remote is None:
         return ""
     proxies = settings.CROSSPOST_TRUSTED_PROXIES
     if not proxies or not _trusted(remote, proxies):
         return str(remote)
     client = remote
-    forwarded = request.META.get("HTTP_X_FORWARDED_FOR", "")
+    forwarded = environ.get("HTTP_X_FORWARDED_FOR", "")
     for hop in reversed(forwarded.split(",")):
         address = _address(hop)
         if address is None:  # garbage the client wrote: the last address we could vouch for stands

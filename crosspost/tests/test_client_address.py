@@ -89,3 +89,10 @@ def test_a_reader_cannot_escape_the_limit_by_inventing_forwarded_addresses(clien
         forged = f"192.0.2.{n}, 203.0.113.6"
         assert comment(client, article, forged, email=f"s{n}@example.org").status_code == 200
     assert comment(client, article, "192.0.2.99, 203.0.113.6", email="s9@example.org").status_code == 429
+
+
+def test_layers_before_django_read_the_wsgi_environ_the_same_way(behind_nginx):
+    from crosspost.lib.client import client_address_from
+
+    assert client_address_from({"REMOTE_ADDR": NGINX, "HTTP_X_FORWARDED_FOR": "1.2.3.4, 198.51.100.7"}) == "198.51.100.7"
+    assert client_address_from({"REMOTE_ADDR": "203.0.113.5", "HTTP_X_FORWARDED_FOR": "198.51.100.7"}) == "203.0.113.5"
