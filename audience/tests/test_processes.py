@@ -20,7 +20,7 @@ from crosspost.lib.localnet import free_port, wait_for
 
 ROOT = Path(__file__).resolve().parents[2]
 FIREFOX = "Mozilla/5.0 (X11; Linux x86_64; rv:135.0) Gecko/20100101 Firefox/135.0"
-pytestmark = pytest.mark.django_db(transaction=True)
+pytestmark = [pytest.mark.django_db(transaction=True), pytest.mark.once]
 
 
 @pytest.fixture

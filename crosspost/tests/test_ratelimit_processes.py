@@ -25,7 +25,7 @@ from django.conf import settings
 from crosspost.lib.localnet import free_port
 
 # The database mark only makes pytest-django create the test database the copy is made from.
-pytestmark = pytest.mark.django_db
+pytestmark = [pytest.mark.django_db, pytest.mark.once]
 PYTHON = sys.executable
 SEED = """
 from wagtail.rich_text import RichText

@@ -21,6 +21,9 @@ from django_tasks_db.models import DBTaskResult
 
 from crosspost.lib.localnet import free_port
 
+# Real processes and a real peer, independent of the database under test: one CI pass is enough.
+pytestmark = pytest.mark.once
+
 # A child that notes each SIGTERM; the first makes it finish its "task" (0.5 s) and exit 0.
 CHILD = textwrap.dedent("""
     import signal, sys, time

@@ -23,6 +23,9 @@ from crosspost.lib.localnet import free_port
 from federation.models import Follower
 from newsroom.services import author_get_or_create
 
+# Real processes and a real peer, independent of the database under test: one CI pass is enough.
+pytestmark = pytest.mark.once
+
 PEER = Path(__file__).parent / "peer"
 OFFLINE = ("ENOTFOUND", "EAI_AGAIN", "ECONNREFUSED", "ETIMEDOUT", "ENETUNREACH", "network")
 
