@@ -90,12 +90,12 @@ def test_a_translated_title_alone_does_not_make_a_translation(client, make_artic
 
 
 def test_pages_without_text_of_their_own_exist_where_the_interface_is_translated(client, settings, tmp_path):
-    from translation.ui import write_mo
+    from translation.ui import Message, write_mo
 
     settings.UI_LOCALE_DIR = tmp_path
     _, home = get(client, "/fr/")
     assert robots(home) == ["noindex"] and set(hreflangs(home)) == {"en", "x-default"}
-    write_mo(tmp_path / "fr" / "LC_MESSAGES" / "django.mo", {"Search": "Rechercher"})
+    write_mo(tmp_path / "fr" / "LC_MESSAGES" / "django.mo", "fr", {Message("Search"): "Rechercher"})
     _, home = get(client, "/fr/")
     assert robots(home) == []
     assert set(hreflangs(home)) == {"en", "fr", "x-default"}
