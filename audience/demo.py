@@ -12,7 +12,8 @@ import random
 
 from django.utils import timezone
 
-from audience.models import DailyArticleViews, DailyBreakdown, DailySiteViews
+from audience.models import DailySiteViews
+from audience.services import counts_write
 from crosspost.lib.upsert import rows_add
 
 DAYS = 28
@@ -52,12 +53,8 @@ def audience_demo_load() -> None:
             breakdown[(day, "referrer", kind)] = breakdown.get((day, "referrer", kind), 0) + int(total * share)
             if domain:
                 breakdown[(day, "domain", domain)] = int(total * share)
-    rows_add(DailySiteViews, [{"day": d, "views": n, "visitors": int(n * rng.uniform(0.55, 0.65))}
-                              for d, n in site.items()], unique=["day"], add=["views"])
-    rows_add(DailyArticleViews, article_rows, unique=["day", "article", "language"], add=["views"])
-    rows_add(DailyBreakdown, [{"day": d, "dimension": dim, "value": v, "views": n}
-                              for (d, dim, v), n in breakdown.items() if n],
-             unique=["day", "dimension", "value"], add=["views"])
+    counts_write(site=site, articles={(r["day"], r["article"], r["language"]): r["views"] for r in article_rows},
+                 breakdown=breakdown, visitors={d: int(n * rng.uniform(0.55, 0.65)) for d, n in site.items()})
 
     partner, _ = Partner.objects.get_or_create(name="Community News (demo partner)",
                                                defaults={"domain": "community-news.example"})

@@ -4,6 +4,10 @@ Rows are written only by the flush (audience.services.counters_flush), which add
 counts with `INSERT … ON CONFLICT DO UPDATE SET views = views + excluded.views`. Article rows
 keep their article's id without a database constraint: the history of a deleted article stays in
 the totals.
+
+Every breakdown row (articles included, as the `article` dimension) is also added to its month's
+row in `MonthlyBreakdown`, so a year's report reads twelve months of rows plus the days at its
+edges instead of 365 days (audience.selectors.top_values).
 """
 
 from __future__ import annotations
@@ -54,6 +58,8 @@ class DailyBreakdown(models.Model):
         REGION = "region", "Region (page id)"
         THEME = "theme", "Theme (page id)"
         DOSSIER = "dossier", "In-depth report (page id)"
+        # Views of one article in all languages (DailyArticleViews keeps them per language).
+        ARTICLE = "article", "Article (page id)"
 
     day = models.DateField()
     dimension = models.CharField(max_length=12, choices=Dimension.choices)
@@ -61,8 +67,22 @@ class DailyBreakdown(models.Model):
     views = models.PositiveBigIntegerField(default=0)
 
     class Meta:
-        constraints = [models.UniqueConstraint(fields=["day", "dimension", "value"], name="unique_daily_breakdown")]
-        indexes = [models.Index(fields=["dimension", "day"], name="daily_breakdown_range")]
+        # The unique index also finds one value's days; the range index gives a day's top values.
+        constraints = [models.UniqueConstraint(fields=["dimension", "value", "day"], name="unique_daily_breakdown")]
+        indexes = [models.Index(fields=["dimension", "day", "views"], name="daily_breakdown_top")]
+
+
+class MonthlyBreakdown(models.Model):
+    """The sum of a month's DailyBreakdown rows (`month` is its first day), kept by the flush."""
+
+    month = models.DateField()
+    dimension = models.CharField(max_length=12, choices=DailyBreakdown.Dimension.choices)
+    value = models.CharField(max_length=255)
+    views = models.PositiveBigIntegerField(default=0)
+
+    class Meta:
+        constraints = [models.UniqueConstraint(fields=["dimension", "value", "month"], name="unique_monthly_breakdown")]
+        indexes = [models.Index(fields=["dimension", "month", "views"], name="monthly_breakdown_top")]
 
 
 class CounterBatch(models.Model):

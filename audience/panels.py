@@ -77,10 +77,27 @@ def waiting_panel(user) -> Panel | None:
     if can_repost(user):
         new = InboxItem.objects.filter(status=InboxItem.Status.NEW).count()
         lines.append(Line("Feed items in the reposting inbox", new, _url("ingest_inbox")))
+        lines += source_change_lines()
     if user.has_perm("translation.publish_translation"):
         failed = TranslationJob.objects.filter(status=TranslationJob.Status.FAILED).count()
         lines.append(Line("Failing translation jobs", failed, _url("translation_jobs")))
     return Panel("waiting", "Waiting for you", "", lines, order=20) if lines else None
+
+
+SOURCE_CHANGES_LISTED = 3
+
+
+def source_change_lines() -> list[Line]:
+    """Reposts whose original changed (ingest/sourcewatch.py), and the newest few, in two queries."""
+    from ingest.models import SourceChange
+
+    waiting = SourceChange.objects.filter(status=SourceChange.Status.OPEN)
+    lines = [Line("Reposts with source changes waiting", waiting.count(), _url("ingest_source_changes"))]
+    newest = waiting.select_related("article").only("pk", "kind", "article__title")[:SOURCE_CHANGES_LISTED]
+    for change in newest:
+        url = reverse("ingest_source_change", args=[change.pk])
+        lines.append(Line(f"… {change.get_kind_display().lower()}: {change.article.title}", "", url))
+    return lines
 
 
 def newsletter_panel(user) -> Panel | None:

@@ -1,8 +1,10 @@
-"""Reads for audience: the report over a range of days, from the daily rows only.
+"""Reads for audience: the report over a range of days, from the pre-aggregated rows only.
 
-Every figure is one aggregate query over an indexed range of daily rows (no per-view data
-exists); views per author, section and own/repost were added up at flush time, so no figure
-joins the article tables (bench/audience_reports.py).
+No per-view data exists; views per article, author, section and own/repost were added up at
+flush time, so no figure joins the article tables. A top list over a long range (a year of an
+archive read in a long tail) would add up millions of daily rows, so `top_values` reads the
+range as whole months (MonthlyBreakdown) and the days at its edges, takes the first rows of each
+of those periods by index, and proves the result exact before answering (bench/audience_reports.py).
 """
 
 from __future__ import annotations
@@ -10,12 +12,14 @@ from __future__ import annotations
 import datetime
 from dataclasses import dataclass
 
-from django.db.models import QuerySet, Sum
+from django.db.models import Q, Sum
 from django.utils import timezone
 
-from audience.models import DailyArticleViews, DailyBreakdown, DailySiteViews
+from audience.models import DailyBreakdown, DailySiteViews, MonthlyBreakdown
 
 TOP = 20
+MAX_DEPTH = 20_000  # rows per period looked at before adding everything up instead
+MAX_CANDIDATES = 5_000  # values looked up by name in one query (SQLite's parameter limit is 32,766)
 
 
 @dataclass(frozen=True)
@@ -40,14 +44,89 @@ def site_series(span: Range) -> list[dict]:
              "visitors": rows[day].visitors if day in rows else 0} for day in span.days]
 
 
-def _articles(span: Range) -> QuerySet:
-    return DailyArticleViews.objects.filter(day__range=(span.start, span.end))
+def _periods(span: Range) -> tuple[list[datetime.date], list[datetime.date]]:
+    """The range as the whole months inside it (their first days) and the days left over."""
+    months, days = [], []
+    day = span.start
+    while day <= span.end:
+        following = (day.replace(day=28) + datetime.timedelta(days=4)).replace(day=1)
+        if day.day == 1 and following - datetime.timedelta(days=1) <= span.end:
+            months.append(day)
+            day = following
+        else:
+            days.append(day)
+            day += datetime.timedelta(days=1)
+    return months, days
+
+
+def _heads(dimension: str, months: list[datetime.date], days: list[datetime.date], depth: int) -> list[list]:
+    """The `depth` largest (value, views) of every period, in one statement (an index walk each)."""
+    from django.db import connection
+
+    quote = connection.ops.quote_name
+    parts, params = [], []
+    for model, column, periods in ((MonthlyBreakdown, "month", months), (DailyBreakdown, "day", days)):
+        table = quote(model._meta.db_table)
+        for period in periods:
+            parts.append(f"SELECT * FROM (SELECT %s AS p, value, views FROM {table} WHERE dimension = %s "
+                         f"AND {column} = %s ORDER BY views DESC LIMIT {int(depth)}) AS h{len(parts)}")
+            params += [len(parts), dimension, period]
+    heads: list[list] = [[] for _ in parts]
+    with connection.cursor() as cursor:
+        for start in range(0, len(parts), 400):  # SQLite allows 500 SELECTs in one compound statement
+            cursor.execute(" UNION ALL ".join(parts[start:start + 400]), params[start * 3:(start + 400) * 3])
+            for period, value, views in cursor.fetchall():
+                heads[period - 1].append((value, views))
+    return heads
+
+
+def _sums(dimension: str, span: Range, *, months: list[datetime.date], days: list[datetime.date],
+          values: set[str] | None = None) -> dict[str, int]:
+    """Each value's views over the range, from the monthly rows and the edge days' rows."""
+    totals: dict[str, int] = {}
+    for model, column, periods in ((MonthlyBreakdown, "month", months), (DailyBreakdown, "day", days)):
+        if not periods:
+            continue
+        rows = model.objects.filter(Q(dimension=dimension), **{f"{column}__in": periods})
+        if values is not None:
+            rows = rows.filter(value__in=values)
+        for value, views in rows.values("value").annotate(n=Sum("views")).values_list("value", "n"):
+            totals[value] = totals.get(value, 0) + views
+    return totals
+
+
+def top_values(span: Range, dimension: str, *, limit: int = TOP) -> list[dict]:
+    """The `limit` values with the most views over the range, exactly as a sum of every daily row
+    would rank them (most views first, then by value).
+
+    A value missing from a period's first `depth` rows has at most that period's last row's views
+    there, so no value outside the candidates can beat `bound`, the sum of those last rows. When the
+    candidates' `limit`-th exact total is above it, the list is proven; otherwise look deeper, and
+    in the end add everything up.
+    """
+    months, days = _periods(span)
+    depth = max(4 * limit, 50)
+    while depth <= MAX_DEPTH:
+        heads = _heads(dimension, months, days, depth)
+        complete = all(len(rows) < depth for rows in heads)
+        bound = sum(rows[-1][1] for rows in heads if len(rows) == depth)
+        candidates = {value for rows in heads for value, _ in rows}
+        if len(candidates) > MAX_CANDIDATES:
+            break
+        totals = _sums(dimension, span, months=months, days=days, values=candidates) if candidates else {}
+        ranked = sorted(totals.items(), key=lambda item: (-item[1], item[0]))[:limit]
+        if complete or (len(ranked) == limit and ranked[-1][1] > bound):
+            return [{"value": value, "views": views} for value, views in ranked]
+        depth *= 8
+    totals = _sums(dimension, span, months=months, days=days)
+    return [{"value": v, "views": n} for v, n in sorted(totals.items(), key=lambda item: (-item[1], item[0]))[:limit]]
 
 
 def top_articles(span: Range, *, limit: int = TOP) -> list[dict]:
     from newsroom.models import ArticlePage
 
-    rows = list(_articles(span).values("article_id").annotate(views=Sum("views")).order_by("-views", "article_id")[:limit])
+    rows = [{"article_id": int(r["value"]), "views": r["views"]}
+            for r in top_values(span, DailyBreakdown.Dimension.ARTICLE, limit=limit) if r["value"].isdigit()]
     pages = ArticlePage.objects.filter(pk__in=[r["article_id"] for r in rows]).select_related("publication")
     found = {page.pk: page for page in pages.only("id", "title", "url_path", "publication__name")}
     return [{"article_id": r["article_id"], "title": found[r["article_id"]].title if r["article_id"] in found
@@ -57,9 +136,7 @@ def top_articles(span: Range, *, limit: int = TOP) -> list[dict]:
 
 
 def breakdown(span: Range, dimension: str, *, limit: int = TOP) -> list[dict]:
-    rows = (DailyBreakdown.objects.filter(dimension=dimension, day__range=(span.start, span.end))
-            .values("value").annotate(views=Sum("views")).order_by("-views", "value")[:limit])
-    return [{"value": r["value"], "views": r["views"]} for r in rows]
+    return top_values(span, dimension, limit=limit)
 
 
 def own_and_reposts(span: Range) -> list[dict]:

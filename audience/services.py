@@ -19,7 +19,7 @@ from django.utils import timezone
 
 from audience import classify
 from audience.beacon import VIEW
-from audience.models import CounterBatch, DailyArticleViews, DailyBreakdown, DailySiteViews
+from audience.models import CounterBatch, DailyArticleViews, DailyBreakdown, DailySiteViews, MonthlyBreakdown
 from crosspost.lib.counters import Batch, store
 from crosspost.lib.upsert import rows_add
 
@@ -92,15 +92,55 @@ def _views_write(counts: dict[tuple, int], republishers: set[str], hosts: set[st
         breakdown[(day, "language", language)] += n
         if country:
             breakdown[(day, "country", country)] += n
-    rows_add(DailySiteViews, [{"day": datetime.date.fromisoformat(d), "views": n} for d, n in site.items()],
+    counts_write(site={datetime.date.fromisoformat(d): n for d, n in site.items()},
+                 articles={(datetime.date.fromisoformat(d), a, lang): n for (d, a, lang), n in articles.items()},
+                 breakdown={(datetime.date.fromisoformat(d), dim, v): n for (d, dim, v), n in breakdown.items()})
+    return sum(site.values())
+
+
+def counts_write(*, site: dict[datetime.date, int], articles: dict[tuple[datetime.date, int, str], int],
+                 breakdown: dict[tuple[datetime.date, str, str], int], visitors: dict[datetime.date, int] | None = None
+                 ) -> None:
+    """Add counts to the daily rows, to each article's all-language row and to the monthly rows."""
+    breakdown = Counter(breakdown)
+    for (day, article_id, _), n in articles.items():
+        breakdown[(day, DailyBreakdown.Dimension.ARTICLE.value, str(article_id))] += n
+    months: Counter = Counter()
+    for (day, dimension, value), n in breakdown.items():
+        months[(day.replace(day=1), dimension, value)] += n
+    visitors = visitors or {}
+    rows_add(DailySiteViews, [{"day": d, "views": n, "visitors": visitors.get(d, 0)} for d, n in site.items()],
              unique=["day"], add=["views"])
-    rows_add(DailyArticleViews, [{"day": datetime.date.fromisoformat(d), "article": a, "language": lang, "views": n}
+    rows_add(DailyArticleViews, [{"day": d, "article": a, "language": lang, "views": n}
                                  for (d, a, lang), n in articles.items()],
              unique=["day", "article", "language"], add=["views"])
-    rows_add(DailyBreakdown, [{"day": datetime.date.fromisoformat(d), "dimension": dim, "value": value, "views": n}
-                              for (d, dim, value), n in breakdown.items()],
-             unique=["day", "dimension", "value"], add=["views"])
-    return sum(site.values())
+    rows_add(DailyBreakdown, [{"day": d, "dimension": dim, "value": value, "views": n}
+                              for (d, dim, value), n in breakdown.items() if n],
+             unique=["dimension", "value", "day"], add=["views"])
+    rows_add(MonthlyBreakdown, [{"month": m, "dimension": dim, "value": value, "views": n}
+                                for (m, dim, value), n in months.items() if n],
+             unique=["dimension", "value", "month"], add=["views"])
+
+
+def rollups_rebuild(*, daily_articles=DailyArticleViews, breakdown=DailyBreakdown, monthly=MonthlyBreakdown) -> None:
+    """Recompute the article rows of the breakdown and every monthly row from the daily rows.
+
+    For rows written before the monthly rows existed (the migration that added them), and for
+    bench/audience_reports.py, which writes a year of daily rows directly. The models are
+    parameters so that the migration can pass its historical ones.
+    """
+    from django.db import connection
+
+    quote = connection.ops.quote_name
+    month = "date(day, 'start of month')" if connection.vendor == "sqlite" else "date_trunc('month', day)::date"
+    article, table, months = (quote(m._meta.db_table) for m in (daily_articles, breakdown, monthly))
+    with transaction.atomic(), connection.cursor() as cursor:
+        cursor.execute(f"DELETE FROM {months}")
+        cursor.execute(f"DELETE FROM {table} WHERE dimension = 'article'")
+        cursor.execute(f"INSERT INTO {table} (day, dimension, value, views) SELECT day, 'article', "
+                       f"CAST(article_id AS varchar(20)), SUM(views) FROM {article} GROUP BY day, article_id")
+        cursor.execute(f"INSERT INTO {months} (month, dimension, value, views) SELECT {month}, dimension, value, "
+                       f"SUM(views) FROM {table} GROUP BY {month}, dimension, value")
 
 
 def _batch_apply(batch: Batch, republishers: set[str], hosts: set[str]) -> tuple[int, int]:

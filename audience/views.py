@@ -7,7 +7,6 @@ from django.views.decorators.csrf import csrf_exempt
 from django.views.decorators.http import require_http_methods
 
 from audience.beacon import beacon_parse, view_count
-from crosspost.lib.client import client_address
 
 # The smallest transparent GIF, for the <noscript> image.
 GIF = bytes.fromhex("47494638396101000100800000000000ffffff21f90401000000002c00000000010001000002024401003b")
@@ -17,8 +16,7 @@ GIF = bytes.fromhex("47494638396101000100800000000000ffffff21f90401000000002c000
 @require_http_methods(["GET", "POST"])
 def beacon(request: HttpRequest) -> HttpResponse:
     data = request.POST if request.method == "POST" else request.GET
-    view_count(beacon_parse(data), request.META, ip=client_address(request),
-               own_host=request.get_host().split(":")[0])
+    view_count(beacon_parse(data), request.META, own_host=request.get_host().split(":")[0])
     response = HttpResponse(GIF, content_type="image/gif") if request.method == "GET" else HttpResponse(status=204)
     response["Cache-Control"] = "no-store"
     return response

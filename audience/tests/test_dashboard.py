@@ -7,6 +7,7 @@ from audience.tests.test_beacon import beacon
 from crosspost.lib import counters
 from engagement.models import Comment
 from engagement.pixel import hit_record
+from ingest.models import SourceChange
 
 
 def fill(client, make_article, n: int):
@@ -15,6 +16,7 @@ def fill(client, make_article, n: int):
         beacon(client, article, ip=f"203.0.113.{i}")
         hit_record(article_id=article.pk, page_url=f"https://partner{i}.example/a", domain=f"partner{i}.example")
         Comment.objects.create(article=article, name="Reader", email=f"r{i}@example.org", text="Waiting")
+        SourceChange.objects.create(article=article, kind=SourceChange.Kind.CHANGED, distance=0.4)
     counters.counters_push()
     counters_flush()
     return articles
@@ -57,7 +59,7 @@ def test_the_dashboard_panels_stay_within_their_query_budget(client, make_articl
 
     fill(client, make_article, 5)
     request = type("Request", (), {"user": editor})()
-    with django_assert_max_num_queries(16):
+    with django_assert_max_num_queries(18):
         shown = panels.homepage_panels(request)
         for panel in shown:
             panel.render_html({})
@@ -90,3 +92,34 @@ def test_the_demo_brings_weeks_of_readers_and_a_partner(client, make_article, ad
     assert DailyRepublicationViews.objects.filter(partner_pk=Partner.objects.get().pk).count() == 21
     client.force_login(admin_user)
     assert "Demo story" in client.get("/admin/reports/audience/?days=30").content.decode()
+
+
+def test_reposts_with_source_changes_waiting_are_counted_and_linked(client, make_article, admin_user):
+    from django.urls import reverse
+
+    articles = fill(client, make_article, 5)
+    settled = SourceChange.objects.filter(article=articles[0]).get()
+    settled.status = SourceChange.Status.DISMISSED
+    settled.save()
+    SourceChange.objects.create(article=articles[0], kind=SourceChange.Kind.GONE, http_status=410)
+    client.force_login(admin_user)
+    _, page = home_queries(client)
+    assert f'<a href="{reverse("ingest_source_changes")}">Reposts with source changes waiting</a></th><td>5</td>' in page
+    newest = SourceChange.objects.filter(status="open").order_by("-detected_at")[:3]
+    for change in newest:
+        assert f'href="{reverse("ingest_source_change", args=[change.pk])}"' in page
+    assert f"gone (404/410): {articles[0].title}" in page
+    assert f'href="{reverse("ingest_source_change", args=[settled.pk])}"' not in page
+    assert page.count('href="/admin/repost/sources/') == 4  # the count's link and the newest three
+
+
+def test_source_changes_are_not_shown_to_those_who_cannot_repost(client, make_article, db):
+    from django.contrib.auth import get_user_model
+
+    from audience import panels
+
+    fill(client, make_article, 1)
+    reader = get_user_model().objects.create_user("nobody", "nobody@example.org", "x")
+    request = type("Request", (), {"user": reader})()
+    lines = [line.label for panel in panels.homepage_panels(request) for line in panel.lines]
+    assert not any("source changes" in label for label in lines)

@@ -73,3 +73,44 @@ def test_what_the_layer_does_not_expect_goes_on_to_django():
     assert call(app, path="/articles/")[0].startswith("418")
     assert call(app, CONTENT_TYPE="application/json", body='{"a": 1}')[0].startswith("418")
     assert django.called == 5
+
+
+def test_remembered_beacon_bodies_still_count_each_article_reader_and_referrer_apart(make_article):
+    from audience.models import DailyArticleViews, DailyBreakdown, DailySiteViews
+
+    first, second = make_article("First"), make_article("Second")
+    app = BeaconMiddleware(Django())
+    google = "&r=https%3A%2F%2Fwww.google.com%2F"
+    for _ in range(3):
+        call(app, body=f"a={first.pk}&l=en{google}")  # the same bytes from the same reader
+    call(app, body=f"a={first.pk}&l=en{google}", REMOTE_ADDR="198.51.100.4")
+    call(app, body=f"a={second.pk}&l=fr", HTTP_USER_AGENT=FIREFOX + " Other/1")
+    call(app, body=f"a={first.pk}&l=en{google}", HTTP_USER_AGENT=GOOGLEBOT)  # a known body from a bot
+    assert views() == 5
+    assert {(r.article_id, r.language, r.views) for r in DailyArticleViews.objects.all()} == {
+        (first.pk, "en", 4), (second.pk, "fr", 1)}
+    assert DailySiteViews.objects.get().visitors == 3
+    referrers = dict(DailyBreakdown.objects.filter(dimension="referrer").values_list("value", "views"))
+    assert referrers == {"search": 4, "direct": 1}
+
+
+def test_a_flood_of_made_up_bodies_keeps_what_is_remembered_bounded():
+    from audience import beacon
+
+    app = BeaconMiddleware(Django())
+    for n in range(beacon.MEMO_SIZE + 50):
+        call(app, body=f"a={n}&l=en&c=x{n}")
+    assert len(beacon._memo["bodies"]) <= beacon.MEMO_SIZE
+    assert views() == beacon.MEMO_SIZE + 50
+
+
+def test_languages_changed_in_settings_are_seen_by_the_remembered_parse(settings):
+    from audience.models import DailyBreakdown
+
+    app = BeaconMiddleware(Django())
+    call(app, body="a=&l=xx")
+    settings.LANGUAGES = [*settings.LANGUAGES, ("xx", "Test language")]
+    call(app, body="a=&l=xx")
+    views()
+    languages = dict(DailyBreakdown.objects.filter(dimension="language").values_list("value", "views"))
+    assert languages == {settings.LANGUAGE_CODE: 1, "xx": 1}
