@@ -125,6 +125,26 @@ def _subscriptions_request(subscriber: Subscriber, lists: list[Newsletter]) -> i
     return len(wanted)
 
 
+def subscriber_lists_set(*, subscriber: Subscriber, newsletters: Iterable[Newsletter] | None) -> list[Newsletter]:
+    """An editor's choice of lists for a subscriber (the admin's Subscribers screen): the lists chosen,
+    or the default list when none is; other lists are left. A confirmed reader is on them at once,
+    a pending one waits for their confirmation like any sign-up."""
+    now = timezone.now()
+    lists = _lists_or_default(newsletters)
+    confirmed = now if subscriber.status == S.CONFIRMED else None
+    keep = [n.pk for n in lists]
+    Subscription.objects.filter(subscriber=subscriber, unsubscribed_at__isnull=True).exclude(
+        newsletter_id__in=keep).update(unsubscribed_at=now)
+    for newsletter in lists:
+        subscription, created = Subscription.objects.get_or_create(
+            subscriber=subscriber, newsletter=newsletter, defaults={"confirmed_at": confirmed})
+        if not created and (subscription.unsubscribed_at or (confirmed and not subscription.confirmed_at)):
+            subscription.unsubscribed_at, subscription.unsubscribed_from = None, None
+            subscription.confirmed_at = subscription.confirmed_at or confirmed
+            subscription.save(update_fields=["unsubscribed_at", "unsubscribed_from", "confirmed_at"])
+    return lists
+
+
 def subscriber_create_confirmed(
     *, email: str, name: str = "", language: str = "en", newsletters: Iterable[Newsletter] | None = None
 ) -> Subscriber:

@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+from django import forms
+from django.forms import modelform_factory
 from django.urls import path, reverse
 from django.utils.http import urlencode
 from wagtail import hooks
@@ -9,16 +11,37 @@ from wagtail.admin.menu import MenuItem
 from wagtail.admin.ui.menus.pages import PageMenuItem
 from wagtail.admin.views.generic.models import IndexView
 from wagtail.admin.viewsets.base import ViewSet, ViewSetGroup
+from wagtail.admin.forms import WagtailAdminModelForm
 from wagtail.admin.viewsets.model import ModelViewSet
 
 from crosspost.lib.spreadsheet import csv_safe
 from newsletter import admin_views
 from newsletter.models import Newsletter, Selection, Subscriber
+from newsletter.services import subscriber_lists_set
 
 
 class SubscriberIndexView(IndexView):
     # Names and addresses are typed by readers; Wagtail's CSV export writes them as they are.
     custom_value_preprocess = {**IndexView.custom_value_preprocess, str: {IndexView.FORMAT_CSV: csv_safe}}
+
+
+class SubscriberForm(WagtailAdminModelForm):
+    newsletters = forms.ModelMultipleChoiceField(
+        queryset=Newsletter.objects.order_by("position", "pk"), required=False,
+        widget=forms.CheckboxSelectMultiple, label="Lists",
+        help_text="The lists this reader is on; with none chosen, the default list.")
+
+    def __init__(self, *args, **kwargs) -> None:
+        super().__init__(*args, **kwargs)
+        if self.instance.pk:
+            self.initial["newsletters"] = list(self.instance.subscriptions.filter(
+                unsubscribed_at__isnull=True).values_list("newsletter_id", flat=True))
+
+    def save(self, commit: bool = True):
+        subscriber = super().save(commit=commit)
+        if commit:
+            subscriber_lists_set(subscriber=subscriber, newsletters=self.cleaned_data.get("newsletters"))
+        return subscriber
 
 
 class SubscriberViewSet(ModelViewSet):
@@ -31,6 +54,10 @@ class SubscriberViewSet(ModelViewSet):
     search_fields = ["email", "name"]
     form_fields = ["email", "name", "language", "status"]
     ordering = ["-created_at"]
+
+    def get_form_class(self, for_update=False):
+        return modelform_factory(self.model, form=SubscriberForm, formfield_callback=self.formfield_for_dbfield,
+                                 fields=self.form_fields)
     list_export = ["email", "name", "language", "status", "created_at", "confirmed_at"]
 
 

@@ -98,6 +98,7 @@ _MEDIA_PERMISSIONS = {
 _MODEL_PERMISSIONS = {
     EDITOR_GROUP: ["access_admin", "add_publication", "change_publication", "delete_publication",
                    "change_sitesettings", "view_digest", "view_subscriber", "add_subscriber", "change_subscriber",
+                   "view_newsletter", "add_newsletter", "change_newsletter",
                    "view_comment", "change_comment", "view_bannedaddress", "add_bannedaddress",
                    "delete_bannedaddress", "view_permissionrequest", "change_permissionrequest",
                    "view_republication", "view_contactmessage", "change_contactmessage", "publish_translation",
