@@ -7,11 +7,11 @@ from django.forms import modelform_factory
 from django.urls import path, reverse
 from django.utils.http import urlencode
 from wagtail import hooks
+from wagtail.admin.forms import WagtailAdminModelForm
 from wagtail.admin.menu import MenuItem
 from wagtail.admin.ui.menus.pages import PageMenuItem
 from wagtail.admin.views.generic.models import IndexView
 from wagtail.admin.viewsets.base import ViewSet, ViewSetGroup
-from wagtail.admin.forms import WagtailAdminModelForm
 from wagtail.admin.viewsets.model import ModelViewSet
 
 from crosspost.lib.spreadsheet import csv_safe

@@ -59,6 +59,9 @@ MAY = {
         "newsletter_digest", "newsletter_stats", "newsletter_subscribers:index", "newsletter_subscribers:index_results",
         "newsletter_subscribers:add", "newsletter_subscribers:edit", "newsletter_subscribers:history",
         "newsletter_subscribers:history_results", "newsletter_subscribers:usage", "newsletter_subscribers:copy",
+        # Lists: added and edited by editors, deleted only by admins (a list's archive goes with it).
+        *[f"newsletter_lists:{view}" for view in (
+            "index", "index_results", "add", "edit", "history", "history_results", "usage", "copy")],
         "translation_jobs", "translation_page", "translation_segments", "translation_interface",
         "engagement_comments", "engagement_permissions", "engagement_permission", "engagement_republications",
         "engagement_messages", *[f"engagement_banned:{view}" for view in (
