@@ -20,6 +20,7 @@ from django.utils import timezone
 from crosspost.lib.leases import backoff, claim_one, lease_lapsed
 from imports import ghost as ghost_format
 from imports import wxr
+from imports.bulk import batch_write
 from imports.mapping import SectionMap
 from imports.media import MediaResolver
 from imports.models import ImportRun
@@ -53,37 +54,24 @@ def _batches(entries: Iterable[Entry | None], size: int) -> Iterator[list[Entry 
 
 def _run(writer: Writer, entries: Iterable[Entry | None], total: int, progress: Progress | None,
          before: Callable[[], None] = lambda: None, after: Callable[[], None] = lambda: None) -> None:
+    from crosspost.pagecache import pagecache_purge_all, pagecache_purges_held
+
     done = 0
-    with transaction.atomic():
-        before()
-    for batch in _batches(entries, BATCH_SIZE):
+    # Authors and sections are published as they are met; each would purge the cache of what shows
+    # them. The whole cache is retired once at the end instead.
+    with pagecache_purges_held():
         with transaction.atomic():
-            for entry in batch:
-                if entry is not None:
-                    writer.entry(entry)
-        done += len(batch)
-        if progress:
-            progress(done, total)
-    with transaction.atomic():
-        writer.place_pages()
-        after()
-    _search_index(writer)
-    from crosspost.pagecache import pagecache_purge_all
-
+            before()
+        for batch in _batches(entries, BATCH_SIZE):
+            with transaction.atomic():
+                batch_write(writer, [entry for entry in batch if entry is not None])
+            done += len(batch)
+            if progress:
+                progress(done, total)
+        with transaction.atomic():
+            writer.place_pages()
+            after()
     transaction.on_commit(pagecache_purge_all)
-
-
-def _search_index(writer: Writer) -> None:
-    """Index the imported articles the way bulk loads do (they were never 'published' here)."""
-    from imports.models import ImportedObject
-    from newsroom.models import ArticlePage
-    from search.services import articles_index
-
-    ids = ImportedObject.objects.filter(source=writer.source, site=writer.site, kind="post").values_list("target_id", flat=True)
-    ids = list(ids)
-    for start in range(0, len(ids), 500):
-        articles_index(articles=ArticlePage.objects.filter(pk__in=ids[start:start + 500])
-                       .prefetch_related("article_authors__author"))
 
 
 def _dry(dry_run: bool, work: Callable[[], None]) -> None:

@@ -109,6 +109,16 @@ def test_ghost_urls_answer_301_to_the_new_pages(coastline, client):
     assert not Redirect.objects.filter(old_path="/about-us").exists()  # the page lives there already
 
 
+def test_a_ghost_drafts_old_url_leads_to_it_once_an_editor_publishes_it(coastline, client):
+    draft = post("6553a1f0c2a1b1001a000004")
+    assert client.get("/spring-ideas/").status_code == 404
+    draft.save_revision().publish()
+    draft.refresh_from_db()
+    response = client.get("/spring-ideas/")
+    assert response.status_code == 301 and response["Location"] == draft.url
+    assert client.get(draft.url).status_code == 200
+
+
 def test_members_become_pending_readers_and_unsubscribed_stay_so(coastline):
     readers = dict(Subscriber.objects.values_list("email_key", "status"))
     assert readers == {"reader.one@example.org": "pending", "reader.two@example.org": "pending",
