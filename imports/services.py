@@ -118,8 +118,13 @@ def wordpress_import(*, file: IO[bytes], media_dir: Path | None = None, maps: li
 
 
 def ghost_import(*, file: IO[bytes], media_dir: Path | None = None, maps: list[str] | tuple[str, ...] = (),
-                 members_confirmed: bool = False, dry_run: bool = False, progress: Progress | None = None) -> Report:
-    """Import a Ghost JSON export (2.x–6.x); raises ExportError (nothing written) for a bad file."""
+                 members_confirmed: bool = False, send_confirmations: bool = False, dry_run: bool = False,
+                 progress: Progress | None = None) -> Report:
+    """Import a Ghost JSON export (2.x–6.x); raises ExportError (nothing written) for a bad file.
+
+    `send_confirmations` mails each member imported as pending a confirmation link, once the
+    import is written (never on a dry run).
+    """
     export = ghost_format.ghost_load(file)
     report = Report(source="ghost", dry_run=dry_run)
     site = export.site[:200]
@@ -128,6 +133,8 @@ def ghost_import(*, file: IO[bytes], media_dir: Path | None = None, maps: list[s
     reader = ghost_format.GhostReader(export, sections=SectionMap(maps, defaults=ghost_format.DEFAULT_RULES),
                                       report=report)
 
+    waiting: list[tuple[str, int]] = []
+
     def work() -> None:
         def authors() -> None:
             site_ensure_structure()
@@ -135,11 +142,13 @@ def ghost_import(*, file: IO[bytes], media_dir: Path | None = None, maps: list[s
                 writer.author(author)
 
         def members() -> None:
-            reader.members_import(confirmed=members_confirmed, writer=writer)
+            waiting.extend(reader.members_import(confirmed=members_confirmed, writer=writer))
 
         _run(writer, reader.entries(), len(export.posts), progress, before=authors, after=members)
 
     _dry(dry_run, work)
+    if send_confirmations and not dry_run:
+        ghost_format.members_confirmations_send(writer=writer, waiting=waiting)
     report.images = media.created
     report.media_missing_urls = media.missing
     return report
@@ -176,7 +185,8 @@ def import_run_process(*, run_id: int) -> bool:
                                           progress=progress)
             else:
                 report = ghost_import(file=file, maps=options.get("maps", []), dry_run=options.get("dry_run", False),
-                                      members_confirmed=options.get("members_confirmed", False), progress=progress)
+                                      members_confirmed=options.get("members_confirmed", False),
+                                      send_confirmations=options.get("send_confirmations", False), progress=progress)
     except (ExportError, ValueError) as exc:
         ImportRun.objects.filter(pk=run.pk).update(status=ImportRun.Status.FAILED, error=str(exc)[:500],
                                                    finished_at=timezone.now())

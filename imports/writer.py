@@ -119,6 +119,7 @@ class Report:
     redirects: int = 0
     images: int = 0
     readers: int = 0
+    confirmations: int = 0  # confirmation mails sent to imported readers
     skipped: list[dict[str, str]] = field(default_factory=list)
     notes: list[dict[str, str]] = field(default_factory=list)
     media_missing_urls: list[str] = field(default_factory=list)
@@ -139,6 +140,7 @@ class Report:
             "source": self.source, "dry_run": self.dry_run,
             "articles": self.articles, "pages": self.pages, "authors": self.authors, "comments": self.comments,
             "redirects": self.redirects, "images": self.images, "readers": self.readers,
+            "confirmations_sent": self.confirmations,
             "skipped": self.skipped, "media_missing": len(self.media_missing_urls),
             "media_missing_urls": self.media_missing_urls, "notes": self.notes,
             "created": dict(self.created), "updated": dict(self.updated), "unchanged": dict(self.unchanged),
