@@ -31,7 +31,7 @@ from newsroom.services import site_ensure_structure
 
 logger = logging.getLogger(__name__)
 
-BATCH_SIZE = 100
+BATCH_SIZE = 200
 Progress = Callable[[int, int], Any]  # (done, total)
 
 __all__ = ["ExportError", "ghost_import", "wordpress_import", "import_run_process"]
