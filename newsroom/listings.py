@@ -37,7 +37,7 @@ def paginate(request: HttpRequest, queryset: Any, per_page: int = PAGE_SIZE) -> 
 
 def translated(page_obj: Any) -> Any:
     """Listed articles get their titles and deks in the reader's language where stored."""
-    from translation.services import cards_translate
+    from translation.selectors import cards_translate
 
     language = translation.get_language() or settings.LANGUAGE_CODE
     if isinstance(page_obj, PaginatorPage):

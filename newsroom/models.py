@@ -51,7 +51,7 @@ MAX_DOSSIERS = 3
 
 
 def reader_translation(page: Page) -> Any:
-    from translation.services import page_translation_for_reader
+    from translation.jobs import page_translation_for_reader
 
     return page_translation_for_reader(page, translation.get_language() or settings.LANGUAGE_CODE)
 

@@ -58,7 +58,7 @@ class Command(BaseCommand):
             self.stdout.write(f"{language}: {count} interface strings translated")
 
     def handle_page(self, *, page_id: int, languages: str, **options) -> None:
-        from translation.services import page_translate
+        from translation.jobs import page_translate
 
         try:
             page = Page.objects.get(pk=page_id).specific
