@@ -39,7 +39,7 @@ class Command(BaseCommand):
         getattr(self, f"handle_{action}")(**options)
 
     def handle_install(self, *, path: str, **options) -> None:
-        from translation.engines.argos import install_package
+        from translation.engines.argos_models import install_package
 
         try:
             model = install_package(path, models_dir=settings.CROSSPOST_MT_MODELS_DIR)
