@@ -13,7 +13,7 @@ from pathlib import Path
 
 from translation.engines import markup
 from translation.engines.argos_models import InstalledModel, LoadedModel, installed_models, load_model
-from translation.engines.base import EngineError, UnsupportedPair
+from translation.engines.base import Engine, EngineError, UnsupportedPair
 
 # Crosspost's codes where Argos's differ; others use the code itself, then its base ("pt-br" → "pt").
 # Argos calls traditional Chinese "zt"; a "zh" model writes simplified characters, so no fallback.
@@ -32,7 +32,7 @@ def _candidates(code: str) -> list[str]:
     return _CODES.get(code, [code, code.split("-")[0]])
 
 
-class ArgosEngine:
+class ArgosEngine(Engine):
     """Translate with the Argos models installed in `models_dir`, found again every minute.
 
     A pair's model loads on first use and stays in memory for the life of the process. One
@@ -58,7 +58,7 @@ class ArgosEngine:
                 self._scanned_at = time.monotonic()
             return self._models
 
-    def _model(self, source: str, target: str) -> InstalledModel:
+    def pair(self, source: str, target: str) -> InstalledModel:
         installed = self._installed()
         for src in _candidates(source):
             for tgt in _candidates(target):
@@ -72,17 +72,10 @@ class ArgosEngine:
                 self._loaded[model.path] = load_model(model.path)
             return self._loaded[model.path]
 
-    def supports(self, source: str, target: str) -> bool:
-        try:
-            self._model(source, target)
-        except UnsupportedPair:
-            return False
-        return True
-
     def translate(self, fragments: list[str], *, source: str, target: str) -> list[str]:
         if not fragments:
             return []
-        model = self._model(source, target)
+        model = self.pair(source, target)
         sentences: dict[str, int] = {}
         templates = [markup.template(fragment, sentences) for fragment in fragments]
         if not sentences:
