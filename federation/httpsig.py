@@ -18,11 +18,13 @@ import re
 from collections.abc import Mapping
 from dataclasses import dataclass
 from email.utils import format_datetime, parsedate_to_datetime
+from typing import TYPE_CHECKING
 from urllib.parse import urlsplit
 
-from cryptography.exceptions import InvalidSignature
-from cryptography.hazmat.primitives import hashes, serialization
-from cryptography.hazmat.primitives.asymmetric import padding, rsa
+# `cryptography` is imported by the functions that sign or verify: a web process that never
+# federates then does not carry its ~10 MB of bindings.
+if TYPE_CHECKING:
+    from cryptography.hazmat.primitives.asymmetric import rsa
 
 SIGNED_HEADERS = ("(request-target)", "host", "date", "digest")
 MAX_SKEW = datetime.timedelta(hours=12)
@@ -35,6 +37,9 @@ class SignatureError(Exception):
 
 def key_pair_generate() -> tuple[str, str]:
     """A new RSA 2048 key pair as (private PKCS#8 PEM, public SubjectPublicKeyInfo PEM)."""
+    from cryptography.hazmat.primitives import serialization
+    from cryptography.hazmat.primitives.asymmetric import rsa
+
     key = rsa.generate_private_key(public_exponent=65537, key_size=2048)
     private = key.private_bytes(serialization.Encoding.PEM, serialization.PrivateFormat.PKCS8,
                                 serialization.NoEncryption()).decode()
@@ -50,6 +55,9 @@ def _private_key(pem: str) -> rsa.RSAPrivateKey:
     # Loading a PEM costs more than signing with it; a fan-out signs thousands of times per key.
     key = _private_keys.get(pem)
     if key is None:
+        from cryptography.hazmat.primitives import serialization
+        from cryptography.hazmat.primitives.asymmetric import rsa
+
         loaded = serialization.load_pem_private_key(pem.encode(), password=None)
         if not isinstance(loaded, rsa.RSAPrivateKey):
             raise ValueError("only RSA keys sign our requests")
@@ -84,6 +92,9 @@ def request_sign(*, method: str, url: str, body: bytes | None, key_id: str, priv
     if body is not None:
         headers["digest"] = digest_header(body)
         names.append("digest")
+    from cryptography.hazmat.primitives import hashes
+    from cryptography.hazmat.primitives.asymmetric import padding
+
     signature = _private_key(private_key_pem).sign(
         _signing_string(names, method, target, headers), padding.PKCS1v15(), hashes.SHA256())
     headers["signature"] = (
@@ -153,6 +164,10 @@ def request_verify(*, method: str, target: str, headers: Mapping[str, str], body
     now = now or datetime.datetime.now(datetime.UTC)
     if abs(now - date) > MAX_SKEW:
         raise SignatureError("the Date header is more than 12 hours off")
+    from cryptography.exceptions import InvalidSignature
+    from cryptography.hazmat.primitives import hashes, serialization
+    from cryptography.hazmat.primitives.asymmetric import padding, rsa
+
     try:
         key = serialization.load_pem_public_key(public_key_pem.encode())
     except ValueError:

@@ -16,8 +16,6 @@ import re
 from dataclasses import asdict, dataclass, field
 from urllib.parse import urljoin, urlsplit
 
-import htmldate
-import trafilatura
 from lxml import etree
 from lxml import html as lxml_html
 
@@ -241,6 +239,8 @@ def _date(tree, ld: dict, html: str, url: str) -> datetime.date | None:
         parsed = md.parse_date(value)
         if parsed:
             return md.local_day(value, declared) or parsed
+    import htmldate  # imported here: tens of MB that only the processes extracting pages need
+
     found = htmldate.find_date(tree, extensive_search=True, original_date=True, url=url or None)
     return md.parse_date(found) if found else None
 
@@ -329,6 +329,8 @@ _RUNNING_TEXT = 80  # characters: a paragraph this long is prose, not a menu ite
 
 
 def _trafilatura(page) -> str:
+    import trafilatura  # imported here, as htmldate above: most processes never extract a page
+
     return trafilatura.extract(
         page, output_format="html", include_links=True, include_formatting=False, include_tables=True,
         include_comments=False, include_images=False,

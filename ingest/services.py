@@ -13,7 +13,6 @@ import logging
 from dataclasses import dataclass
 from urllib.parse import urlsplit
 
-import feedparser
 from django.contrib.auth.models import AbstractBaseUser, Group, Permission
 from django.core.exceptions import ValidationError
 from django.core.files.images import ImageFile
@@ -296,6 +295,8 @@ def _feed_read(subscription: FeedSubscription) -> PollResult:
     if response.not_modified:
         _feed_record(subscription, error="")
         return PollResult(subscription=subscription, not_modified=True)
+    import feedparser  # imported when polling: the web processes never parse a feed
+
     parsed = feedparser.parse(response.content, response_headers={"content-location": response.url})
     if not parsed.entries and (parsed.bozo or not parsed.feed):
         raise safe_fetch.FetchError(f"{subscription.url} is not an RSS or Atom feed")

@@ -8,7 +8,6 @@ import logging
 from collections import defaultdict
 from typing import Any
 
-import stripe
 from django.conf import settings
 from django.db.models import Count, Sum
 from django.db.models.functions import TruncMonth
@@ -33,6 +32,8 @@ def _stripe() -> Any:
     """Stripe's v1 API; the one place tests replace to answer without the network."""
     if not settings.STRIPE_SECRET_KEY:
         raise MembershipError("Memberships are not enabled yet.")
+    import stripe
+
     return stripe.StripeClient(settings.STRIPE_SECRET_KEY).v1
 
 
@@ -80,6 +81,8 @@ def donation_session_create(*, amount: int, currency: str, email: str = "") -> s
 
 
 def _stripe_checkout(params: dict[str, Any]) -> str:
+    import stripe  # imported when used: Stripe's SDK is tens of MB that most processes never need
+
     try:
         session = _stripe().checkout.sessions.create(params=params)
     except stripe.StripeError as exc:
@@ -92,6 +95,8 @@ def portal_session_create(*, member: Member) -> str:
     """Stripe's customer portal, where members change their card, plan or cancel."""
     if not member.stripe_customer_id:
         raise MembershipError("There is no billing account for this membership yet.")
+    import stripe
+
     try:
         session = _stripe().billing_portal.sessions.create(params={
             "customer": member.stripe_customer_id, "return_url": _absolute("membership:account")})

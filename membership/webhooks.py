@@ -14,7 +14,6 @@ import re
 from collections.abc import Callable
 from typing import Any
 
-import stripe
 from django.conf import settings
 from django.db import IntegrityError, transaction
 from django.utils import timezone
@@ -32,6 +31,8 @@ def stripe_event_receive(*, payload: bytes, signature: str) -> str:
     """Verify and apply a webhook delivery. Returns 'processed', 'duplicate' or 'ignored'."""
     if not settings.STRIPE_WEBHOOK_SECRET:
         raise BadWebhook("webhooks are not configured")
+    import stripe  # imported when a webhook arrives: the SDK is tens of MB most processes never need
+
     try:
         stripe.WebhookSignature.verify_header(payload, signature, settings.STRIPE_WEBHOOK_SECRET,
                                               tolerance=TOLERANCE_SECONDS)

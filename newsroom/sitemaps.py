@@ -158,8 +158,7 @@ def news_language(code: str) -> str:
 def news_entries(now: datetime.datetime | None = None) -> list[dict]:
     """Our own articles (never reposts) of the last 48 hours, newest first, each in every language
     it really exists in; at most NEWS_LIMIT entries."""
-    from translation.selectors import page_translated_languages
-    from translation.services import page_translation
+    from translation.selectors import page_translated_languages, page_translation
 
     since = (now or timezone.now()) - NEWS_WINDOW
     articles = (ArticlePage.objects.live().public().filter(publication__isnull=True, first_published_at__gte=since)
