@@ -39,7 +39,8 @@ def comments(request: HttpRequest) -> HttpResponse:
     status = request.GET.get("status", Comment.Status.PENDING)
     if request.method == "POST":
         action, _, one = request.POST.get("one", "").partition(":")
-        ids = [_id(one)] if _id(one) else [_id(i) for i in request.POST.getlist("ids") if _id(i)]
+        single = _id(one)
+        ids = [single] if single else [n for n in map(_id, request.POST.getlist("ids")) if n]
         action = action or request.POST.get("action", "")
         if action == "approve":
             done = comment_approve(comment_ids=ids, user=request.user)

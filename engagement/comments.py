@@ -48,7 +48,8 @@ def comment_submit(*, article, name: str, email: str, text: str, parent_id: int 
     return comment
 
 
-def _comments_moderate(comment_ids: list[int], *, status: str, user=None) -> int:
+def _comments_moderate(comment_ids: list[int], *, approve: bool, user=None) -> int:
+    status = Comment.Status.APPROVED if approve else Comment.Status.REJECTED
     comments = Comment.objects.filter(pk__in=comment_ids).exclude(status=status)
     articles = {c.article for c in comments.select_related("article")}
     count = comments.update(status=status, moderated_at=timezone.now(), moderated_by=user)
@@ -58,11 +59,11 @@ def _comments_moderate(comment_ids: list[int], *, status: str, user=None) -> int
 
 
 def comment_approve(*, comment_ids: list[int], user=None) -> int:
-    return _comments_moderate(comment_ids, status=Comment.Status.APPROVED, user=user)
+    return _comments_moderate(comment_ids, approve=True, user=user)
 
 
 def comment_reject(*, comment_ids: list[int], user=None) -> int:
-    return _comments_moderate(comment_ids, status=Comment.Status.REJECTED, user=user)
+    return _comments_moderate(comment_ids, approve=False, user=user)
 
 
 def address_ban(*, email: str, reason: str = "", user=None) -> BannedAddress:

@@ -54,8 +54,8 @@ def republication_counts_add(*, counts: dict[tuple, int], first_seen: datetime.d
             "first_seen": first_seen, "last_seen": last_seen, "partner": partner_id or None})
         row["views"] += views
         row["partner"] = row["partner"] or partner_id or None
-        key = (datetime.date.fromisoformat(day), article_id, domain, partner_id)
-        daily[key] = daily.get(key, 0) + views
+        day_key = (datetime.date.fromisoformat(day), article_id, domain, partner_id)
+        daily[day_key] = daily.get(day_key, 0) + views
     existing = set(Republication.objects.filter(article_id__in={a for a, _ in pages}, page_url__in={u for _, u in pages})
                    .values_list("article_id", "page_url"))
     new = [key for key in pages if key not in existing]

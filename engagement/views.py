@@ -181,7 +181,7 @@ def permission_request(request: HttpRequest, article_id: int | None = None) -> H
 
 
 @require_http_methods(["GET", "POST"])
-def contact(request: HttpRequest, kind: str = ContactMessage.Kind.FEEDBACK) -> HttpResponse:
+def contact(request: HttpRequest, kind: str = str(ContactMessage.Kind.FEEDBACK)) -> HttpResponse:
     template = f"engagement/contact_{kind}.html"
     form = ContactForm(request.POST if request.method == "POST" else None)
     if request.method == "GET":

@@ -120,14 +120,14 @@ def webhook_deliver(*, delivery_id: int, now: datetime.datetime | None = None) -
     if not error:
         leases.release(ours, status=WebhookDelivery.Status.DELIVERED, delivered_at=timezone.now(), last_error="",
                        next_attempt_at=None)
-        return WebhookDelivery.Status.DELIVERED
+        return str(WebhookDelivery.Status.DELIVERED)
     if not retry or delivery.attempts >= settings.ENGAGEMENT_WEBHOOK_ATTEMPTS:
         leases.release(ours, status=WebhookDelivery.Status.FAILED, last_error=error[:500], next_attempt_at=None)
-        return WebhookDelivery.Status.FAILED
+        return str(WebhookDelivery.Status.FAILED)
     retry_at = timezone.now() + leases.backoff(delivery.attempts)
     leases.release(ours, status=WebhookDelivery.Status.PENDING, last_error=error[:500], next_attempt_at=retry_at)
     _webhook_schedule([delivery_id], run_after=retry_at)
-    return WebhookDelivery.Status.PENDING
+    return str(WebhookDelivery.Status.PENDING)
 
 
 def _webhook_post(endpoint: WebhookEndpoint, delivery: WebhookDelivery) -> tuple[str, bool]:
