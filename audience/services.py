@@ -144,7 +144,7 @@ def rollups_rebuild(*, daily_articles=DailyArticleViews, breakdown=DailyBreakdow
 
 
 def _batch_apply(batch: Batch, republishers: set[str], hosts: set[str]) -> tuple[int, int]:
-    from engagement.services import republication_counts_add
+    from engagement.republication import republication_counts_add
 
     views = {key: n for key, n in batch.counts.items() if key[0] == VIEW and len(key) == 8}
     pixel = {key: n for key, n in batch.counts.items() if key[0] == PIXEL}

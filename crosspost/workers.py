@@ -11,8 +11,6 @@ from __future__ import annotations
 
 import datetime
 
-from django.utils import timezone
-
 from crosspost.lib import leases
 
 
@@ -25,14 +23,13 @@ def tasks_recover_orphans(*, now: datetime.datetime | None = None) -> int:
     from django_tasks.base import TaskResultStatus
     from django_tasks_db.models import DBTaskResult
 
-    now = now or timezone.now()
-    recovered = 0
-    for result in DBTaskResult.objects.filter(status=TaskResultStatus.RUNNING).only("id", "worker_ids", "started_at"):
-        last_worker = (result.worker_ids or [""])[-1]
-        if not leases.lease_lapsed(last_worker, result.started_at, now=now):
-            continue
-        # Conditional: if the task finished or was re-claimed meanwhile, leave it alone.
-        recovered += DBTaskResult.objects.filter(
-            pk=result.pk, status=TaskResultStatus.RUNNING, worker_ids=result.worker_ids
-        ).update(status=TaskResultStatus.READY, started_at=None)
-    return recovered
+    return leases.claims_reclaim(
+        DBTaskResult.objects.filter(status=TaskResultStatus.RUNNING),
+        holder_field="worker_ids", at_field="started_at", holder_of=_last_worker,
+        reset={"status": TaskResultStatus.READY, "started_at": None}, now=now,
+    )
+
+
+def _last_worker(worker_ids: list[str] | None) -> str:
+    """The worker holding a task: django-tasks appends each claimer's id to the list."""
+    return (worker_ids or [""])[-1]

@@ -13,8 +13,10 @@ from wagtail.admin.auth import permission_denied, permission_required
 from crosspost.lib.charts import line_chart
 from crosspost.lib.spreadsheet import csv_response
 from engagement import selectors, services
+from engagement.comments import address_ban, comment_approve, comment_reject
 from engagement.forms import PermissionAnswerForm
 from engagement.models import Comment, ContactMessage, PermissionRequest, WebhookDelivery
+from engagement.republication import permission_request_answer
 
 # The permission each screen needs; wagtail_hooks shows a menu item only to those who hold it.
 MODERATE_COMMENTS = "engagement.change_comment"
@@ -37,20 +39,21 @@ def comments(request: HttpRequest) -> HttpResponse:
     status = request.GET.get("status", Comment.Status.PENDING)
     if request.method == "POST":
         action, _, one = request.POST.get("one", "").partition(":")
-        ids = [_id(one)] if _id(one) else [_id(i) for i in request.POST.getlist("ids") if _id(i)]
+        single = _id(one)
+        ids = [single] if single else [n for n in map(_id, request.POST.getlist("ids")) if n]
         action = action or request.POST.get("action", "")
         if action == "approve":
-            done = services.comment_approve(comment_ids=ids, user=request.user)
+            done = comment_approve(comment_ids=ids, user=request.user)
             messages.success(request, f"{done} comment(s) approved.")
         elif action == "reject":
-            done = services.comment_reject(comment_ids=ids, user=request.user)
+            done = comment_reject(comment_ids=ids, user=request.user)
             messages.success(request, f"{done} comment(s) rejected.")
         elif action == "ban":
             if not request.user.has_perm(BAN_ADDRESSES):
                 return permission_denied(request)
             addresses = set(Comment.objects.filter(pk__in=ids).values_list("email_key", flat=True))
             for address in addresses:
-                services.address_ban(email=address, reason="Banned from comment moderation", user=request.user)
+                address_ban(email=address, reason="Banned from comment moderation", user=request.user)
             messages.success(request, f"{len(addresses)} address(es) banned; their comments were rejected.")
         return redirect(request.get_full_path())
     rows = Comment.objects.select_related("article", "parent").order_by("-created_at")
@@ -84,7 +87,7 @@ def permission_request(request: HttpRequest, pk: int) -> HttpResponse:
     form = PermissionAnswerForm(request.POST or None)
     if request.method == "POST" and form.is_valid():
         try:
-            sent = services.permission_request_answer(
+            sent = permission_request_answer(
                 request_id=item.pk, approve=form.cleaned_data["decision"] == "approve",
                 message=form.cleaned_data["message"], user=request.user,
             )

@@ -13,7 +13,7 @@ from engagement.services import MAX_LINKS, link_count, name_has_address
 _HOST = re.compile(r"^(?=.{1,253}$)(?!-)[a-z0-9-]{1,63}(?<!-)(\.(?!-)[a-z0-9-]{1,63}(?<!-))+(:\d{1,5})?$")
 
 
-class NoLineBreaksMixin:
+class NoLineBreaksMixin(forms.BaseForm):
     """Refuses CR or LF in single-line fields: they are how mail headers get injected."""
 
     single_line: tuple[str, ...] = ()
@@ -27,7 +27,7 @@ class NoLineBreaksMixin:
         return cleaned
 
 
-class HoneypotMixin:
+class HoneypotMixin(forms.BaseForm):
     """A field people never see; bots fill it in. `is_bot` says whether this submission did."""
 
     def is_bot(self) -> bool:

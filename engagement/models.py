@@ -1,7 +1,7 @@
 """How readers and other sites engage with articles: republications, comments, requests, messages.
 
 The article's own switches (licence, republishing, comments) live on ArticlePage; this app keeps
-what happens around it. Writes go through engagement.services.
+what happens around it. Writes go through each feature's module (comments.py, webhooks.py, ...).
 """
 
 from __future__ import annotations

@@ -41,7 +41,7 @@ def republishable_articles(limit: int = FEED_LENGTH) -> list:
 
 
 def licence_name(licence: str) -> str:
-    label, url = LICENCE_TEXT.get(licence, (Licence(licence).label, ""))
+    label, url = LICENCE_TEXT.get(Licence(licence), (Licence(licence).label, ""))
     return f"{label} {url}".strip()
 
 

@@ -79,7 +79,7 @@ def clean_body(html: str) -> str:
 
 
 def licence_html(licence: str) -> str:
-    label, url = LICENCE_TEXT.get(licence, (Licence(licence).label, ""))
+    label, url = LICENCE_TEXT.get(Licence(licence), (Licence(licence).label, ""))
     if url:
         return format_html('<a href="{}" rel="license">{}</a>', url, label)
     return format_html("{}", label)

@@ -4,9 +4,9 @@ from __future__ import annotations
 
 from django_tasks import task
 
-from engagement import services
+from engagement.webhooks import webhook_deliver
 
 
 @task()
 def deliver_webhook(delivery_id: int) -> str:
-    return services.webhook_deliver(delivery_id=delivery_id)
+    return webhook_deliver(delivery_id=delivery_id)

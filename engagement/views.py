@@ -20,6 +20,8 @@ from django.views.decorators.http import require_GET, require_http_methods
 from crosspost.lib.client import client_address
 from crosspost.lib.signing import sign, unsign
 from engagement import partner_feed, pixel, services
+from engagement.comments import comment_submit
+from engagement.contact import contact_message_submit
 from engagement.forms import (
     CommentForm,
     ContactForm,
@@ -28,7 +30,9 @@ from engagement.forms import (
     ShareEmailForm,
 )
 from engagement.models import Comment, ContactMessage, Partner
+from engagement.republication import permission_request_submit
 from engagement.republish import pixel_ids
+from engagement.sharing import share_email_send
 
 # A transparent 1×1 GIF (GIF89a, one-colour palette, graphic-control extension for transparency).
 GIF = (
@@ -42,7 +46,7 @@ def _ip(request: HttpRequest) -> str:
 
 
 # The signed cookie naming the last comment this browser wrote: once that comment is approved, the
-# reader's next comments under the same address appear at once (services.comment_submit).
+# reader's next comments under the same address appear at once (engagement/comments.py).
 COMMENTER_COOKIE = "commenter"
 COMMENTER_SALT = "engagement.commenter"
 MAX_ID = 2**63 - 1  # a larger number is no row of ours, and databases overflow on it
@@ -120,7 +124,7 @@ def share_email(request: HttpRequest, article_id: int) -> HttpResponse:
     if not form.is_valid():
         return render(request, "engagement/share_email.html", {"form": form, "article": article}, status=400)
     try:
-        services.share_email_send(article=article, ip=_ip(request), **form.cleaned_data)
+        share_email_send(article=article, ip=_ip(request), **form.cleaned_data)
     except services.Refused as exc:
         status = 429 if isinstance(exc, services.RateLimited) else 503
         return _message(request, title="Not sent", text=str(exc), article=article, status=status)
@@ -143,7 +147,7 @@ def comment_post(request: HttpRequest, article_id: int) -> HttpResponse:
     data = form.cleaned_data
     vouched = unsign(request.COOKIES.get(COMMENTER_COOKIE, ""), salt=COMMENTER_SALT) or ""
     try:
-        comment = services.comment_submit(article=article, name=data["name"], email=data["email"],
+        comment = comment_submit(article=article, name=data["name"], email=data["email"],
                                           text=data["text"], parent_id=data["parent"], ip=_ip(request) or None,
                                           vouched_comment_id=int(vouched) if vouched.isdigit() else None)
     except services.Refused as exc:
@@ -169,7 +173,7 @@ def permission_request(request: HttpRequest, article_id: int | None = None) -> H
     if not form.is_bot():
         data = {k: v for k, v in form.cleaned_data.items() if k != "website"}
         try:
-            services.permission_request_submit(article=article, ip=_ip(request), **data)
+            permission_request_submit(article=article, ip=_ip(request), **data)
         except services.Refused as exc:
             return _message(request, title="Not sent", text=str(exc), article=article, status=429)
     return _message(request, title="Request received",
@@ -177,7 +181,7 @@ def permission_request(request: HttpRequest, article_id: int | None = None) -> H
 
 
 @require_http_methods(["GET", "POST"])
-def contact(request: HttpRequest, kind: str = ContactMessage.Kind.FEEDBACK) -> HttpResponse:
+def contact(request: HttpRequest, kind: str = str(ContactMessage.Kind.FEEDBACK)) -> HttpResponse:
     template = f"engagement/contact_{kind}.html"
     form = ContactForm(request.POST if request.method == "POST" else None)
     if request.method == "GET":
@@ -187,7 +191,7 @@ def contact(request: HttpRequest, kind: str = ContactMessage.Kind.FEEDBACK) -> H
     if not form.is_bot():
         try:
             data = {k: v for k, v in form.cleaned_data.items() if k != "website"}
-            services.contact_message_submit(kind=kind, ip=_ip(request), **data)
+            contact_message_submit(kind=kind, ip=_ip(request), **data)
         except services.Refused as exc:
             return _message(request, title="Not sent", text=str(exc), status=429)
     return _message(request, title="Thank you", text="Your message has reached the newsroom.")

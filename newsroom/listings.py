@@ -18,6 +18,7 @@ from django.utils.functional import cached_property
 from wagtail.models import Page
 
 from crosspost.lib.pagination import LookaheadPaginator
+from translation.selectors import cards_translate
 
 if TYPE_CHECKING:
     from newsroom.models import ArticlePage
@@ -37,8 +38,6 @@ def paginate(request: HttpRequest, queryset: Any, per_page: int = PAGE_SIZE) -> 
 
 def translated(page_obj: Any) -> Any:
     """Listed articles get their titles and deks in the reader's language where stored."""
-    from translation.selectors import cards_translate
-
     language = translation.get_language() or settings.LANGUAGE_CODE
     if isinstance(page_obj, PaginatorPage):
         page_obj.object_list = cards_translate(list(page_obj.object_list), language)

@@ -46,13 +46,12 @@ from newsroom.blocks import RICH_TEXT_FEATURES, BodyBlock
 from newsroom.feeds import feed_response
 from newsroom.licences import Licence, RepostMode, SearchPolicy, default_repost_mode
 from newsroom.listings import NewestArticles, articles_linked_to, paginate, translated
+from translation.jobs import page_translation_for_reader
 
 MAX_DOSSIERS = 3
 
 
 def reader_translation(page: Page) -> Any:
-    from translation.jobs import page_translation_for_reader
-
     return page_translation_for_reader(page, translation.get_language() or settings.LANGUAGE_CODE)
 
 

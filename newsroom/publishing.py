@@ -69,7 +69,7 @@ def _pagecache_purge_corrected(page: Page) -> None:
 
 
 def _webhooks_announce_correction(page: Page) -> None:
-    from engagement.services import webhook_enqueue_corrections
+    from engagement.webhooks import webhook_enqueue_corrections
 
     webhook_enqueue_corrections(page=page)
 
@@ -81,7 +81,7 @@ def _source_watch_start(page: Page) -> None:
 
 
 def _webhooks_announce(page: Page) -> None:
-    from engagement.services import webhook_enqueue_for_page
+    from engagement.webhooks import webhook_enqueue_for_page
 
     webhook_enqueue_for_page(page=page)
 

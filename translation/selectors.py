@@ -144,7 +144,7 @@ def page_translation(page: Page, language: str) -> TranslatedPage:
 
 def cards_translate(articles: list, language: str) -> list:
     """Give each listed article `tr_title` and `tr_dek` in `language` where the memory has them."""
-    wanted = {}
+    wanted: dict[str, None] = {}
     for article in articles:
         source_language = page_source_language(article)
         article.tr_title, article.tr_dek = article.title, getattr(article, "dek", "")
@@ -172,7 +172,8 @@ def cards_translate(articles: list, language: str) -> list:
 def page_segment_rows(page: Page, language: str) -> list[dict]:
     """The page's segments with their translation in `language` (None where missing), in order."""
     source_language = page_source_language(page)
-    rows, seen = [], set()
+    rows: list[dict] = []
+    seen: set[str] = set()
     for segment in fields_segments(page_fields(page)):
         h = segment_hash(source_language, segment)
         if h not in seen:
@@ -189,7 +190,7 @@ def page_segment_rows(page: Page, language: str) -> list[dict]:
 
 def main_text_hashes(page) -> set[str]:
     source_language = page_source_language(page)
-    hashes = set()
+    hashes: set[str] = set()
     for slot, (kind, source) in page_fields(page).items():
         if slot not in MAIN_TEXT:
             continue
@@ -243,11 +244,14 @@ def notes_translate(notes: list, language: str) -> dict[int, str]:
               for s in html_segments(html_text)}
     found = dict(SegmentTranslation.objects.filter(language=language, source_hash__in=wanted)
                  .values_list("source_hash", "text")) if wanted else {}
-    result = {}
+    result: dict[int, str] = {}
     for pk, (src, html_text) in sources.items():
         if src == language:
             result[pk] = html_text
             continue
-        result[pk] = html_replace_segments(html_text, lambda s, src=src: found.get(segment_hash(src, s)),
-                                           untranslated={"lang": src, "dir": text_direction(src)})
+
+        def lookup(segment: str, src: str = src) -> str | None:
+            return found.get(segment_hash(src, segment))
+
+        result[pk] = html_replace_segments(html_text, lookup, untranslated={"lang": src, "dir": text_direction(src)})
     return result

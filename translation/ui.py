@@ -17,6 +17,7 @@ import threading
 import time
 from dataclasses import dataclass
 from pathlib import Path
+from typing import Any
 
 from babel import Locale, UnknownLocaleError
 from babel.messages.catalog import Catalog
@@ -163,7 +164,8 @@ def reset_catalogues() -> None:
 
     from django.utils.translation import trans_real
 
-    gettext._translations.clear()
+    # The cache of parsed catalogues gettext keeps; it has no public way to drop it.
+    gettext._translations.clear()  # type: ignore[attr-defined]
     trans_real._translations = {}
     trans_real._default = None
 
@@ -223,7 +225,7 @@ def ui_rows(language: str) -> list[dict]:
     from translation.segments import segment_hash
 
     extra_forms = [c for c in plural_categories(language) if c not in ("one", "other")]
-    rows = []
+    rows: list[dict[str, Any]] = []
     for message in catalogue_messages():
         for text in message.texts:
             source, placeholders = _source_segment(text)

@@ -20,7 +20,7 @@ import datetime
 import os
 import random
 import socket
-from collections.abc import Iterable
+from collections.abc import Callable, Iterable
 from typing import Any
 
 from django.conf import settings
@@ -140,18 +140,22 @@ def claims_reclaim(
     at_field: str = "claimed_at",
     reset: dict[str, Any],
     now: datetime.datetime | None = None,
+    holder_of: Callable[[Any], str] | None = None,
 ) -> int:
     """Hand back the rows of `queryset` whose holder's lease lapsed, setting `reset` on them.
 
     Conditional on the holder still being the same, so a row finished or re-claimed meanwhile is
-    left alone. Returns how many rows were handed back.
+    left alone. `holder_of` reads the holder's name from the stored value when that is not the
+    name itself (django-tasks keeps a list of worker ids, the last one the holder). Returns how
+    many rows were handed back.
     """
     now = now or timezone.now()
     returned = 0
     holders = queryset.order_by().values_list(holder_field).annotate(oldest=Min(at_field))
-    for name, oldest in holders:
+    for stored, oldest in holders:
+        name = holder_of(stored) if holder_of else stored
         if lease_lapsed(name, oldest, now=now):
-            returned += queryset.filter(**{holder_field: name}).update(**reset)
+            returned += queryset.filter(**{holder_field: stored}).update(**reset)
     return returned
 
 

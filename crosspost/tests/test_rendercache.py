@@ -7,7 +7,7 @@ from wagtail.models import Site
 from crosspost import pagecache
 from crosspost.templatetags.rendercache import rendercache_clear
 from engagement import selectors
-from engagement.services import comment_approve, comment_submit
+from engagement.comments import comment_approve, comment_submit
 from newsroom.models import SiteSettings
 
 pytestmark = pytest.mark.django_db

@@ -1,7 +1,7 @@
 import pytest
 from django.urls import reverse
 
-from engagement import services
+from engagement.comments import address_ban, comment_approve
 from engagement.models import BannedAddress, Comment
 from engagement.templatetags.engagement_tags import comment_html
 
@@ -26,7 +26,7 @@ def test_a_first_comment_waits_for_moderation(client, article):
 
 def test_approved_commenters_are_published_at_once(client, article):
     post(client, article, text="First time here.")
-    services.comment_approve(comment_ids=list(Comment.objects.values_list("pk", flat=True)))
+    comment_approve(comment_ids=list(Comment.objects.values_list("pk", flat=True)))
     response = post(client, article, email="ADA@example.org ", text="Back again.")
     second = Comment.objects.latest("pk")
     assert second.status == Comment.Status.APPROVED
@@ -97,7 +97,7 @@ def test_closed_comments(client, make_article):
 
 def test_a_banned_address_is_refused_and_its_comments_taken_down(client, article):
     old = Comment.objects.create(article=article, name="T", email="troll@example.org", text="x", status="approved")
-    services.address_ban(email="Troll@Example.org")
+    address_ban(email="Troll@Example.org")
     assert BannedAddress.objects.get().email == "troll@example.org"
     old.refresh_from_db()
     assert old.status == Comment.Status.REJECTED
@@ -149,6 +149,6 @@ def test_moderation_drops_the_cached_article(client, article, settings, django_c
     # A held comment changes nothing readers see, so the cached copy stays.
     assert reader.get(article.url)[1]["X-Cache"] == "hit"
     with django_capture_on_commit_callbacks(execute=True):
-        services.comment_approve(comment_ids=[Comment.objects.get().pk])
+        comment_approve(comment_ids=[Comment.objects.get().pk])
     _, headers, body = reader.get(article.url)
     assert headers["X-Cache"] == "miss" and b"Dredging will silt the bay." in body

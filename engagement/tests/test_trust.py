@@ -5,7 +5,7 @@ import pytest
 from django.test import Client
 from django.urls import reverse
 
-from engagement import services
+from engagement.comments import comment_approve
 from engagement.models import Comment
 
 pytestmark = pytest.mark.django_db
@@ -24,7 +24,7 @@ def post(client, article, **fields):
 def test_typing_an_approved_readers_address_does_not_publish_at_once(article):
     ada = Client()
     post(ada, article, text="First time here.")
-    services.comment_approve(comment_ids=[Comment.objects.get().pk])
+    comment_approve(comment_ids=[Comment.objects.get().pk])
     impostor = Client()
     response = post(impostor, article, text="Buy cheap pills.")
     assert response.status_code == 200 and "once an editor has read it" in response.content.decode()
@@ -35,7 +35,7 @@ def test_typing_an_approved_readers_address_does_not_publish_at_once(article):
 def test_the_approved_readers_own_browser_is_trusted(article):
     ada = Client()
     post(ada, article, text="First time here.")
-    services.comment_approve(comment_ids=[Comment.objects.get().pk])
+    comment_approve(comment_ids=[Comment.objects.get().pk])
     assert post(ada, article, text="Back again.").status_code == 302
     assert post(ada, article, text="And again.").status_code == 302
     assert set(Comment.objects.values_list("status", flat=True)) == {Comment.Status.APPROVED}
@@ -45,7 +45,7 @@ def test_a_cookie_names_one_address_only_and_cannot_be_forged(article):
     ada = Client()
     post(ada, article, text="First time here.")
     approved = Comment.objects.get()
-    services.comment_approve(comment_ids=[approved.pk])
+    comment_approve(comment_ids=[approved.pk])
     post(ada, article, email="someone.else@example.org", text="Under another name.")
     assert Comment.objects.latest("pk").status == Comment.Status.PENDING
     forger = Client()

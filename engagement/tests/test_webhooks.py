@@ -13,8 +13,8 @@ from django.utils import timezone
 
 from crosspost.lib import leases
 from crosspost.lib.localnet import free_port
-from engagement import services
 from engagement.models import WebhookDelivery, WebhookEndpoint
+from engagement.webhooks import webhook_deliver, webhooks_retry_due
 
 
 @pytest.fixture
@@ -75,15 +75,15 @@ def test_failures_are_retried_with_backoff(make_article, endpoint, receiver, dja
     # leases.backoff: 30 s, doubling, ±20 % jitter.
     assert datetime.timedelta(seconds=23) < first_delay <= datetime.timedelta(seconds=36)
 
-    assert services.webhooks_retry_due() == {}  # not due yet
-    services.webhooks_retry_due(now=delivery.next_attempt_at)
+    assert webhooks_retry_due() == {}  # not due yet
+    webhooks_retry_due(now=delivery.next_attempt_at)
     delivery.refresh_from_db()
     assert (delivery.status, delivery.attempts) == ("pending", 2)
     assert datetime.timedelta(seconds=47) < delivery.next_attempt_at - timezone.now() <= datetime.timedelta(seconds=72)
 
     out = StringIO()
     with pytest.MonkeyPatch.context() as mp:
-        mp.setattr(services.timezone, "now", lambda: delivery.next_attempt_at + datetime.timedelta(seconds=1))
+        mp.setattr(timezone, "now", lambda: delivery.next_attempt_at + datetime.timedelta(seconds=1))
         call_command("webhooks", "retry", stdout=out)
     assert json.loads(out.getvalue()) == {"delivered": 1}
     delivery.refresh_from_db()
@@ -96,7 +96,7 @@ def test_it_gives_up_after_the_last_attempt(make_article, endpoint, receiver, dj
     settings.ENGAGEMENT_WEBHOOK_ATTEMPTS = 2
     receiver.statuses = [500, 500, 500]
     publish(make_article, django_capture_on_commit_callbacks)
-    services.webhooks_retry_due(now=timezone.now() + datetime.timedelta(minutes=5))
+    webhooks_retry_due(now=timezone.now() + datetime.timedelta(minutes=5))
     delivery = WebhookDelivery.objects.get()
     assert (delivery.status, delivery.attempts) == ("failed", 2)
     assert len(receiver.requests) == 2
@@ -132,7 +132,7 @@ def test_only_http_and_https_endpoints_are_accepted(db):
     endpoint = WebhookEndpoint.objects.create(name="x", url="file:///etc/passwd", secret="s")
     delivery = WebhookDelivery.objects.create(endpoint=endpoint, event="article.published", payload="{}",
                                               next_attempt_at=timezone.now())
-    assert services.webhook_deliver(delivery_id=delivery.pk) == "failed"
+    assert webhook_deliver(delivery_id=delivery.pk) == "failed"
     delivery.refresh_from_db()
     assert delivery.last_error.startswith("only http and https URLs")
 
@@ -141,7 +141,7 @@ def test_a_delivery_is_sent_once_even_if_the_task_runs_twice(make_article, endpo
                                                              django_capture_on_commit_callbacks):
     publish(make_article, django_capture_on_commit_callbacks)
     delivery = WebhookDelivery.objects.get()
-    assert services.webhook_deliver(delivery_id=delivery.pk) == "skipped"
+    assert webhook_deliver(delivery_id=delivery.pk) == "skipped"
     assert len(receiver.requests) == 1
 
 
@@ -159,7 +159,7 @@ def test_a_delivery_left_sending_by_a_dead_worker_is_sent(endpoint, receiver):
     child.wait()
     host = leases.holder().split(":")[0]
     delivery = _held_delivery(endpoint, f"{host}:{child.pid}:1", minutes_ago=1)
-    assert services.webhooks_retry_due() == {"delivered": 1}
+    assert webhooks_retry_due() == {"delivered": 1}
     delivery.refresh_from_db()
     assert (delivery.status, delivery.attempts, delivery.claimed_by) == ("delivered", 2, "")
 
@@ -169,7 +169,7 @@ def test_a_delivery_held_by_a_live_worker_is_left_alone_until_its_lease_lapses(e
     busy = _held_delivery(endpoint, leases.holder(), minutes_ago=60)  # this very process: alive
     elsewhere = _held_delivery(endpoint, "other-host:42:1", minutes_ago=5)
     lapsed = _held_delivery(endpoint, "other-host:43:1", minutes_ago=11)
-    assert services.webhooks_retry_due() == {"skipped": 2, "delivered": 1}
+    assert webhooks_retry_due() == {"skipped": 2, "delivered": 1}
     for delivery in (busy, elsewhere, lapsed):
         delivery.refresh_from_db()
     assert (busy.status, elsewhere.status, lapsed.status) == ("sending", "sending", "delivered")

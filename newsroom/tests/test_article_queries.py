@@ -4,7 +4,7 @@ import pytest
 from django.db import connection
 from django.test.utils import CaptureQueriesContext
 
-from engagement.services import comment_approve, comment_submit
+from engagement.comments import comment_approve, comment_submit
 from newsroom.models import DossierPage, RegionPage, ThemePage
 
 pytestmark = pytest.mark.django_db

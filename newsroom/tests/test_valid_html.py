@@ -12,7 +12,7 @@ import subprocess
 
 import pytest
 
-from engagement import services as engagement
+from engagement.comments import comment_approve, comment_submit
 from newsroom.models import RegionPage
 
 pytestmark = [
@@ -46,8 +46,8 @@ def test_home_article_author_section_and_search_pages_are_valid_html(client, mak
     repost = make_article("A repost from elsewhere", publication=publication,
                           original_url="https://ledger.example.org/story",
                           original_published_at=datetime.date(2026, 11, 2))
-    comment = engagement.comment_submit(article=article, name="Ada", email="ada@example.org", text="Good piece.")
-    engagement.comment_approve(comment_ids=[comment.pk])
+    comment = comment_submit(article=article, name="Ada", email="ada@example.org", text="Good piece.")
+    comment_approve(comment_ids=[comment.pk])
     paths = ["/", article.url, repost.url, "/authors/ada-reporter/", region.url, "/search/?q=harbour"]
     pages = {}
     for path in paths:

@@ -77,7 +77,7 @@ class ArgosEngine(Engine):
             return []
         model = self.pair(source, target)
         sentences: dict[str, int] = {}
-        templates = [markup.template(fragment, sentences) for fragment in fragments]
+        templates = [markup.template(fragment, sentences, source) for fragment in fragments]
         if not sentences:
             return list(fragments)
         translated = _translate_sentences(self._load(model), list(sentences))

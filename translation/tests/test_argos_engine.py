@@ -6,6 +6,7 @@ never what the translation says.
 
 from __future__ import annotations
 
+import dataclasses
 import shutil
 from concurrent.futures import ThreadPoolExecutor
 from pathlib import Path
@@ -318,15 +319,8 @@ def test_it_cuts_sentences_longer_than_the_model_takes(engine, monkeypatch):
             lengths.extend(len(tokens) for tokens in batch)
             return self.translator.translate_batch(batch, **options)
 
-    class Recorded:
-        def __init__(self, loaded):
-            self.loaded = loaded
-            self.translator = RecordingTranslator(loaded.translator)
-
-        def __getattr__(self, name):
-            return getattr(self.loaded, name)
-
-    monkeypatch.setattr(argos, "_translate_sentences", lambda loaded, sentences: real(Recorded(loaded), sentences))
+    monkeypatch.setattr(argos, "_translate_sentences", lambda loaded, sentences: real(
+        dataclasses.replace(loaded, translator=RecordingTranslator(loaded.translator)), sentences))
 
     (translated,) = translate(engine, "The festival drew visitors from across the whole region")
 

@@ -30,6 +30,7 @@ def test_a_job_left_running_by_a_dead_worker_is_taken_over_by_the_rerun(libretra
     article = make_article("Water talks")
     running_job(article, dead_holder())
     job = translation_job_run(page_id=article.pk, language="fr")
+    assert job is not None
     assert (job.status, job.attempts, job.claimed_by) == ("done", 2, "")
     assert SegmentTranslation.objects.filter(language="fr").exists()
 
@@ -48,7 +49,8 @@ def test_another_hosts_run_is_handed_back_only_after_the_lease(libretranslate, m
     running_job(recent, "other-host:42:1", minutes_ago=5)
     running_job(old, "other-host:43:1", minutes_ago=11)
     with django_capture_on_commit_callbacks(execute=True):
-        assert translation_request(page=recent, language="fr").status == "running"
+        still_running = translation_request(page=recent, language="fr")
+        assert still_running is not None and still_running.status == "running"
         translation_request(page=old, language="fr")
     assert TranslationJob.objects.get(page=recent).claimed_by == "other-host:42:1"
     handed_back = TranslationJob.objects.get(page=old)
@@ -61,6 +63,7 @@ def test_a_failed_run_backs_off_by_the_one_rule(libretranslate, make_article, se
     article = make_article("Water talks")
     TranslationJob.objects.create(page=article, language="fr")
     job = translation_job_run(page_id=article.pk, language="fr")
+    assert job is not None
     delay = job.next_attempt_at - timezone.now()
     assert (job.status, job.attempts, job.claimed_by) == ("queued", 1, "")
     assert datetime.timedelta(seconds=23) < delay <= datetime.timedelta(seconds=36)  # 30 s ± 20 %

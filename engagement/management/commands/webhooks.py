@@ -6,8 +6,8 @@ import json
 
 from django.core.management.base import BaseCommand
 
-from engagement import services
 from engagement.models import WebhookDelivery
+from engagement.webhooks import webhooks_retry_due
 
 
 class Command(BaseCommand):
@@ -20,7 +20,7 @@ class Command(BaseCommand):
 
     def handle(self, *args, action: str, **options) -> None:
         if action == "retry":
-            self.stdout.write(json.dumps(services.webhooks_retry_due()))
+            self.stdout.write(json.dumps(webhooks_retry_due()))
             return
         for d in WebhookDelivery.objects.select_related("endpoint")[:50]:
             self.stdout.write(f"{d.pk:>6} {d.endpoint.name:<20} {d.event:<20} {d.status:<10} "
