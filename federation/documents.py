@@ -124,7 +124,19 @@ def article_attributed_to(article) -> list[str]:
     return ids or [settings.SITE_URL + "/"]
 
 
-def _content(article, body_html: str) -> str:
+def _notes(article, translated: dict[str, str] | None = None) -> str:
+    """The corrections and updates, as the article page shows them under the body: followers see
+    them in the `Update` a correction sends (Mastodon shows the edited post with its new text)."""
+    from wagtail.rich_text import expand_db_html
+
+    parts = []
+    for note in article.correction_list:
+        text = (translated or {}).get(f"correction_{note.uid.hex}") or expand_db_html(note.text)
+        parts.append(f"<p><strong>{escape(note.get_kind_display())}, {note.date:%Y-%m-%d}:</strong></p>{text}")
+    return "".join(parts)
+
+
+def _content(article, body_html: str, translated: dict[str, str] | None = None) -> str:
     parts = []
     if article.is_repost:
         line = (f'<p>Originally published by <a href="{escape(article.original_url)}">'
@@ -133,6 +145,7 @@ def _content(article, body_html: str) -> str:
             line += f" — © {escape(article.copyright_line)}"
         parts.append(line + ".</p>")
     parts.append(body_html)
+    parts.append(_notes(article, translated))
     return "".join(parts)
 
 
@@ -147,7 +160,7 @@ def _content_map(article) -> dict[str, str]:
             continue
         tr = page_translation(article, code)
         if tr.state == "complete" and tr.total:
-            found[code] = _content(article, tr.values.get("body_html", ""))
+            found[code] = _content(article, tr.values.get("body_html", ""), tr.values)
     return found
 
 

@@ -3,6 +3,7 @@
 from django.urls import path, re_path
 
 from federation import views
+from ingest import views as ingest_views
 
 app_name = "federation"
 
@@ -18,4 +19,6 @@ urlpatterns = [
     path("ap/actors/<str:username>/following", views.following, name="following"),
     path("ap/actors/<str:username>/activities/<str:ident>", views.activity_view, name="activity"),
     path("websub/hub", views.websub_hub, name="websub_hub"),
+    # Our side as a WebSub subscriber of followed feeds (ingest/websub.py).
+    path("websub/callback/<int:pk>", ingest_views.websub_callback, name="websub_callback"),
 ]

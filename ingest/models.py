@@ -52,6 +52,15 @@ class FeedSubscription(models.Model):
     claimed_by = models.CharField(max_length=200, blank=True, default="", editable=False)
     claimed_at = models.DateTimeField(null=True, blank=True, editable=False)
     created_at = models.DateTimeField(default=timezone.now, editable=False)
+    # WebSub: a feed naming a hub is subscribed there too (ingest/websub.py); its pushes land in
+    # the inbox at once and polling stays the fallback. `push_lease_until` is null until the hub
+    # has verified our intent.
+    hub = models.URLField(max_length=1000, blank=True, editable=False)
+    topic = models.URLField(max_length=1000, blank=True, editable=False)
+    push_secret = models.CharField(max_length=64, blank=True, editable=False)
+    push_requested_at = models.DateTimeField(null=True, blank=True, editable=False)
+    push_lease_until = models.DateTimeField("Pushed (WebSub) until", null=True, blank=True, editable=False)
+    last_pushed_at = models.DateTimeField("Last push", null=True, blank=True, editable=False)
 
     class Meta:
         ordering = ["title", "url"]

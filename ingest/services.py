@@ -25,7 +25,7 @@ from wagtail.rich_text import RichText
 
 from crosspost.lib import leases, safe_fetch
 from crosspost.lib.sanitize import clean_text
-from ingest import fingerprint, selectors
+from ingest import fingerprint, selectors, websub
 from ingest.extract import Extracted, NoArticleFound, decode, extract
 from ingest.models import FeedSubscription, FingerprintBand, InboxItem, OriginalFingerprint
 from ingest.urlnorm import url_key
@@ -293,6 +293,7 @@ def _feed_read(subscription: FeedSubscription) -> PollResult:
         headers["If-Modified-Since"] = subscription.last_modified
     response = safe_fetch.fetch(subscription.url, accept=safe_fetch.FEED_TYPES, headers=headers)
     if response.not_modified:
+        websub.feed_websub_check(subscription=subscription, hub=subscription.hub, topic=subscription.topic)
         _feed_record(subscription, error="")
         return PollResult(subscription=subscription, not_modified=True)
     import feedparser  # imported when polling: the web processes never parse a feed
@@ -300,7 +301,9 @@ def _feed_read(subscription: FeedSubscription) -> PollResult:
     parsed = feedparser.parse(response.content, response_headers={"content-location": response.url})
     if not parsed.entries and (parsed.bozo or not parsed.feed):
         raise safe_fetch.FetchError(f"{subscription.url} is not an RSS or Atom feed")
-    new_items = _inbox_add(subscription, parsed.entries)
+    new_items = inbox_items_add(subscription, parsed.entries)
+    hub, topic = websub.hub_links(parsed, response.headers)
+    websub.feed_websub_check(subscription=subscription, hub=hub, topic=topic)
     subscription.etag = response.headers.get("etag", "")[:500]
     subscription.last_modified = response.headers.get("last-modified", "")[:100]
     subscription.title = subscription.title or clean_text(parsed.feed.get("title", ""))[:300]
@@ -332,7 +335,7 @@ def _entry_date(entry) -> datetime.datetime | None:
         return None
 
 
-def _inbox_add(subscription: FeedSubscription, entries: list) -> int:
+def inbox_items_add(subscription: FeedSubscription, entries: list) -> int:
     items = []
     for entry in entries:
         link = (entry.get("link") or "").strip()

@@ -10,11 +10,12 @@ from django.http import Http404, HttpRequest, HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
 from django.urls import reverse
 from django.utils.html import format_html
-from django.views.decorators.http import require_POST
+from django.views.decorators.csrf import csrf_exempt
+from django.views.decorators.http import require_http_methods, require_POST
 
-from ingest import selectors
+from ingest import selectors, websub
 from ingest.forms import RepostForm
-from ingest.models import InboxItem, SourceChange
+from ingest.models import FeedSubscription, InboxItem, SourceChange
 from ingest.services import (
     DuplicateOriginal,
     RepostError,
@@ -157,3 +158,26 @@ def source_change_act(request: HttpRequest, pk: int, action: str) -> HttpRespons
         messages.error(request, str(exc))
         return redirect("ingest_source_change", change.pk)
     return redirect("ingest_source_changes")
+
+
+@csrf_exempt
+@require_http_methods(["GET", "POST"])
+def websub_callback(request: HttpRequest, pk: int) -> HttpResponse:
+    """A hub confirming our subscription (GET with a challenge) or pushing new entries (POST)."""
+    subscription = get_object_or_404(FeedSubscription, pk=pk)
+    if request.method == "GET":
+        try:
+            challenge = websub.intent_confirm(
+                subscription=subscription, mode=request.GET.get("hub.mode", ""),
+                topic=request.GET.get("hub.topic", ""), challenge=request.GET.get("hub.challenge", ""),
+                lease_seconds=request.GET.get("hub.lease_seconds", str(websub.LEASE_SECONDS)))
+        except websub.PushRefused as exc:
+            return HttpResponse(str(exc), status=404, content_type="text/plain")
+        return HttpResponse(challenge, content_type="text/plain")
+    try:
+        new = websub.push_receive(subscription=subscription, body=request.body,
+                                  signature=request.headers.get("X-Hub-Signature", ""))
+    except websub.PushRefused as exc:
+        # The spec asks for a 2xx even so (a hub must not retry a push we will never accept).
+        return HttpResponse(f"ignored: {exc}", status=202, content_type="text/plain")
+    return HttpResponse(f"{new} new", status=202, content_type="text/plain")

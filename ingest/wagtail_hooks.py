@@ -12,7 +12,7 @@ class FeedSubscriptionViewSet(ModelViewSet):
     model = FeedSubscription
     icon = "link"
     form_fields = ["url", "title"]
-    list_display = ["__str__", "url", "last_polled_at", "last_error"]
+    list_display = ["__str__", "url", "last_polled_at", "push_lease_until", "last_pushed_at", "last_error"]
     add_to_admin_menu = False
     copy_view_enabled = False
 

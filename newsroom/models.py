@@ -494,7 +494,7 @@ class ArticlePage(CacheablePage, Page):
     engagement_panels = [FieldPanel("licence"), FieldPanel("republish_allowed"), FieldPanel("comments_open")]
     correction_panels = [InlinePanel("corrections", label="Correction or update", heading="Corrections and updates",
                                      help_text="Dated notes readers see on the article, newest last. "
-                                               "Publishing a new one tells search engines and webhooks.")]
+                                               "Publishing a new one tells search engines, webhooks and fediverse followers.")]
     edit_handler = TabbedInterface(
         [
             ObjectList(content_panels, heading="Content"),

@@ -11,7 +11,7 @@ from federation import delivery, httpsig, services
 from federation.models import Activity, Delivery, Follower, RemoteServer
 from federation.tests.conftest import RemoteUser, _key_pair
 from ingest.tests.conftest import Reply, WebServer
-from newsroom.services import author_get_or_create
+from newsroom.services import article_add_correction, author_get_or_create
 
 pytestmark = pytest.mark.django_db
 AP = "application/activity+json"
@@ -86,6 +86,32 @@ def test_editing_sends_update_and_unpublishing_delete_then_a_tombstone(committed
     assert update["object"]["name"] == "After"
     gone = client.get(article.url, HTTP_ACCEPT=AP)
     assert gone.status_code == 410 and gone.json()["type"] == "Tombstone"
+
+
+def test_a_correction_sends_one_signed_update_carrying_the_note(committed, followed, make_article, remote_server,
+                                                                 second_server):
+    ada, _carol = followed
+    article = committed(make_article, "Floods in the delta", authors=("Ada Reporter",))
+    before = len(remote_server.posted)
+    committed(article_add_correction, page=article, kind="correction",
+              text="An earlier version gave the wrong river.")
+    new = remote_server.posted[before:]
+    assert [json.loads(body)["type"] for _, _, body in new] == ["Update"]  # once, and no second Announce
+    path, headers, body = new[0]
+    update = json.loads(body)
+    assert update["actor"] == "http://testserver/authors/ada-reporter/"
+    assert update["object"]["id"] == "http://testserver" + article.url and "updated" in update["object"]
+    assert "Correction, " in update["object"]["content"]
+    assert "An earlier version gave the wrong river." in update["object"]["content"]
+    lowered = {k.lower(): v for k, v in headers.items()}
+    httpsig.request_verify(method="POST", target=path, headers=lowered, body=body,
+                           params=httpsig.signature_parse(lowered["signature"]), public_key_pem=ada.public_key_pem)
+    assert [a["type"] for _, _, a in _received(second_server)] == ["Create", "Update"]
+    # A later note sends one more Update, which carries both notes.
+    committed(article_add_correction, page=article, kind="update", text="The river has since receded.")
+    updates = [a for _, _, a in _received(remote_server) if a["type"] == "Update"]
+    assert len(updates) == 2 and "The river has since receded." in updates[-1]["object"]["content"]
+    assert "An earlier version gave the wrong river." in updates[-1]["object"]["content"]
 
 
 def test_the_outbox_lists_what_was_published(committed, followed, make_article, client):

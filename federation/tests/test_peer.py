@@ -4,7 +4,8 @@ The peer (federation/tests/peer/peer.mjs, its dependencies pinned by the lockfil
 installed with `npm ci` into a scratch folder, started against our live server, and:
 discovers the site and an author by WebFinger, fetches both actors, follows both with signed
 Follows (which our inbox verifies), and receives — verifying each signature with our keys — the
-Accepts, then the Create of an Article on publish, the Update on edit and the Delete on unpublish.
+Accepts, then the Create of an Article on publish, the Update on edit and on a correction (with the
+note in its content), and the Delete on unpublish.
 """
 
 from __future__ import annotations
@@ -21,7 +22,7 @@ import pytest
 
 from crosspost.lib.localnet import free_port
 from federation.models import Follower
-from newsroom.services import author_get_or_create
+from newsroom.services import article_add_correction, author_get_or_create
 
 # Real processes and a real peer, independent of the database under test: one CI pass is enough.
 pytestmark = pytest.mark.once
@@ -97,7 +98,7 @@ def site(live_server, settings):
     return live_server.url
 
 
-def test_fedify_follows_us_and_verifies_create_update_delete(site, peer_dir, make_article):
+def test_fedify_follows_us_and_verifies_create_update_correction_delete(site, peer_dir, make_article):
     author = author_get_or_create(name="Ada Reporter")
     peer = Peer(peer_dir, f"{site}/", f"{site}{author.url}")
     try:
@@ -119,6 +120,10 @@ def test_fedify_follows_us_and_verifies_create_update_delete(site, peer_dir, mak
         article.save_revision().publish()
         update = peer.wait_for(lambda e: e["type"] == "Update", "the Update")
         assert update["name"] == "Floods in the delta, updated"
+
+        article_add_correction(page=article, kind="correction", text="An earlier version gave the wrong river.")
+        corrected = peer.wait_for(lambda e: e["type"] == "Update", "the Update of the correction")
+        assert "An earlier version gave the wrong river." in corrected["content"]
 
         article.refresh_from_db()
         article.specific.unpublish()

@@ -65,6 +65,7 @@ const describe = async (activity) => {
     object: activity.objectId?.href ?? object?.id?.href ?? null,
     objectType: object?.constructor?.name ?? null,
     name: object?.name?.toString() ?? null,
+    content: object?.content?.toString() ?? null,
   };
 };
 
