@@ -66,7 +66,7 @@ def main() -> None:
     call_command("migrate", verbosity=0)
     call_command("demo", verbosity=0)
     from newsroom.models import ArticlePage
-    from translation.services import page_translate
+    from translation.jobs import page_translate
 
     engine = CountingEngine()
     article = ArticlePage.objects.live().filter(publication__isnull=True).order_by("-first_published_at").first()

@@ -22,11 +22,13 @@ URLs are stored, so fuzzing cannot fill the cache. The generation key carries a 
 
 from __future__ import annotations
 
+import contextlib
 import functools
 import hashlib
 import secrets
+import threading
 import time
-from collections.abc import Callable, Iterable
+from collections.abc import Callable, Iterable, Iterator
 from pathlib import Path
 from typing import Any
 from urllib.parse import parse_qsl, urlsplit, urlunsplit
@@ -342,7 +344,31 @@ class PageCacheBackend(BaseBackend):
         _purge_exact_paths({urlsplit(url).path or "/" for url in urls})
 
 
+_held = threading.local()
+
+
+@contextlib.contextmanager
+def pagecache_purges_held() -> Iterator[None]:
+    """Inside, purges of our page cache are only noted; leaving retires the whole cache once.
+
+    For bulk writers (imports) that publish many pages: each purge writes a token per path and
+    language, which costs more than the page it follows. Purges that run after leaving (on the
+    commit of a transaction that outlives the block) happen as usual.
+    """
+    depth = getattr(_held, "depth", 0)
+    _held.depth, _held.noted = depth + 1, getattr(_held, "noted", False) if depth else False
+    try:
+        yield
+    finally:
+        _held.depth = depth
+        if not depth and _held.noted:
+            pagecache_purge_all()
+
+
 def _purge_exact_paths(paths: set[str]) -> int:
+    if getattr(_held, "depth", 0):
+        _held.noted = True
+        return len(paths)
     token = secrets.token_hex(8)
     keys = {_path_key(path): token for path in paths}
     if keys:

@@ -120,7 +120,7 @@ MIDDLEWARE = [
     "django.contrib.messages.middleware.MessageMiddleware",
     "django.middleware.clickjacking.XFrameOptionsMiddleware",
     "imports.middleware.OldQueryRedirectMiddleware",
-    "wagtail.contrib.redirects.middleware.RedirectMiddleware",
+    "imports.middleware.LiveRedirectMiddleware",  # Wagtail's, but only to live pages
 ]
 
 ROOT_URLCONF = "crosspost.urls"

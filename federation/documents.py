@@ -138,7 +138,7 @@ def _content(article, body_html: str) -> str:
 
 def _content_map(article) -> dict[str, str]:
     """The body in its own language and in every language whose translation is complete."""
-    from translation.services import page_translation
+    from translation.selectors import page_translation
 
     source = article.language or settings.LANGUAGE_CODE
     found = {source: _content(article, article.body_html())}

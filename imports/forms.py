@@ -18,6 +18,8 @@ class ImportForm(forms.Form):
                   "Without rules categories (and Ghost's primary tags) become themes and tags are dropped.")
     members_confirmed = forms.BooleanField(
         required=False, label="Ghost members opted in already: make them confirmed newsletter readers")
+    send_confirmations = forms.BooleanField(
+        required=False, label="Ghost members not confirmed: mail each a link to confirm their subscription")
     dry_run = forms.BooleanField(required=False, label="Dry run: report what would be imported, write nothing")
 
     def clean_maps(self) -> list[str]:

@@ -22,10 +22,12 @@ from django.utils import timezone
 
 from imports.content import autop
 from imports.mapping import SectionMap
+from imports.models import ImportedObject
 from imports.writer import DRAFT, LIVE, SCHEDULED, AuthorInfo, Entry, Report, SectionInfo
 from imports.wxr import ExportError
 
 DEFAULT_RULES = ("tag:*=drop",)
+CONFIRMATION_SENT = "confirmation mail sent"  # ImportedObject.note of a member mailed once
 
 
 @dataclass
@@ -39,6 +41,7 @@ class GhostExport:
     post_meta: dict[str, dict]
     members: list[dict]
     member_newsletters: dict[str, list[str]]
+    newsletters: dict[str, str]  # Ghost newsletter id → slug
     settings: dict[str, Any]
     site: str = ""
     has_newsletters: bool = False
@@ -65,7 +68,8 @@ def ghost_load(file: IO[bytes]) -> GhostExport:
             and isinstance(document["data"].get("posts"), list)):
         raise ExportError("not a Ghost export: no data.posts table")
     data, meta = document["data"], document.get("meta") or {}
-    for name in ("users", "tags", "posts_tags", "posts_authors", "posts_meta", "members", "members_newsletters"):
+    for name in ("users", "tags", "posts_tags", "posts_authors", "posts_meta", "members", "members_newsletters",
+                 "newsletters"):
         if not isinstance(data.get(name, []), list):
             raise ExportError(f"not a Ghost export: data.{name} is not a table")
     settings = {row.get("key"): row.get("value") for row in data.get("settings", []) if isinstance(row, dict)}
@@ -79,6 +83,7 @@ def ghost_load(file: IO[bytes]) -> GhostExport:
         post_meta={str(m.get("post_id")): m for m in data.get("posts_meta", []) if isinstance(m, dict)},
         members=[m for m in data.get("members", []) if isinstance(m, dict)],
         member_newsletters=_ordered(data.get("members_newsletters", []), "member_id", "newsletter_id"),
+        newsletters={str(n.get("id")): str(n.get("slug") or "") for n in data.get("newsletters", []) if isinstance(n, dict)},
         settings=settings, site=str(settings.get("url") or ""),
         has_newsletters="newsletters" in data or "members_newsletters" in data,
     )
@@ -283,35 +288,58 @@ class GhostReader:
         # Ghost writes its own uploads as "__GHOST_URL__/content/images/…" (4.x+).
         return url.replace("__GHOST_URL__", self.export.site.rstrip("/"))
 
-    def members_import(self, *, confirmed: bool, writer) -> None:
-        """Members → newsletter readers: confirmed only when the editor says they opted in on Ghost."""
-        from newsletter.models import Subscriber, email_clean, email_key
+    def members_import(self, *, confirmed: bool, writer) -> list[tuple[str, int]]:
+        """Members → newsletter readers: confirmed only when the editor says they opted in on Ghost.
 
-        statuses = {"confirmed": Subscriber.Status.CONFIRMED, "pending": Subscriber.Status.PENDING}
+        Readers join the lists named like their Ghost newsletters (by slug), else the default list.
+        Returns (member id, reader id) of the pending readers never sent a confirmation mail.
+        """
+        from newsletter.models import Subscriber, Subscription, email_clean, email_key
+
+        S = Subscriber.Status
+        mailed = set(ImportedObject.objects.filter(source=writer.source, site=writer.site, kind="member",
+                                                   note=CONFIRMATION_SENT).values_list("source_id", flat=True))
+        waiting = []
         for member in self.export.members:
-            address = (member.get("email") or "").strip()
+            member_id, address = str(member.get("id")), (member.get("email") or "").strip()
             if "@" not in address:
-                self.report.skip(str(member.get("id")), "member without an email address")
+                self.report.skip(member_id, "member without an email address")
                 continue
-            key = email_key(address)
+            key, now = email_key(address), timezone.now()
             existing = Subscriber.objects.filter(email_key=key).first()
-            if self._unsubscribed(member):
-                status = Subscriber.Status.UNSUBSCRIBED
-            else:
-                status = statuses["confirmed" if confirmed else "pending"]
+            status = S.UNSUBSCRIBED if self._unsubscribed(member) else S.CONFIRMED if confirmed else S.PENDING
             if existing is None:
-                now = timezone.now()
                 existing = Subscriber.objects.create(
                     email=email_clean(address), email_key=key, name=(member.get("name") or "")[:200], status=status,
-                    source="import", confirmed_at=now if status == Subscriber.Status.CONFIRMED else None,
-                    unsubscribed_at=now if status == Subscriber.Status.UNSUBSCRIBED else None,
+                    source="import", confirmed_at=now if status == S.CONFIRMED else None,
+                    unsubscribed_at=now if status == S.UNSUBSCRIBED else None,
                     created_at=_date(member.get("created_at")) or now)
                 self.report.created["readers"] += 1
-            elif status == Subscriber.Status.UNSUBSCRIBED and existing.status != status:
-                existing.status, existing.unsubscribed_at = status, timezone.now()
+            elif status == S.UNSUBSCRIBED and existing.status != status:
+                existing.status, existing.unsubscribed_at = status, now
                 existing.save(update_fields=["status", "unsubscribed_at", "updated_at"])
-            writer.remember("member", str(member.get("id")), existing.pk)
+                existing.subscriptions.filter(unsubscribed_at__isnull=True).update(unsubscribed_at=now)
+            elif status == S.CONFIRMED and existing.status == S.PENDING:  # the editor says they opted in
+                existing.status, existing.confirmed_at = status, now
+                existing.save(update_fields=["status", "confirmed_at", "updated_at"])
+                existing.subscriptions.filter(confirmed_at__isnull=True).update(confirmed_at=now)
+            if status != S.UNSUBSCRIBED and existing.status in (S.PENDING, S.CONFIRMED):
+                for newsletter in self._lists(member_id):
+                    Subscription.objects.get_or_create(subscriber=existing, newsletter=newsletter, defaults={
+                        "confirmed_at": now if existing.status == S.CONFIRMED else None})
+                if existing.status == S.PENDING and member_id not in mailed:
+                    waiting.append((member_id, existing.pk))
+            writer.remember("member", member_id, existing.pk)
             self.report.readers += 1
+        return waiting
+
+    def _lists(self, member_id: str):
+        from newsletter.models import Newsletter
+        from newsletter.services import newsletter_default
+
+        slugs = [self.export.newsletters.get(n, "") for n in self.export.member_newsletters.get(member_id, [])]
+        found = list(Newsletter.objects.filter(slug__in=[s for s in slugs if s]))
+        return found or [newsletter_default()]
 
     def _unsubscribed(self, member: dict) -> bool:
         if member.get("email_disabled"):
@@ -321,3 +349,23 @@ class GhostReader:
         if self.export.has_newsletters:  # Ghost 5.x+: subscribed means on at least one newsletter
             return not self.export.member_newsletters.get(str(member.get("id")))
         return False
+
+
+def members_confirmations_send(*, writer, waiting: list[tuple[str, int]]) -> None:
+    """Mail the confirmation links the editor asked for (`--send-confirmations`), once per member.
+
+    Through the newsletter's double opt-in: the link confirms the reader and their lists, and
+    the newsletter then sends its welcome mail. A mail that fails is a note in the report, and
+    the next run with the option tries that member again.
+    """
+    from newsletter.models import Subscriber
+    from newsletter.services import confirmations_send
+
+    members = {reader_id: member_id for member_id, reader_id in waiting}
+    sent, failed = confirmations_send(subscribers=Subscriber.objects.filter(pk__in=list(members)).order_by("pk"))
+    ImportedObject.objects.filter(source=writer.source, site=writer.site, kind="member",
+                                  source_id__in=[members[s.pk] for s in sent]).update(note=CONFIRMATION_SENT)
+    writer.report.confirmations += len(sent)
+    for subscriber, reason in failed:
+        writer.report.notes.append({"source_id": members[subscriber.pk],
+                                    "note": f"confirmation mail to {subscriber.email} failed: {reason}"})

@@ -20,6 +20,7 @@ from django.utils import timezone
 from crosspost.lib.leases import backoff, claim_one, lease_lapsed
 from imports import ghost as ghost_format
 from imports import wxr
+from imports.bulk import batch_write
 from imports.mapping import SectionMap
 from imports.media import MediaResolver
 from imports.models import ImportRun
@@ -30,7 +31,7 @@ from newsroom.services import site_ensure_structure
 
 logger = logging.getLogger(__name__)
 
-BATCH_SIZE = 100
+BATCH_SIZE = 200
 Progress = Callable[[int, int], Any]  # (done, total)
 
 __all__ = ["ExportError", "ghost_import", "wordpress_import", "import_run_process"]
@@ -53,37 +54,24 @@ def _batches(entries: Iterable[Entry | None], size: int) -> Iterator[list[Entry 
 
 def _run(writer: Writer, entries: Iterable[Entry | None], total: int, progress: Progress | None,
          before: Callable[[], None] = lambda: None, after: Callable[[], None] = lambda: None) -> None:
+    from crosspost.pagecache import pagecache_purge_all, pagecache_purges_held
+
     done = 0
-    with transaction.atomic():
-        before()
-    for batch in _batches(entries, BATCH_SIZE):
+    # Authors and sections are published as they are met; each would purge the cache of what shows
+    # them. The whole cache is retired once at the end instead.
+    with pagecache_purges_held():
         with transaction.atomic():
-            for entry in batch:
-                if entry is not None:
-                    writer.entry(entry)
-        done += len(batch)
-        if progress:
-            progress(done, total)
-    with transaction.atomic():
-        writer.place_pages()
-        after()
-    _search_index(writer)
-    from crosspost.pagecache import pagecache_purge_all
-
+            before()
+        for batch in _batches(entries, BATCH_SIZE):
+            with transaction.atomic():
+                batch_write(writer, [entry for entry in batch if entry is not None])
+            done += len(batch)
+            if progress:
+                progress(done, total)
+        with transaction.atomic():
+            writer.place_pages()
+            after()
     transaction.on_commit(pagecache_purge_all)
-
-
-def _search_index(writer: Writer) -> None:
-    """Index the imported articles the way bulk loads do (they were never 'published' here)."""
-    from imports.models import ImportedObject
-    from newsroom.models import ArticlePage
-    from search.services import articles_index
-
-    ids = ImportedObject.objects.filter(source=writer.source, site=writer.site, kind="post").values_list("target_id", flat=True)
-    ids = list(ids)
-    for start in range(0, len(ids), 500):
-        articles_index(articles=ArticlePage.objects.filter(pk__in=ids[start:start + 500])
-                       .prefetch_related("article_authors__author"))
 
 
 def _dry(dry_run: bool, work: Callable[[], None]) -> None:
@@ -130,8 +118,13 @@ def wordpress_import(*, file: IO[bytes], media_dir: Path | None = None, maps: li
 
 
 def ghost_import(*, file: IO[bytes], media_dir: Path | None = None, maps: list[str] | tuple[str, ...] = (),
-                 members_confirmed: bool = False, dry_run: bool = False, progress: Progress | None = None) -> Report:
-    """Import a Ghost JSON export (2.x–6.x); raises ExportError (nothing written) for a bad file."""
+                 members_confirmed: bool = False, send_confirmations: bool = False, dry_run: bool = False,
+                 progress: Progress | None = None) -> Report:
+    """Import a Ghost JSON export (2.x–6.x); raises ExportError (nothing written) for a bad file.
+
+    `send_confirmations` mails each member imported as pending a confirmation link, once the
+    import is written (never on a dry run).
+    """
     export = ghost_format.ghost_load(file)
     report = Report(source="ghost", dry_run=dry_run)
     site = export.site[:200]
@@ -140,6 +133,8 @@ def ghost_import(*, file: IO[bytes], media_dir: Path | None = None, maps: list[s
     reader = ghost_format.GhostReader(export, sections=SectionMap(maps, defaults=ghost_format.DEFAULT_RULES),
                                       report=report)
 
+    waiting: list[tuple[str, int]] = []
+
     def work() -> None:
         def authors() -> None:
             site_ensure_structure()
@@ -147,11 +142,13 @@ def ghost_import(*, file: IO[bytes], media_dir: Path | None = None, maps: list[s
                 writer.author(author)
 
         def members() -> None:
-            reader.members_import(confirmed=members_confirmed, writer=writer)
+            waiting.extend(reader.members_import(confirmed=members_confirmed, writer=writer))
 
         _run(writer, reader.entries(), len(export.posts), progress, before=authors, after=members)
 
     _dry(dry_run, work)
+    if send_confirmations and not dry_run:
+        ghost_format.members_confirmations_send(writer=writer, waiting=waiting)
     report.images = media.created
     report.media_missing_urls = media.missing
     return report
@@ -188,7 +185,8 @@ def import_run_process(*, run_id: int) -> bool:
                                           progress=progress)
             else:
                 report = ghost_import(file=file, maps=options.get("maps", []), dry_run=options.get("dry_run", False),
-                                      members_confirmed=options.get("members_confirmed", False), progress=progress)
+                                      members_confirmed=options.get("members_confirmed", False),
+                                      send_confirmations=options.get("send_confirmations", False), progress=progress)
     except (ExportError, ValueError) as exc:
         ImportRun.objects.filter(pk=run.pk).update(status=ImportRun.Status.FAILED, error=str(exc)[:500],
                                                    finished_at=timezone.now())

@@ -26,7 +26,8 @@ def import_index(request: HttpRequest) -> HttpResponse:
         data = form.cleaned_data
         run = ImportRun.objects.create(
             source=data["source"], file=data["file"], created_by=request.user,
-            options={"maps": data["maps"], "members_confirmed": data["members_confirmed"], "dry_run": data["dry_run"]})
+            options={"maps": data["maps"], "members_confirmed": data["members_confirmed"],
+                     "send_confirmations": data["send_confirmations"], "dry_run": data["dry_run"]})
         import_run_start(run=run)
         messages.success(request, "The import has been queued; this page shows its progress.")
         return redirect("imports_run", run.pk)
@@ -40,5 +41,6 @@ def import_run(request: HttpRequest, pk: int) -> HttpResponse:
     return render(request, "imports/run.html", {
         "run": run, "report": report, "working": run.status in (ImportRun.Status.PENDING, ImportRun.Status.RUNNING),
         "totals": [(label, report.get(label, 0)) for label in
-                   ("articles", "pages", "authors", "comments", "images", "redirects", "readers", "media_missing")],
+                   ("articles", "pages", "authors", "comments", "images", "redirects", "readers", "confirmations_sent",
+                    "media_missing")],
     })

@@ -33,7 +33,7 @@ from wagtail.models import Page
 from wagtail.rich_text import RichText
 
 from crosspost.lib.sanitize import clean_text
-from engagement.models import Comment
+from imports.bulk import comments_write, redirects_write
 from imports.content import Converted, Image, html_convert
 from imports.media import MediaResolver
 from imports.models import ImportedObject, SimplePage
@@ -119,6 +119,7 @@ class Report:
     redirects: int = 0
     images: int = 0
     readers: int = 0
+    confirmations: int = 0  # confirmation mails sent to imported readers
     skipped: list[dict[str, str]] = field(default_factory=list)
     notes: list[dict[str, str]] = field(default_factory=list)
     media_missing_urls: list[str] = field(default_factory=list)
@@ -139,6 +140,7 @@ class Report:
             "source": self.source, "dry_run": self.dry_run,
             "articles": self.articles, "pages": self.pages, "authors": self.authors, "comments": self.comments,
             "redirects": self.redirects, "images": self.images, "readers": self.readers,
+            "confirmations_sent": self.confirmations,
             "skipped": self.skipped, "media_missing": len(self.media_missing_urls),
             "media_missing_urls": self.media_missing_urls, "notes": self.notes,
             "created": dict(self.created), "updated": dict(self.updated), "unchanged": dict(self.unchanged),
@@ -190,15 +192,13 @@ class Writer:
 
     def redirect(self, paths: list[str], page: Page) -> None:
         """A 301 from each old path to `page`; never from its own address (that would loop)."""
+        redirects_write(self, [(paths, page, self.url_path(page))])
+
+    @staticmethod
+    def url_path(page: Page) -> str:
+        """The page's path on its site ('' when it has none), as redirects store paths."""
         parts = page.get_url_parts()
-        own = old_path(parts[2]) if parts else ""
-        for raw in dict.fromkeys(paths):
-            path = old_path(raw)
-            if not path or path in ("/", own) or len(path) > 255:
-                continue
-            Redirect.objects.update_or_create(old_path=path, site=None, defaults={
-                "redirect_page": page, "redirect_link": "", "is_permanent": True})
-            self.report.redirects += 1
+        return old_path(parts[2]) if parts else ""
 
     # -- authors and sections ---------------------------------------------------------------------
 
@@ -293,30 +293,31 @@ class Writer:
         checksum = entry.checksum()
         if page is not None and known.checksum == checksum:
             self.report.unchanged[label] += 1
-            self._count(kind)
-            self.comments(entry, page)
+            self.count(kind)
+            comments_write(self, [(entry, page.pk, page.first_published_at)])
             return page
         converted = self.convert(entry)
-        title = clean_text(entry.title)[:255] or self._untitled(entry, converted)
+        title = self.title(entry, converted)
+        parent = self.parent("articles" if kind == "post" else "home")
         if page is None:
-            page = model(title=title, slug=self._free_slug(self._parent(entry), slug_for(entry.slug, title)))
+            page = model(title=title, slug=self.free_slugs(parent, [self.slug(entry, title)])[0])
             created = True
         else:
             created = False
         page.title = page.draft_title = title
-        self._dates(page, entry)
+        self.dates(page, entry)
         if kind == "post":
-            self._article_fields(page, entry, converted)
+            self.article_fields(page, entry, converted)
         else:
             page.body = self.page_body(converted)
         if created:
-            self._add_child(self._parent(entry), page)
+            self._add_child(parent, page)
         else:
             page.save(clean=False)
         if entry.status == SCHEDULED and not page.live:
             page.save_revision(approved_go_live_at=entry.published_at, clean=False)
         (self.report.created if created else self.report.updated)[label] += 1
-        self._count(kind)
+        self.count(kind)
         if entry.note:
             self.report.notes.append({"source_id": entry.key, "note": entry.note})
         self.remember(kind, entry.key, page.pk, checksum=checksum, note=entry.note[:300],
@@ -324,24 +325,31 @@ class Writer:
         if kind == "page":
             self.pages_to_place.append((page, entry))
         else:
-            if page.live:
-                self.redirect(entry.old_paths, page)
-            self.comments(entry, page)
+            self.redirect(entry.old_paths, page)
+            comments_write(self, [(entry, page.pk, page.first_published_at)])
         return page
 
-    def _count(self, kind: str) -> None:
+    def count(self, kind: str) -> None:
         if kind == "post":
             self.report.articles += 1
         else:
             self.report.pages += 1
 
     @staticmethod
-    def _untitled(entry: Entry, converted: Converted) -> str:
+    def title(entry: Entry, converted: Converted) -> str:
+        """The entry's title as text, or its first words when it has none."""
+        title = clean_text(entry.title)[:255]
+        if title:
+            return title
         words = converted.text.split()
         return (" ".join(words[:8]) + ("…" if len(words) > 8 else "")) if words else f"Untitled ({entry.key})"
 
-    def _parent(self, entry: Entry) -> Page:
-        kind = "articles" if entry.kind == "post" else "home"
+    @staticmethod
+    def slug(entry: Entry, title: str) -> str:
+        return slug_for(entry.slug, title)
+
+    def parent(self, kind: str) -> Page:
+        """Where new pages of `kind` go: "articles" (the /articles/ folder) or "home"."""
         if kind not in self.parents:
             self.parents[kind] = section_folder("articles") if kind == "articles" else HomePage.objects.first()
         return self.parents[kind]
@@ -361,15 +369,21 @@ class Writer:
         Page.objects.filter(pk=parent.pk).update(numchild=F("numchild") + 1)
 
     @staticmethod
-    def _free_slug(parent: Page, slug: str) -> str:
-        candidate, n = slug, 1
+    def free_slugs(parent: Page, slugs: list[str]) -> list[str]:
+        """Slugs no child of `parent` has, nor each other: "slug", else "slug-2", "slug-3" …"""
         siblings = parent.get_children()
-        while siblings.filter(slug=candidate).exists():
-            n += 1
-            candidate = f"{slug[:190]}-{n}"
-        return candidate
+        taken = set(siblings.filter(slug__in=slugs).values_list("slug", flat=True))
+        free = []
+        for slug in slugs:
+            candidate, n = slug, 1
+            while candidate in taken or (candidate != slug and siblings.filter(slug=candidate).exists()):
+                n += 1
+                candidate = f"{slug[:190]}-{n}"
+            taken.add(candidate)
+            free.append(candidate)
+        return free
 
-    def _dates(self, page: Page, entry: Entry) -> None:
+    def dates(self, page: Page, entry: Entry) -> None:
         published = entry.published_at or self.now
         if entry.status == LIVE:
             page.live, page.has_unpublished_changes = True, False
@@ -380,7 +394,7 @@ class Writer:
             page.live, page.has_unpublished_changes = False, True
             page.go_live_at = entry.published_at if entry.status == SCHEDULED else None
 
-    def _article_fields(self, page: ArticlePage, entry: Entry, converted: Converted) -> None:
+    def article_fields(self, page: ArticlePage, entry: Entry, converted: Converted) -> None:
         page.dek = clean_text(entry.excerpt)
         page.body = self.article_body(converted)
         page.language = entry.language or "en"
@@ -413,60 +427,11 @@ class Writer:
                 known = self.known("page", entry.parent_key)
                 parent = SimplePage.objects.filter(pk=known.target_id).first() if known else None
                 if parent is not None and page.get_parent().pk != parent.pk and not parent.is_descendant_of(page):
-                    page.slug = self._free_slug(parent, page.slug)
+                    page.slug = self.free_slugs(parent, [page.slug])[0]
                     page.save(update_fields=["slug"])
                     page.move(parent, pos="last-child")
                     page.refresh_from_db()
         for page, entry in self.pages_to_place:
             page.refresh_from_db()
-            if page.live:
-                self.redirect(entry.old_paths, page)
+            self.redirect(entry.old_paths, page)
         self.pages_to_place = []
-
-    # -- comments ---------------------------------------------------------------------------------
-
-    def comments(self, entry: Entry, page: ArticlePage) -> None:
-        if not entry.comments:
-            return
-        keys = [f"{entry.key}:{c.key}" for c in entry.comments]
-        done = dict(ImportedObject.objects.filter(source=self.source, site=self.site, kind="comment",
-                                                  source_id__in=keys).values_list("source_id", "target_id"))
-        wanted = {c.key: c for c in entry.comments}
-
-        def top(comment: CommentInfo) -> CommentInfo:
-            seen = {comment.key}
-            while comment.parent_key in wanted and comment.parent_key not in seen:
-                seen.add(comment.parent_key)
-                comment = wanted[comment.parent_key]
-            return comment
-
-        ids: dict[str, int] = {key.split(":", 1)[1]: pk for key, pk in done.items()}
-        for replies in (False, True):  # top-level comments first: replies need their ids
-            batch = []
-            for comment in entry.comments:
-                root = top(comment)
-                if (root is not comment) != replies or comment.key in ids:
-                    continue
-                text = comment_text(comment.html)
-                if not text:
-                    self.report.comments_dropped["empty"] += 1
-                    continue
-                email = comment.email.strip()[:254] if "@" in comment.email else ""
-                when = comment.created_at or page.first_published_at or self.now
-                batch.append((comment, when, Comment(
-                    article=page, parent_id=ids.get(root.key) if replies else None,
-                    name=(clean_text(comment.name) or "Anonymous")[:80], email=email, email_key=email.casefold(),
-                    text=text, status=Comment.Status.APPROVED, created_at=when, moderated_at=when)))
-            created = Comment.objects.bulk_create([c for _, _, c in batch])
-            for (_, when, obj) in batch:
-                obj.created_at = when
-            Comment.objects.bulk_update(created, ["created_at"])  # auto_now_add wrote "now" on insert
-            ImportedObject.objects.bulk_create([
-                ImportedObject(source=self.source, site=self.site, kind="comment", source_id=f"{entry.key}:{info.key}"[:300],
-                               target_id=obj.pk) for (info, _, _), obj in zip(batch, created)])
-            for (info, _, _), obj in zip(batch, created):
-                ids[info.key] = obj.pk
-            if created:
-                self.report.created["comments"] += len(created)
-        self.report.comments += sum(1 for c in entry.comments if c.key in ids)
-

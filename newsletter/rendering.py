@@ -36,7 +36,7 @@ TOKENS = [TO_TOKEN, MESSAGE_ID_TOKEN, DATE_TOKEN, UNSUBSCRIBE_TOKEN, PREFERENCES
 
 def article_text_for_language(article: ArticlePage, language: str) -> dict[str, str]:
     """Title and dek in `language` from the translation memory; the originals where missing."""
-    from translation.services import cards_translate
+    from translation.selectors import cards_translate
 
     [translated] = cards_translate([article], language)
     return {"title": translated.tr_title, "dek": translated.tr_dek}

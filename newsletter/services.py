@@ -139,6 +139,29 @@ def subscriber_create_confirmed(
     return subscriber
 
 
+def confirmations_send(
+    *, subscribers: Iterable[Subscriber]
+) -> tuple[list[Subscriber], list[tuple[Subscriber, str]]]:
+    """Mail each pending reader one confirmation link for the lists waiting for them (an import
+    asked for it), over one connection. Returns the readers mailed, and those whose mail failed
+    with the reason (they stay pending: sending again retries them). Others are skipped."""
+    sent, failed = [], []
+    with mail.BulkConnection() as conn:
+        for subscriber in subscribers:
+            waiting = list(Newsletter.objects.filter(
+                subscriptions__subscriber=subscriber, subscriptions__confirmed_at__isnull=True,
+                subscriptions__unsubscribed_at__isnull=True))
+            if subscriber.status != S.PENDING or not waiting:
+                continue
+            try:
+                rendering.confirm_mail_send(subscriber, connection=conn.backend, newsletters=waiting)
+            except Exception as exc:  # noqa: BLE001 - one refused address must not strand the rest
+                failed.append((subscriber, str(exc)[:200]))
+            else:
+                sent.append(subscriber)
+    return sent, failed
+
+
 def subscriber_from_token(token: str, *, salt: str, max_age: int | None = None) -> Subscriber | None:
     value = unsign(token, salt=salt, max_age=max_age)
     if value is None or not value.isdigit():

@@ -101,6 +101,45 @@ def _authors(rng: random.Random, wanted: int) -> list[AuthorPage]:
     return list(authors.values())
 
 
+def articles_insert(*, folder: Page, articles: list[ArticlePage]) -> None:
+    """Insert unsaved ArticlePages (title, slug, dates, live and fields already set) as the last
+    children of `folder`, in bulk; each gets its pk. Relations and search entries are the caller's.
+
+    The base `wagtailcore_page` rows go in with bulk_create, their tree paths computed the way
+    treebeard's add_child would; the ArticlePage rows with one executemany (Django cannot
+    bulk_create multi-table children). No revision, signal or log entry: see the module docstring.
+    """
+    if not articles:
+        return
+    folder.refresh_from_db(fields=["numchild", "path", "depth", "url_path"])
+    last_child = Page.objects.filter(path__startswith=folder.path, depth=folder.depth + 1).order_by("-path").only(
+        "path").first()
+    next_step = (Page._str2int(last_child.path[-Page.steplen:]) + 1) if last_child else 1
+    content_type = ContentType.objects.get_for_model(ArticlePage)
+    base = [f for f in Page._meta.concrete_fields if not f.primary_key]
+    pages = []
+    for offset, article in enumerate(articles):
+        article.path = Page._get_path(folder.path, folder.depth + 1, next_step + offset)
+        article.depth, article.numchild, article.locale_id = folder.depth + 1, 0, folder.locale_id
+        article.content_type = content_type
+        article.url_path = f"{folder.url_path}{article.slug}/"
+        article.draft_title = article.draft_title or article.title
+        pages.append(Page(**{f.attname: getattr(article, f.attname) for f in base}))
+    Page.objects.bulk_create(pages)
+    fields = [f for f in ArticlePage._meta.local_concrete_fields if f.column != "page_ptr_id"]
+    columns = ", ".join(["page_ptr_id", *(connection.ops.quote_name(f.column) for f in fields)])
+    insert = (f"INSERT INTO {ArticlePage._meta.db_table} ({columns}) "
+              f"VALUES ({', '.join(['%s'] * (len(fields) + 1))})")
+    rows = []
+    for page, article in zip(pages, articles):
+        article.id = article.page_ptr_id = page.pk
+        article._state.adding, article._state.db = False, page._state.db
+        rows.append([page.pk, *(f.get_db_prep_save(f.pre_save(article, True), connection) for f in fields)])
+    with connection.cursor() as cursor:
+        cursor.executemany(insert, rows)
+    Page.objects.filter(pk=folder.pk).update(numchild=F("numchild") + len(articles))
+
+
 def articles_bulk_create(*, count: int, seed: int = 1, batch_size: int = 2000, author_count: int = 200,
                          progress: Callable[[int], None] | None = None) -> int:
     """Insert `count` live articles under /articles/; returns how many were created."""
@@ -109,20 +148,12 @@ def articles_bulk_create(*, count: int, seed: int = 1, batch_size: int = 2000, a
     authors = _authors(rng, author_count)
     regions, themes = list(RegionPage.objects.all()), list(ThemePage.objects.all())
     dossiers, publications = list(DossierPage.objects.all()), list(Publication.objects.all())
-    content_type = ContentType.objects.get_for_model(ArticlePage)
-    fields = [f for f in ArticlePage._meta.local_concrete_fields if f.column != "page_ptr_id"]
-    columns = ", ".join(["page_ptr_id", *(connection.ops.quote_name(f.column) for f in fields)])
-    insert = (f"INSERT INTO {ArticlePage._meta.db_table} ({columns}) "
-              f"VALUES ({', '.join(['%s'] * (len(fields) + 1))})")
     now = timezone.now()
     created = 0
     while created < count:
         size = min(batch_size, count - created)
         with transaction.atomic():
-            folder.refresh_from_db(fields=["numchild", "path", "depth", "url_path"])
-            last_child = Page.objects.filter(path__startswith=folder.path, depth=folder.depth + 1).order_by("-path").first()
-            next_step = (Page._str2int(last_child.path[-Page.steplen:]) + 1) if last_child else 1
-            pages, articles = [], []
+            articles, bodies = [], []
             for offset in range(size):
                 # Oldest first, as an archive is built: ids follow publication order (search relies on it).
                 age = 1 - (created + offset + rng.random()) / count
@@ -131,36 +162,24 @@ def articles_bulk_create(*, count: int, seed: int = 1, batch_size: int = 2000, a
                 title = rng.choice(_HEADLINES).format(place=place, thing=thing)
                 title = title[0].upper() + title[1:]
                 slug = f"{slugify(title)[:60]}-{uuid.uuid4().hex[:8]}"
-                pages.append(Page(
-                    path=Page._get_path(folder.path, folder.depth + 1, next_step + offset), depth=folder.depth + 1,
-                    numchild=0, translation_key=uuid.uuid4(), locale_id=folder.locale_id, live=True,
-                    has_unpublished_changes=False, first_published_at=published, last_published_at=published,
-                    title=title, draft_title=title, slug=slug, content_type=content_type,
-                    url_path=f"{folder.url_path}{slug}/", seo_title="", search_description=""))
                 repost = publications and rng.random() < 0.25
                 publication = rng.choice(publications) if repost else None
-                articles.append({
-                    "dek": " ".join(_sentence(rng) for _ in range(1)), "body": _body(rng), "language": "en",
-                    "editors_pick": rng.random() < 0.02, "publication": publication,
-                    "original_url": f"{publication.homepage.rstrip('/')}/archive/{slug}" if publication else "",
-                    "original_published_at": (published - datetime.timedelta(days=1)).date() if publication else None,
-                    "repost_mode": default_repost_mode(publication.default_licence) if publication else "excerpt",
-                })
-            Page.objects.bulk_create(pages)
-            rows = []
-            for page, values in zip(pages, articles):
-                instance = ArticlePage(page_ptr_id=page.pk, **values)
-                rows.append([page.pk, *(f.get_db_prep_save(f.pre_save(instance, True), connection) for f in fields)])
-            with connection.cursor() as cursor:
-                cursor.executemany(insert, rows)
-            bylines = _relations(rng, pages, authors, regions, themes, dossiers)
-            Page.objects.filter(pk=folder.pk).update(numchild=F("numchild") + size)
+                dek = " ".join(_sentence(rng) for _ in range(1))
+                bodies.append(_body(rng))  # in this order: the seed gives the same archive as before
+                articles.append(ArticlePage(
+                    live=True, has_unpublished_changes=False, first_published_at=published,
+                    last_published_at=published, title=title, draft_title=title, slug=slug, seo_title="",
+                    search_description="", dek=dek, body=bodies[-1],
+                    language="en", editors_pick=rng.random() < 0.02, publication=publication,
+                    original_url=f"{publication.homepage.rstrip('/')}/archive/{slug}" if publication else "",
+                    original_published_at=(published - datetime.timedelta(days=1)).date() if publication else None,
+                    repost_mode=default_repost_mode(publication.default_licence) if publication else "excerpt",
+                ))
+            articles_insert(folder=folder, articles=articles)
+            bylines = _relations(rng, articles, authors, regions, themes, dossiers)
             entries_save(entries=[
-                entry_for(ArticlePage(page_ptr_id=page.pk, title=page.title, first_published_at=page.first_published_at,
-                                      **{k: values[k] for k in ("dek", "language")}),
-                          authors=", ".join(a.title for a in bylines[page.pk]),
-                          body=body_text(json.loads(values["body"])))
-                for page, values in zip(pages, articles)
+                entry_for(article, authors=", ".join(a.title for a in bylines[article.pk]), body=body_text(json.loads(body)))
+                for article, body in zip(articles, bodies)
             ])
         created += size
         if progress:

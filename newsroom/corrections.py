@@ -11,7 +11,8 @@ from django.utils.html import strip_tags
 from django.utils.translation import gettext as _
 
 from newsroom.feeds import FEED_LENGTH, absolute
-from newsroom.models import ArticleCorrection, paginate, translated
+from newsroom.listings import paginate, translated
+from newsroom.models import ArticleCorrection
 
 PER_PAGE = 20
 

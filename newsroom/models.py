@@ -15,7 +15,6 @@ from typing import Any
 from django import forms
 from django.conf import settings
 from django.core.exceptions import ValidationError
-from django.core.paginator import Page as PaginatorPage
 from django.db import models
 from django.http import HttpRequest, HttpResponse
 from django.utils import timezone, translation
@@ -42,34 +41,17 @@ from wagtail.snippets.models import register_snippet
 from wagtail.url_routing import RouteResult
 
 from crosspost.lib.html import truncate_paragraphs
-from crosspost.lib.pagination import LookaheadPaginator
 from crosspost.pagecache import mark_cacheable
 from newsroom.blocks import RICH_TEXT_FEATURES, BodyBlock
 from newsroom.feeds import feed_response
 from newsroom.licences import Licence, RepostMode, SearchPolicy, default_repost_mode
+from newsroom.listings import NewestArticles, articles_linked_to, paginate, translated
 
-PAGE_SIZE = 12
 MAX_DOSSIERS = 3
 
 
-def paginate(request: HttpRequest, queryset: Any, per_page: int = PAGE_SIZE) -> PaginatorPage:
-    """A page of results from `?page=`; junk or out-of-range numbers give the nearest page."""
-    return LookaheadPaginator(queryset, per_page).get_page(request.GET.get("page"))
-
-
-def translated(page_obj: Any) -> Any:
-    """Listed articles get their titles and deks in the reader's language where stored."""
-    from translation.services import cards_translate
-
-    language = translation.get_language() or settings.LANGUAGE_CODE
-    if isinstance(page_obj, PaginatorPage):
-        page_obj.object_list = cards_translate(list(page_obj.object_list), language)
-        return page_obj
-    return cards_translate(list(page_obj), language)
-
-
 def reader_translation(page: Page) -> Any:
-    from translation.services import page_translation_for_reader
+    from translation.jobs import page_translation_for_reader
 
     return page_translation_for_reader(page, translation.get_language() or settings.LANGUAGE_CODE)
 
@@ -98,41 +80,6 @@ class CacheablePage:
     def serve(self, request: HttpRequest, *args: Any, **kwargs: Any) -> HttpResponse:
         response = super().serve(request, *args, **kwargs)  # type: ignore[misc]
         return mark_cacheable(uncached_while_translating(response))
-
-
-class NewestArticles:
-    """Live, public articles meeting `conditions`, newest first, fetched one slice at a time.
-
-    The ids come from `wagtailcore_page` alone, the conditions being correlated tests
-    (`EXISTS`), so the database's only good plan is to walk the first_published_at index and stop
-    after the slice; then the slice's cards are fetched by id. Joined to the article and link
-    tables, SQLite's planner sometimes sorted a whole 30,000-article section for every page.
-    """
-
-    def __init__(self, *conditions: models.Q | models.Exists):
-        self.conditions = conditions or (models.Exists(ArticlePage.objects.filter(pk=models.OuterRef("pk"))),)
-
-    @cached_property
-    def ids(self) -> models.QuerySet:
-        return (Page.objects.live().public().filter(*self.conditions)
-                .order_by("-first_published_at", "-pk").values_list("pk", flat=True))
-
-    def count(self) -> int:
-        return self.ids.count()
-
-    def __getitem__(self, item: slice) -> list[ArticlePage]:
-        if not isinstance(item, slice):
-            raise TypeError("NewestArticles only supports slicing")
-        ids = list(self.ids[item])
-        cards = (ArticlePage.objects.filter(pk__in=ids).select_related("hero_image", "publication")
-                 .prefetch_related("article_authors__author"))
-        by_id = {card.pk: card for card in cards}
-        return [by_id[pk] for pk in ids if pk in by_id]
-
-
-def articles_linked_to(links: models.QuerySet, article_column: str) -> NewestArticles:
-    """The articles named by `links` (an author's bylines, a section's links), newest first."""
-    return NewestArticles(models.Exists(links.filter(**{article_column: models.OuterRef("pk")})))
 
 
 class FeedMixin(RoutablePageMixin):

@@ -49,7 +49,7 @@ def _search_unindex(page: Page) -> None:
 def _translations_request(page: Page) -> None:
     from django.conf import settings
 
-    from translation.services import translation_request_many
+    from translation.jobs import translation_request_many
 
     if settings.CROSSPOST_PRETRANSLATE:
         translation_request_many(page=page, languages=settings.CROSSPOST_PRETRANSLATE)

@@ -101,8 +101,7 @@ def article_sitemap_entries(articles: list[ArticlePage]) -> list[tuple[ArticlePa
     """A repost canonical to its original is left out: a sitemap lists only canonical URLs."""
     from newsroom.licences import SearchPolicy
     from newsroom.seo import search_policy
-    from translation.selectors import pages_translated_languages
-    from translation.services import page_source_language
+    from translation.selectors import page_source_language, pages_translated_languages
 
     listed = [a for a in articles if search_policy(a) != SearchPolicy.CANONICAL_ORIGINAL]
     translated = pages_translated_languages(listed)
@@ -195,8 +194,7 @@ def news_language(code: str) -> str:
 def news_entries(now: datetime.datetime | None = None) -> list[dict]:
     """Our own articles (never reposts) of the last 48 hours, newest first, each in every language
     it really exists in; at most NEWS_LIMIT entries."""
-    from translation.selectors import page_translated_languages
-    from translation.services import page_translation
+    from translation.selectors import page_translated_languages, page_translation
 
     since = (now or timezone.now()) - NEWS_WINDOW
     articles = (ArticlePage.objects.live().public().filter(publication__isnull=True, first_published_at__gte=since)

@@ -6,7 +6,7 @@ from django.http import HttpRequest, HttpResponse
 from django.template.response import TemplateResponse
 from django.views.decorators.http import require_GET
 
-from newsroom.models import paginate
+from newsroom.listings import paginate
 from search import selectors
 from search.forms import SearchFilterForm
 

@@ -11,6 +11,7 @@ import hashlib
 import html
 from collections.abc import Callable, Iterator
 
+import nh3
 from lxml import etree
 from lxml import html as lxml_html
 
@@ -19,6 +20,17 @@ _LEAVES = {"p", "h1", "h2", "h3", "h4", "h5", "h6", "li", "figcaption", "td", "t
 # Elements that only hold other blocks; we look inside them.
 _CONTAINERS = {"ul", "ol", "dl", "div", "section", "figure", "table", "thead", "tbody", "tr", "blockquote", "aside"}
 _BLOCK_CHILDREN = _LEAVES | _CONTAINERS
+
+_INLINE_TAGS = {"a", "abbr", "b", "br", "cite", "code", "em", "i", "mark", "q", "s", "small", "span", "strong",
+                "sub", "sup", "u"}
+# span[data-p] carries interface placeholders through the engine (translation/ui.py).
+_INLINE_ATTRIBUTES = {"a": {"href", "title"}, "abbr": {"title"}, "span": {"data-p"}}
+
+
+def clean_segment(text: str) -> str:
+    """Engine output and editors' corrections are shown as HTML: keep inline markup only."""
+    return nh3.clean(text, tags=_INLINE_TAGS, attributes=_INLINE_ATTRIBUTES, link_rel=None,
+                     url_schemes={"http", "https", "mailto"}).strip()
 
 
 def segment_hash(language: str, text: str) -> str:

@@ -1,6 +1,6 @@
 from django_tasks import task
 
-from translation.services import translation_job_run
+from translation.jobs import translation_job_run
 
 
 @task()

@@ -253,7 +253,7 @@ def ui_translate(*, language: str, engine=None) -> int:
     comments" cannot know the dual, so until one is written the plural wording stands in.
     """
     from translation.engines import EngineUnavailable, get_engine
-    from translation.services import store_machine_translations
+    from translation.jobs import store_machine_translations
 
     engine = engine or get_engine()
     if engine is None:

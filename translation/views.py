@@ -12,16 +12,12 @@ from django.views.decorators.http import require_http_methods
 from wagtail.models import Page
 
 from translation.engines import get_engine
+from translation.jobs import translation_request_many
 from translation.languages import NATIVE_NAMES
 from translation.models import SegmentTranslation, TranslationJob
 from translation.permissions import PUBLISH_TRANSLATION
-from translation.services import (
-    page_retranslate,
-    page_segment_rows,
-    page_source_language,
-    segment_correct,
-    translation_request_many,
-)
+from translation.selectors import page_segment_rows, page_source_language
+from translation.services import page_retranslate, segment_correct
 
 
 def _require_translator(request: HttpRequest) -> None:

@@ -55,3 +55,6 @@ def uploads(tmp_path) -> Path:
     for name, colour in (("channel.png", "navy"), ("board.png", "olive")):
         PILImage.new("RGB", (64, 40), colour).save(root / "2026" / "10" / name)
     return root
+
+
+from newsletter.tests.conftest import smtp  # noqa: E402,F401 - the real SMTP server the newsletter tests use

@@ -43,6 +43,16 @@ def test_an_uploaded_export_is_imported_by_a_worker_and_reported(admin_client, d
     assert b"in the trash" in page.content and b"refresh" not in page.content
 
 
+def test_a_ghost_import_from_the_admin_can_mail_members_their_confirmation(admin_client, smtp,
+                                                                          django_capture_on_commit_callbacks):
+    with django_capture_on_commit_callbacks(execute=True):
+        admin_client.post(reverse("imports_index"), {
+            "source": "ghost", "file": upload("crosspost-ghost-newsroom.json"), "send_confirmations": "on"})
+    run = ImportRun.objects.get()
+    assert run.status == ImportRun.Status.DONE and run.report["confirmations_sent"] == 2
+    assert sorted(smtp.counts()) == ["Reader.Two@example.org", "reader.one@example.org"]
+
+
 def test_a_running_import_shows_its_progress_and_refreshes(admin_client):
     run = ImportRun.objects.create(source="ghost", file=upload("crosspost-ghost-newsroom.json"),
                                    status=ImportRun.Status.RUNNING, done=3, total=7)

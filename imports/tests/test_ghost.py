@@ -9,12 +9,15 @@ import json
 import pytest
 from django.core.management import call_command
 from django.core.management.base import CommandError
+from django.test import Client
 from PIL import Image as PILImage
 from wagtail.contrib.redirects.models import Redirect
 
 from imports.models import ImportedObject, SimplePage
 from imports.tests.conftest import DATA
 from newsletter.models import Subscriber
+from newsletter.services import newsletter_default
+from newsletter.tests.test_subscription import csrf_post, link_in
 from newsroom.models import ArticlePage, AuthorPage, ThemePage
 
 pytestmark = pytest.mark.django_db
@@ -109,6 +112,16 @@ def test_ghost_urls_answer_301_to_the_new_pages(coastline, client):
     assert not Redirect.objects.filter(old_path="/about-us").exists()  # the page lives there already
 
 
+def test_a_ghost_drafts_old_url_leads_to_it_once_an_editor_publishes_it(coastline, client):
+    draft = post("6553a1f0c2a1b1001a000004")
+    assert client.get("/spring-ideas/").status_code == 404
+    draft.save_revision().publish()
+    draft.refresh_from_db()
+    response = client.get("/spring-ideas/")
+    assert response.status_code == 301 and response["Location"] == draft.url
+    assert client.get(draft.url).status_code == 200
+
+
 def test_members_become_pending_readers_and_unsubscribed_stay_so(coastline):
     readers = dict(Subscriber.objects.values_list("email_key", "status"))
     assert readers == {"reader.one@example.org": "pending", "reader.two@example.org": "pending",
@@ -119,6 +132,55 @@ def test_members_confirmed_on_ghost_can_be_imported_as_confirmed(run_import, ima
     run_import("ghost", COASTLINE, "--members-confirmed")
     assert Subscriber.objects.get(email_key="reader.one@example.org").status == "confirmed"
     assert Subscriber.objects.get(email_key="gone@example.org").status == "unsubscribed"
+
+
+def test_members_join_the_list_named_like_their_ghost_newsletter_waiting_for_confirmation(coastline):
+    reader = Subscriber.objects.get(email_key="reader.one@example.org")
+    (subscription,) = reader.subscriptions.all()
+    assert subscription.newsletter == newsletter_default() and subscription.confirmed_at is None
+    assert not Subscriber.objects.get(email_key="gone@example.org").subscriptions.exists()
+
+
+def test_no_mail_goes_to_members_unless_the_editor_asks(run_import, images, smtp):
+    assert run_import("ghost", COASTLINE)["confirmations_sent"] == 0
+    assert smtp.messages == []
+
+
+def test_members_confirmed_on_ghost_are_sent_no_confirmation(run_import, images, smtp):
+    run_import("ghost", COASTLINE)
+    run_import("ghost", COASTLINE, "--members-confirmed", "--send-confirmations")  # the editor changed their mind
+    reader = Subscriber.objects.get(email_key="reader.two@example.org")
+    assert reader.status == "confirmed" and reader.subscriptions.get().confirmed_at is not None
+    assert smtp.messages == []
+
+
+def test_pending_members_get_one_confirmation_mail_and_a_welcome_once_they_confirm(run_import, images, smtp):
+    report = run_import("ghost", COASTLINE, "--send-confirmations")
+    assert report["confirmations_sent"] == 2
+    assert sorted(smtp.counts()) == ["Reader.Two@example.org", "reader.one@example.org"]  # not the unsubscribed
+    (confirmation,) = smtp.to("reader.one@example.org")
+    client = Client(enforce_csrf_checks=True)
+    assert csrf_post(client, link_in(confirmation, "/newsletter/confirm/")).status_code == 200
+    reader = Subscriber.objects.get(email_key="reader.one@example.org")
+    assert reader.status == "confirmed" and reader.subscriptions.get().confirmed_at is not None
+    assert len(smtp.to("reader.one@example.org")) == 2  # the newsletter's welcome mail
+    again = run_import("ghost", COASTLINE, "--send-confirmations")
+    assert again["confirmations_sent"] == 0 and len(smtp.messages) == 3  # each member is asked once
+
+
+def test_a_refused_confirmation_is_noted_and_sent_on_the_next_run(run_import, images, smtp):
+    smtp.replies["reader.one@example.org"] = ["550 no such mailbox"]
+    report = run_import("ghost", COASTLINE, "--send-confirmations")
+    assert report["confirmations_sent"] == 1
+    assert any(n["source_id"] == "m1" and "confirmation mail to reader.one@example.org failed" in n["note"]
+               for n in report["notes"])
+    assert run_import("ghost", COASTLINE, "--send-confirmations")["confirmations_sent"] == 1
+    assert len(smtp.to("reader.one@example.org")) == 1
+
+
+def test_a_dry_run_sends_no_confirmation(run_import, images, smtp):
+    assert run_import("ghost", COASTLINE, "--send-confirmations", "--dry-run")["confirmations_sent"] == 0
+    assert smtp.messages == [] and not Subscriber.objects.exists()
 
 
 def test_importing_again_duplicates_nothing(coastline, run_import, images):

@@ -91,6 +91,20 @@ def test_an_old_url_that_maps_to_nothing_is_a_404(unit_test, client):
     assert client.get("/2099/01/01/never-written/").status_code == 404
 
 
+def test_a_drafts_old_urls_answer_once_it_is_published_and_stop_when_unpublished(unit_test, client):
+    draft = imported("post", "1168")  # password-protected on WordPress: a draft here
+    old_urls = ("/2012/01/04/template-password-protected/", "/?p=1168")
+    assert [client.get(url).status_code for url in old_urls] == [404, 404]  # never a 301 to a 404
+    draft.save_revision().publish()
+    draft.refresh_from_db()
+    for url in old_urls:
+        response = client.get(url)
+        assert response.status_code == 301 and response["Location"] == draft.url
+        assert client.get(response["Location"]).status_code == 200
+    draft.unpublish()
+    assert [client.get(url).status_code for url in old_urls] == [404, 404]
+
+
 def test_pages_keep_their_nesting_and_so_their_old_addresses(unit_test, client):
     level_3 = imported("page", "172", SimplePage)
     assert level_3.url == "/level-1/level-2/level-3/"

@@ -17,7 +17,7 @@ from newsletter import services as newsletter
 from newsletter.models import Selection, Subscriber
 from newsroom.bulk import articles_bulk_create
 from newsroom.models import ArticlePage
-from translation.services import page_translate
+from translation.jobs import page_translate
 
 pytestmark = pytest.mark.django_db
 

@@ -1,6 +1,7 @@
 from __future__ import annotations
 
-from typing import Protocol
+from abc import ABC, abstractmethod
+from typing import Any
 
 
 class EngineError(Exception):
@@ -19,7 +20,7 @@ class UnsupportedPair(EngineError):
     retryable = False
 
 
-class Engine(Protocol):
+class Engine(ABC):
     """Translate HTML fragments. Markup, links and quotes in each fragment must come back intact.
 
     Language codes are Crosspost's (Django's, lower case: "fr", "zh-hans"); each engine maps them
@@ -28,6 +29,16 @@ class Engine(Protocol):
 
     name: str
 
-    def supports(self, source: str, target: str) -> bool: ...
+    @abstractmethod
+    def pair(self, source: str, target: str) -> Any:
+        """What the engine translates `source` to `target` with; raises UnsupportedPair if nothing."""
 
+    def supports(self, source: str, target: str) -> bool:
+        try:
+            self.pair(source, target)
+        except UnsupportedPair:
+            return False
+        return True
+
+    @abstractmethod
     def translate(self, fragments: list[str], *, source: str, target: str) -> list[str]: ...

@@ -7,14 +7,14 @@ import time
 
 import requests
 
-from translation.engines.base import EngineError, EngineUnavailable, UnsupportedPair
+from translation.engines.base import Engine, EngineError, EngineUnavailable, UnsupportedPair
 
 # Crosspost's codes where LibreTranslate's differ; others use their base code ("pt-br" → "pt").
 _CODES = {"zh-hans": ["zh-Hans", "zh"], "zh-hant": ["zh-Hant", "zt", "zh"], "nb": ["nb", "no"]}
 _LANGUAGES_TTL = 600
 
 
-class LibreTranslateEngine:
+class LibreTranslateEngine(Engine):
     name = "libretranslate"
 
     def __init__(self, *, url: str, api_key: str = "", timeout: float = 30) -> None:
@@ -46,7 +46,7 @@ class LibreTranslateEngine:
                 return candidate
         return None
 
-    def _pair(self, source: str, target: str) -> tuple[str, str]:
+    def pair(self, source: str, target: str) -> tuple[str, str]:
         pairs = self._languages()
         src = self._code(source, pairs)
         if src is None:
@@ -56,17 +56,10 @@ class LibreTranslateEngine:
             raise UnsupportedPair(f"LibreTranslate cannot translate {source} to {target}")
         return src, tgt
 
-    def supports(self, source: str, target: str) -> bool:
-        try:
-            self._pair(source, target)
-        except UnsupportedPair:
-            return False
-        return True
-
     def translate(self, fragments: list[str], *, source: str, target: str) -> list[str]:
         if not fragments:
             return []
-        src, tgt = self._pair(source, target)
+        src, tgt = self.pair(source, target)
         payload = {"q": fragments, "source": src, "target": tgt, "format": "html"}
         if self.api_key:
             payload["api_key"] = self.api_key

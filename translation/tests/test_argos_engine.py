@@ -13,8 +13,9 @@ from pathlib import Path
 import ctranslate2
 import pytest
 
-from translation.engines import argos
-from translation.engines.argos import ArgosEngine, install_package, installed_models
+from translation.engines import argos, markup
+from translation.engines.argos import ArgosEngine
+from translation.engines.argos_models import install_package, installed_models
 from translation.engines.base import EngineError, UnsupportedPair
 from translation.tests.tiny_model import build_package_dir, zip_package
 
@@ -262,7 +263,7 @@ def test_it_translates_a_batch_with_one_model_call(models_dir, monkeypatch):
             calls.append(batch)
             return self._translator.translate_batch(batch, **options)
 
-    monkeypatch.setattr(argos.ctranslate2, "Translator", SpyTranslator)
+    monkeypatch.setattr(ctranslate2, "Translator", SpyTranslator)
     engine = ArgosEngine(models_dir=models_dir)
     fragments = [
         "The council met. Reporters asked the mayor about the bridge.",
@@ -287,7 +288,7 @@ def test_it_loads_a_model_once_when_threads_race(models_dir, monkeypatch):
         loads.append(args)
         return real_translator(*args, **kwargs)
 
-    monkeypatch.setattr(argos.ctranslate2, "Translator", counting_translator)
+    monkeypatch.setattr(ctranslate2, "Translator", counting_translator)
     engine = ArgosEngine(models_dir=models_dir)
     texts = [f"Volunteers cleaned beach number {n}." for n in range(6)]
 
@@ -299,7 +300,7 @@ def test_it_loads_a_model_once_when_threads_race(models_dir, monkeypatch):
 
 
 def test_it_splits_long_text_into_sentences():
-    sentences = argos._template("One thing happened. Then another! Did it? Yes… e.g. this stays", {})
+    sentences = markup.template("One thing happened. Then another! Did it? Yes… e.g. this stays", {})
 
     assert [part for part in sentences if isinstance(part, int)] == [0, 1, 2, 3]
 

@@ -8,8 +8,8 @@ import pytest
 from django.utils import timezone
 
 from crosspost.lib import leases
+from translation.jobs import translation_job_run, translation_request
 from translation.models import SegmentTranslation, TranslationJob
-from translation.services import translation_job_run, translation_request
 
 pytestmark = pytest.mark.django_db
 

@@ -3,7 +3,8 @@ from django.utils import translation
 from lxml import html as lxml_html
 
 from translation.models import SegmentTranslation, TranslationJob
-from translation.services import page_retranslate, page_segment_rows, segment_correct
+from translation.selectors import page_segment_rows
+from translation.services import page_retranslate, segment_correct
 
 pytestmark = pytest.mark.django_db
 

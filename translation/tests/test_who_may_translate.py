@@ -26,7 +26,7 @@ def staff(django_user_model):
 
 @pytest.fixture
 def french_headline(make_article, libretranslate, django_capture_on_commit_callbacks):
-    from translation.services import translation_request_many
+    from translation.jobs import translation_request_many
 
     article = make_article("Harbour strike", paragraphs=("Dockers walked out.",))
     with django_capture_on_commit_callbacks(execute=True):

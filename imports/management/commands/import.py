@@ -31,6 +31,8 @@ class Command(BaseCommand):
             if name == "ghost":
                 p.add_argument("--members-confirmed", action="store_true",
                                help="members opted in on Ghost: make them confirmed newsletter readers")
+                p.add_argument("--send-confirmations", action="store_true",
+                               help="mail members imported as pending a link to confirm their subscription")
 
     def handle(self, *args: Any, **options: Any) -> None:
         path: Path = options["file"]
@@ -46,7 +48,8 @@ class Command(BaseCommand):
                 if options["source"] == "wordpress":
                     report = wordpress_import(file=file, **common)
                 else:
-                    report = ghost_import(file=file, members_confirmed=options["members_confirmed"], **common)
+                    report = ghost_import(file=file, members_confirmed=options["members_confirmed"],
+                                          send_confirmations=options["send_confirmations"], **common)
         except (ExportError, MappingError) as exc:
             raise CommandError(f"{path}: {exc}") from None
         finally:
@@ -78,7 +81,8 @@ class Command(BaseCommand):
         self.stdout.write(
             f"{prefix}: {data['articles']} articles, {data['pages']} pages, {data['authors']} authors, "
             f"{data['comments']} comments, {data['images']} images, {data['redirects']} redirects"
-            + (f", {data['readers']} readers" if data["readers"] else ""))
+            + (f", {data['readers']} readers" if data["readers"] else "")
+            + (f", {data['confirmations_sent']} confirmation mails sent" if data["confirmations_sent"] else ""))
         for label in ("created", "updated", "unchanged"):
             if data[label]:
                 self.stdout.write(f"  {label}: " + ", ".join(f"{n} {k}" for k, n in sorted(data[label].items())))

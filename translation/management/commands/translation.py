@@ -39,7 +39,7 @@ class Command(BaseCommand):
         getattr(self, f"handle_{action}")(**options)
 
     def handle_install(self, *, path: str, **options) -> None:
-        from translation.engines.argos import install_package
+        from translation.engines.argos_models import install_package
 
         try:
             model = install_package(path, models_dir=settings.CROSSPOST_MT_MODELS_DIR)
@@ -58,7 +58,7 @@ class Command(BaseCommand):
             self.stdout.write(f"{language}: {count} interface strings translated")
 
     def handle_page(self, *, page_id: int, languages: str, **options) -> None:
-        from translation.services import page_translate
+        from translation.jobs import page_translate
 
         try:
             page = Page.objects.get(pk=page_id).specific
