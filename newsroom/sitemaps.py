@@ -29,6 +29,7 @@ from wagtail.models import Page, get_page_models
 from newsroom.models import ArticlePage
 
 SITEMAP_PAGE_SIZE = 1000
+SITEMAP_MAX_URLS = 50_000
 
 
 class _IdRangePaginator(Paginator):
@@ -86,8 +87,39 @@ class WagtailPageSitemap(Sitemap):
         return self.typed_pages().order_by("-last_published_at").values_list("last_published_at", flat=True).first()
 
 
+class _ArticleLanguagesPaginator(_IdRangePaginator):
+    """Each page's articles as (article, language) pairs: the unprefixed URL, and `/<lang>/…` for
+    every language the article really exists in (the same answer as its hreflang alternates)."""
+
+    def page(self, number):
+        page = super().page(number)
+        page.object_list = article_sitemap_entries(list(page.object_list))
+        return page
+
+
+def article_sitemap_entries(articles: list[ArticlePage]) -> list[tuple[ArticlePage, str]]:
+    """A repost canonical to its original is left out: a sitemap lists only canonical URLs."""
+    from newsroom.licences import SearchPolicy
+    from newsroom.seo import search_policy
+    from translation.selectors import page_source_language, pages_translated_languages
+
+    listed = [a for a in articles if search_policy(a) != SearchPolicy.CANONICAL_ORIGINAL]
+    translated = pages_translated_languages(listed)
+    default = settings.LANGUAGE_CODE
+    served = [code for code, _ in settings.LANGUAGES]
+    entries = []
+    for article in listed:
+        languages = {default, page_source_language(article)} | translated.get(article.pk, set())
+        entries += [(article, code) for code in served if code in languages]
+    return entries
+
+
 class ArticleSitemap(WagtailPageSitemap):
+    """Articles in every language they exist in; no xhtml:link alternates, since each page's
+    hreflang links say the same and, for 50 languages, would make a part 50 times larger."""
+
     changefreq = "weekly"
+    i18n = True  # items are (article, language) pairs, made by the paginator
 
     def content_types(self) -> list[ContentType]:
         return [ContentType.objects.get_for_model(ArticlePage)]
@@ -97,14 +129,18 @@ class ArticleSitemap(WagtailPageSitemap):
         return (
             ArticlePage.objects.live()
             .public()
-            .only("id", "url_path", "last_published_at", "path", "depth")
+            .select_related("publication")
+            .only("id", "url_path", "last_published_at", "path", "depth", "title", "language", "licence",
+                  "publication_id", "repost_mode", "search_policy", "publication__default_licence")
             .order_by("pk")
         )
 
     @property
     def paginator(self) -> Paginator:
         highest = ArticlePage.objects.order_by("-pk").values_list("pk", flat=True).first() or 0
-        return _IdRangePaginator(self.items(), self.limit, highest)
+        # A part holds at most 50,000 URLs (the protocol's limit), in every served language.
+        per_page = max(1, min(self.limit, SITEMAP_MAX_URLS // len(settings.LANGUAGES)))
+        return _ArticleLanguagesPaginator(self.items(), per_page, highest)
 
 
 class SectionSitemap(WagtailPageSitemap):

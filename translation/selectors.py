@@ -15,6 +15,7 @@ languages whose interface catalogue has been compiled.
 
 from __future__ import annotations
 
+from collections import defaultdict
 from dataclasses import dataclass, field
 from pathlib import Path
 
@@ -36,6 +37,7 @@ from translation.segments import (
 
 # The slots that make a page's "main text"; captions and notes may lag behind.
 MAIN_TEXT = ("title", "dek", "body_html", "description")
+_HASHES_PER_QUERY = 5000
 
 
 @dataclass(frozen=True)
@@ -207,6 +209,38 @@ def page_translated_languages(page) -> set[str]:
     counts = (SegmentTranslation.objects.filter(source_hash__in=hashes).values("language")
               .annotate(found=Count("source_hash")).values_list("language", "found"))
     return {language for language, found in counts if found >= len(hashes)}
+
+
+def pages_translated_languages(pages: list) -> dict[int, set[str]]:
+    """`page_translated_languages` for many pages of one model at once (a sitemap part).
+
+    The title is part of the main text, so only a page whose title is translated can be; one query
+    on the titles' hashes finds those few, and only they are loaded whole and segmented. An archive
+    with no translations costs that one query.
+    """
+    titles = {page.pk: segment_hash(page_source_language(page), text_segment(page.title))
+              for page in pages if page.title.strip()}
+    title_languages: dict[str, set[str]] = defaultdict(set)
+    for source_hash, language in SegmentTranslation.objects.filter(
+            source_hash__in=set(titles.values())).values_list("source_hash", "language"):
+        title_languages[source_hash].add(language)
+    candidates = [pk for pk, title_hash in titles.items() if title_languages.get(title_hash)]
+    if not candidates:
+        return {}
+    whole = type(pages[0]).objects.filter(pk__in=candidates)
+    hashes = {page.pk: main_text_hashes(page) for page in whole}
+    wanted_languages = set().union(*(title_languages[titles[pk]] for pk in hashes))
+    stored: dict[str, set[str]] = defaultdict(set)
+    every_hash = sorted(set().union(*hashes.values()))
+    # In chunks: a wholly translated part has tens of thousands of segments, past SQLite's
+    # limit on a query's parameters.
+    for start in range(0, len(every_hash), _HASHES_PER_QUERY):
+        for source_hash, language in SegmentTranslation.objects.filter(
+                source_hash__in=every_hash[start:start + _HASHES_PER_QUERY], language__in=wanted_languages
+        ).values_list("source_hash", "language"):
+            stored[language].add(source_hash)
+    return {pk: {language for language in title_languages[titles[pk]] if page_hashes <= stored[language]}
+            for pk, page_hashes in hashes.items()}
 
 
 def interface_languages() -> set[str]:
