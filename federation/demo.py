@@ -7,6 +7,7 @@ server (which is what a real unreachable server looks like). Safe to run twice.
 
 from __future__ import annotations
 
+from django.db.models import F
 from django.utils import timezone
 
 from federation import delivery, services
@@ -29,7 +30,7 @@ def federation_demo_load() -> None:
                   "domain": "fediverse.example", "fetched_at": timezone.now()},
     )
     Follower.objects.get_or_create(actor=site, remote=reader, defaults={"follow_id": f"{reader.uri}#follows/1"})
-    article = ArticlePage.objects.live().order_by("-first_published_at").first()
+    article = ArticlePage.objects.live().order_by(F("first_published_at").desc(nulls_last=True), "-pk").first()
     if article is None:
         return
     create = Activity.objects.filter(article=article, type="Create").first()
@@ -40,5 +41,7 @@ def federation_demo_load() -> None:
         defaults={"domain": reader.domain, "status": Delivery.Status.DONE, "attempts": 1,
                   "next_attempt_at": timezone.now(), "delivered_at": timezone.now()},
     )
-    Reaction.objects.get_or_create(article=article, kind=Reaction.Kind.LIKE, actor_uri=reader.uri,
-                                   defaults={"activity_uri": f"{reader.uri}#likes/1"})
+    # Keyed on the activity: a second run may pick another newest article, and the like is one.
+    Reaction.objects.get_or_create(activity_uri=f"{reader.uri}#likes/1",
+                                   defaults={"article": article, "kind": Reaction.Kind.LIKE,
+                                             "actor_uri": reader.uri})
