@@ -48,18 +48,28 @@ def webhook_enqueue_for_page(*, page) -> list[WebhookDelivery]:
     if not isinstance(article, ArticlePage):
         return []
     body = json.dumps(webhook_payload(article), separators=(",", ":"), ensure_ascii=False)
+    created = _webhooks_queue(article=article, event=EVENT_PUBLISHED, body=body)
+    _webhooks_schedule_on_commit(created)
+    return created
+
+
+def _webhooks_queue(*, article, event: str, body: str) -> list[WebhookDelivery]:
+    """One delivery per active endpoint; the (endpoint, article, event) key makes re-runs add none."""
     created = []
     for endpoint in WebhookEndpoint.objects.filter(active=True):
         delivery, is_new = WebhookDelivery.objects.get_or_create(
-            endpoint=endpoint, article=article, event=EVENT_PUBLISHED,
+            endpoint=endpoint, article=article, event=event,
             defaults={"payload": body, "next_attempt_at": timezone.now()},
         )
         if is_new:
             created.append(delivery)
+    return created
+
+
+def _webhooks_schedule_on_commit(created: list[WebhookDelivery]) -> None:
     if created:
         ids = [d.pk for d in created]
         transaction.on_commit(lambda: _webhook_schedule(ids))
-    return created
 
 
 def webhook_enqueue_corrections(*, page) -> list[WebhookDelivery]:
@@ -76,16 +86,8 @@ def webhook_enqueue_corrections(*, page) -> list[WebhookDelivery]:
         payload = {**webhook_payload(article), "event": EVENT_CORRECTED,
                    "correction": {"kind": note.kind, "date": note.date.isoformat(), "text": expand_db_html(note.text)}}
         body = json.dumps(payload, separators=(",", ":"), ensure_ascii=False)
-        for endpoint in WebhookEndpoint.objects.filter(active=True):
-            delivery, is_new = WebhookDelivery.objects.get_or_create(
-                endpoint=endpoint, article=article, event=f"{EVENT_CORRECTED}:{note.uid.hex}",
-                defaults={"payload": body, "next_attempt_at": timezone.now()},
-            )
-            if is_new:
-                created.append(delivery)
-    if created:
-        ids = [d.pk for d in created]
-        transaction.on_commit(lambda: _webhook_schedule(ids))
+        created += _webhooks_queue(article=article, event=f"{EVENT_CORRECTED}:{note.uid.hex}", body=body)
+    _webhooks_schedule_on_commit(created)
     return created
 
 
