@@ -8,7 +8,7 @@ export HOST PORT
 # Packages that pass the type check; add one when it does.
 MYPY_PACKAGES ?= crosspost/lib/leases.py crosspost/lib/env.py crosspost/lib/email.py newsroom/publishing.py \
 	crosspost/lib/safe_fetch.py crosspost/workers.py ingest/services.py crosspost/pagecache.py newsroom/services.py \
-	newsroom/listings.py translation engagement
+	newsroom/listings.py translation engagement newsroom search
 
 .PHONY: run test install demo clean messages e2e lint
 
