@@ -28,7 +28,12 @@ def rendercache_on(settings):
 def count_comment_lookups(monkeypatch):
     calls = []
     original = selectors.comments_for_article
-    monkeypatch.setattr(selectors, "comments_for_article", lambda article: calls.append(article) or original(article))
+
+    def counted(article):
+        calls.append(article)
+        return original(article)
+
+    monkeypatch.setattr(selectors, "comments_for_article", counted)
     return calls
 
 

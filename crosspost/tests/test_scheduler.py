@@ -1,6 +1,7 @@
 import datetime
 from unittest import mock
 
+import pytest
 from django.utils import timezone
 
 from crosspost.scheduler import Job, scheduler_tick
@@ -25,6 +26,12 @@ def test_a_daily_job_runs_once_a_day_after_its_time():
     job.mark(at(7, 0))
     assert not job.due(at(23, 0))
     assert job.due(at(7, 1, day=2))
+
+
+@pytest.mark.parametrize("schedule", [{}, {"every": datetime.timedelta(minutes=1), "daily_at": "07:00"}])
+def test_a_job_needs_exactly_one_schedule(schedule):
+    with pytest.raises(ValueError, match="either every= or daily_at="):
+        Job("x.task", **schedule)
 
 
 def test_a_tick_enqueues_due_tasks_and_skips_missing_apps():
