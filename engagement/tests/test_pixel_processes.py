@@ -13,7 +13,7 @@ from django.conf import settings
 from django.test import override_settings
 
 from audience.tests.test_processes import ROOT, article, environment, shared_database, web_process
-from crosspost.lib.counters import store
+from crosspost.lib.counters import FileStore, store
 from crosspost.lib.localnet import free_port, wait_for
 from engagement.republish import pixel_token
 
@@ -40,7 +40,7 @@ def test_a_pixel_counted_in_a_web_process_is_written_by_the_worker(article, shar
         statuses.append(load_pixel(port, token, "https://other.example.net/story?p=7"))
         assert set(statuses) == {200}
         # The process hands its counts to the shared store within a push interval (1 s here).
-        shared = store() if settings.COUNTERS_REDIS_URL else type(store())(tmp_path / "var" / "counters")
+        shared = store() if settings.COUNTERS_REDIS_URL else FileStore(tmp_path / "var" / "counters")
         deadline = time.monotonic() + 30
         while not shared.batch_names() and time.monotonic() < deadline:
             time.sleep(0.2)
