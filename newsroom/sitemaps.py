@@ -10,6 +10,7 @@ grouped count would read every article); asking for an empty part answers 404.
 from __future__ import annotations
 
 import datetime
+from collections import defaultdict
 from urllib.parse import urlsplit
 
 from django.conf import settings
@@ -108,33 +109,49 @@ class WagtailPageSitemap(Sitemap):
     def lastmod(self, page: Page):
         return page.last_published_at
 
+    @property
+    def per_page(self) -> int:
+        # A part holds at most 50,000 URLs (the protocol's limit), in every served language.
+        return max(1, min(self.limit, SITEMAP_MAX_URLS // len(settings.LANGUAGES)))
+
     def get_latest_lastmod(self):
         return self.typed_pages().order_by("-last_published_at").values_list("last_published_at", flat=True).first()
 
 
-class _ArticleLanguagesPaginator(_IdRangePaginator):
-    """Each page's articles as (article, language) pairs: the unprefixed URL, and `/<lang>/…` for
-    every language the article really exists in (the same answer as its hreflang alternates)."""
+class _InLanguages:
+    """A paginator whose pages hold (page, language) pairs: the unprefixed URL, and `/<lang>/…`
+    for every language the page really exists in (the same answer as its hreflang alternates and
+    its robots meta), in the order of LANGUAGES."""
+
+    model: type | None = None  # pages of one model; None: each page's own, by its content type
 
     def page(self, number):
-        page = super().page(number)
-        page.object_list = article_sitemap_entries(list(page.object_list))
-        if not page.object_list:
-            raise EmptyPage("No article in this part")  # the sitemap view answers 404
-        return page
+        part = super().page(number)  # type: ignore[misc]
+        part.object_list = sitemap_entries(list(part.object_list), self.model)
+        if not part.object_list:
+            raise EmptyPage("Nothing listed in this part")  # the sitemap view answers 404
+        return part
 
 
-def article_sitemap_entries(articles: list[ArticlePage]) -> list[tuple[ArticlePage, str]]:
-    from translation.selectors import page_source_language, pages_translated_languages
+class _ArticleParts(_InLanguages, _IdRangePaginator):
+    model = ArticlePage
 
-    translated = pages_translated_languages(articles)
-    default = settings.LANGUAGE_CODE
+
+class _SectionParts(_InLanguages, Paginator):
+    pass
+
+
+def sitemap_entries(pages: list[Page], model: type | None = None) -> list[tuple[Page, str]]:
+    from translation.selectors import pages_languages
+
+    by_model: dict[type, list[Page]] = defaultdict(list)
+    for page in pages:
+        by_model[model or ContentType.objects.get_for_id(page.content_type_id).model_class()].append(page)
+    languages: dict[int, set[str]] = {}
+    for page_model, group in by_model.items():
+        languages.update(pages_languages(group, page_model))
     served = [code for code, _ in settings.LANGUAGES]
-    entries = []
-    for article in articles:
-        languages = {default, page_source_language(article)} | translated.get(article.pk, set())
-        entries += [(article, code) for code in served if code in languages]
-    return entries
+    return [(page, code) for page in pages for code in served if code in languages[page.pk]]
 
 
 class ArticleSitemap(WagtailPageSitemap):
@@ -163,14 +180,9 @@ class ArticleSitemap(WagtailPageSitemap):
         )
 
     @property
-    def per_page(self) -> int:
-        # A part holds at most 50,000 URLs (the protocol's limit), in every served language.
-        return max(1, min(self.limit, SITEMAP_MAX_URLS // len(settings.LANGUAGES)))
-
-    @property
     def paginator(self) -> Paginator:
         highest = ArticlePage.objects.order_by("-pk").values_list("pk", flat=True).first() or 0
-        return _ArticleLanguagesPaginator(self.items(), self.per_page, highest)
+        return _ArticleParts(self.items(), self.per_page, highest)
 
     def parts(self) -> list[tuple[int, datetime.datetime | None]]:
         """The parts holding a listed article, each dated by the newest article."""
@@ -180,9 +192,12 @@ class ArticleSitemap(WagtailPageSitemap):
 
 
 class SectionSitemap(WagtailPageSitemap):
-    """Home, folders, authors and sections: everything live that is not an article."""
+    """Home, folders, authors and sections: everything live that is not an article, each in every
+    language it is indexable in (a section once its title and description are translated, a page
+    without text of its own wherever the interface is)."""
 
     changefreq = "daily"
+    i18n = True  # items are (page, language) pairs, made by the paginator
 
     def content_types(self) -> list[ContentType]:
         # Named types rather than "not an article", which an index cannot answer.
@@ -190,11 +205,12 @@ class SectionSitemap(WagtailPageSitemap):
                 if model is not Page and not issubclass(model, ArticlePage)]
 
     def items(self) -> QuerySet:
-        return self.typed_pages().only("id", "url_path", "last_published_at", "path", "depth").order_by("pk")
+        return (self.typed_pages().only("id", "url_path", "last_published_at", "path", "depth", "title",
+                                        "content_type_id").order_by("pk"))
 
     @property
     def paginator(self) -> Paginator:
-        return Paginator(self._items(), self.limit, allow_empty_first_page=False)
+        return _SectionParts(self.items(), self.per_page, allow_empty_first_page=False)
 
 
 SITEMAPS = {"articles": ArticleSitemap, "sections": SectionSitemap}
