@@ -56,7 +56,7 @@ def comments(request: HttpRequest) -> HttpResponse:
                 address_ban(email=address, reason="Banned from comment moderation", user=request.user)
             messages.success(request, f"{len(addresses)} address(es) banned; their comments were rejected.")
         return redirect(request.get_full_path())
-    rows = Comment.objects.select_related("article", "parent").order_by("-created_at")
+    rows = Comment.objects.select_related("article", "parent", "fediverse_reply").order_by("-created_at")
     if status in Comment.Status.values:
         rows = rows.filter(status=status)
     if _id(request.GET.get("article", "")):
