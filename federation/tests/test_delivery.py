@@ -179,3 +179,25 @@ def test_without_followers_nothing_is_sent_but_the_outbox_and_tombstone_still_te
     assert list(Activity.objects.order_by("pk").values_list("type", flat=True)) == ["Create", "Announce", "Delete"]
     assert not Delivery.objects.exists()
     assert client.get(article.url, HTTP_ACCEPT=AP).status_code == 410
+
+
+def test_a_batch_is_recorded_in_a_few_statements_however_many_inboxes_it_holds(committed, remote, remote_server,
+                                                                               monkeypatch, settings):
+    from django.db import connection
+    from django.test.utils import CaptureQueriesContext
+
+    monkeypatch.setattr(delivery, "deliveries_kick", lambda: None)
+    site = services.actor_for_site()
+    for n in range(12):  # twelve followers on servers without a shared inbox: twelve inboxes
+        user = RemoteUser(remote_server, f"reader{n}", *_key_pair(0))
+        user.publish()
+        doc = user.document()
+        del doc["endpoints"]
+        Follower.objects.create(actor=site, remote=services.remote_actor_store(doc))
+    delivery.activity_send(actor=site, kind="Create", obj={"id": "http://testserver/x", "type": "Note"},
+                           inboxes=delivery.follower_inboxes([site]))
+    with CaptureQueriesContext(connection) as queries:
+        counts = delivery.deliveries_run(batch_size=50)
+    assert counts["delivered"] == 12 and len(remote_server.posted) == 12
+    writes = [q["sql"] for q in queries.captured_queries if q["sql"].startswith(("UPDATE", "INSERT"))]
+    assert len(writes) <= 4, writes  # reclaim, claim, the successes, the servers that recovered
