@@ -136,10 +136,14 @@ def _sums(dimension: str, periods: Periods, *, values: set[str] | None = None) -
                                            (DailyBreakdown, "day", periods.minus, "-")):
             if not dates:
                 continue
-            named = f" AND value IN ({', '.join(['%s'] * len(chunk))})" if chunk is not None else ""
+            # A VALUES list, which PostgreSQL joins to (dimension, value, month) by index where it
+            # would scan the table for a long IN list; the months are one run, so a range.
+            named = f" AND value IN (VALUES {', '.join(['(%s)'] * len(chunk))})" if chunk is not None else ""
+            within = (f"{column} BETWEEN %s AND %s" if column == "month" else
+                      f"{column} IN ({', '.join(['%s'] * len(dates))})")
             parts.append(f"SELECT value, {sign}views AS views FROM {quote(model._meta.db_table)} WHERE dimension = %s "
-                         f"AND {column} IN ({', '.join(['%s'] * len(dates))}){named}")
-            params += [dimension, *dates, *(chunk or [])]
+                         f"AND {within}{named}")
+            params += [dimension, *([min(dates), max(dates)] if column == "month" else dates), *(chunk or [])]
         if not parts:
             continue
         with connection.cursor() as cursor:
