@@ -12,7 +12,7 @@ through `Writer.entry` one by one, as before. The result is the same as writing 
 from __future__ import annotations
 
 import datetime
-from typing import TYPE_CHECKING
+from typing import TYPE_CHECKING, Any
 
 from wagtail.contrib.redirects.models import Redirect
 from wagtail.models import Page
@@ -107,7 +107,9 @@ def _articles_create(writer: Writer, entries: list[Entry]) -> list[ArticlePage]:
 
 
 def _relations_create(articles: list[ArticlePage]) -> None:
-    bylines, sections = [], {}
+    bylines: list[ArticleAuthor] = []
+    # Rows per through model (regions, themes, dossiers), each written in one bulk insert.
+    sections: dict[type[Any], list[Any]] = {}
     for article in articles:
         for byline in article.article_authors.all():
             bylines.append(ArticleAuthor(page_id=article.pk, author_id=byline.author_id, sort_order=byline.sort_order))

@@ -14,6 +14,7 @@ from __future__ import annotations
 import html as htmllib
 import re
 from collections import Counter
+from collections.abc import Callable
 from dataclasses import dataclass, field
 
 import lxml.html
@@ -63,6 +64,9 @@ class Converted:
         chunks = [p for p in self.parts if isinstance(p, str)]
         return " ".join(lxml.html.fromstring(f"<div>{c}</div>").text_content() for c in chunks if c.strip())
 
+# A [gallery] shortcode's attributes → the URLs of its images (the exporter knows its attachments).
+Gallery = Callable[[dict[str, str]], list[str]]
+
 
 def _attrs(text: str) -> dict[str, str]:
     return {m.group(1).lower(): next(g for g in m.groups()[1:] if g is not None) for m in _ATTR.finditer(text)}
@@ -88,7 +92,7 @@ def _link(url: str, label: str = "") -> str:
     return f'<p><a href="{htmllib.escape(url)}">{htmllib.escape(label or url)}</a></p>'
 
 
-def shortcodes_expand(text: str, *, gallery: callable, result: Converted) -> str:
+def shortcodes_expand(text: str, *, gallery: Gallery, result: Converted) -> str:
     """Shortcodes to HTML: known ones converted or dropped (counted), unknown brackets left alone."""
     def enclosed(name: str, body: str) -> str:
         return re.sub(rf"\[{name}(\s[^\]]*)?\](.*?)\[/{name}\]", lambda m: convert(name, m.group(1) or "", m.group(2)),
@@ -203,7 +207,7 @@ def _walk(element: etree._Element, out: list[str | Image], buffer: list[str]) ->
         flush()
 
 
-def html_convert(html: str, *, wordpress: bool = False, gallery: callable = lambda attrs: []) -> Converted:
+def html_convert(html: str, *, wordpress: bool = False, gallery: Gallery = lambda attrs: []) -> Converted:
     """Convert an export's body HTML; `wordpress` also expands shortcodes and paragraphs."""
     result = Converted()
     for name in _BLOCK_COMMENT.findall(html):

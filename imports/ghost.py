@@ -74,7 +74,8 @@ def ghost_load(file: IO[bytes]) -> GhostExport:
                  "newsletters"):
         if not isinstance(data.get(name, []), list):
             raise ExportError(f"not a Ghost export: data.{name} is not a table")
-    settings = {row.get("key"): row.get("value") for row in data.get("settings", []) if isinstance(row, dict)}
+    settings = {str(row.get("key")): row.get("value") for row in data.get("settings", [])
+                if isinstance(row, dict) and row.get("key") is not None}
     posts = [p for p in data["posts"] if isinstance(p, dict) and p.get("id") is not None]
     return GhostExport(
         version=str(meta.get("version", "")), posts=posts,
@@ -244,6 +245,7 @@ class GhostReader:
                 self.report.terms_dropped["internal tag"] += 1
                 continue
             has_rule = ("tag", slug) in self.sections.rules
+            info: SectionInfo | None
             if not primary_done and not has_rule:
                 info = SectionInfo(kind="theme", slug=slug, title=name or slug, description=tag.get("description") or "")
             else:

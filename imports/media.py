@@ -67,7 +67,7 @@ class MediaResolver:
         return image
 
     def _load(self, key: str, url: str, title: str):
-        content = self._local(key) if self.media_dir else None
+        content = self._local(key)
         if content is None and not self.dry_run:
             content = self._fetch(key)
         if content is None:
@@ -94,6 +94,8 @@ class MediaResolver:
         match = _UPLOAD_ROOTS.search(path)
         candidates = [match.group(2)] if match else []
         candidates.append(path.lstrip("/"))
+        if self.media_dir is None:
+            return None
         root = self.media_dir.resolve()
         for relative in candidates:
             candidate = (root / relative).resolve()

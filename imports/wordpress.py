@@ -8,6 +8,7 @@ from urllib.parse import urlsplit
 
 from django.utils import timezone
 
+from imports.content import Gallery
 from imports.mapping import SectionMap
 from imports.writer import DRAFT, LIVE, SCHEDULED, AuthorInfo, CommentInfo, Entry, Report, SectionInfo
 from imports.wxr import Channel, Item
@@ -126,7 +127,7 @@ class WordPressReader:
     def _attachment(self, post_id: str) -> str:
         return self.channel.attachments.get(post_id, ("", ""))[0]
 
-    def _gallery(self, item: Item):
+    def _gallery(self, item: Item) -> Gallery:
         def urls(attrs: dict[str, str]) -> list[str]:
             ids = [i.strip() for i in (attrs.get("ids") or attrs.get("include") or "").split(",") if i.strip()]
             if ids:

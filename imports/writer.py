@@ -292,7 +292,7 @@ class Writer:
         model = ArticlePage if kind == "post" else SimplePage
         page = model.objects.filter(pk=known.target_id).first() if known else None
         checksum = entry.checksum()
-        if page is not None and known.checksum == checksum:
+        if page is not None and known is not None and known.checksum == checksum:
             self.report.unchanged[label] += 1
             self.count(kind)
             comments_write(self, [(entry, page.pk, page.first_published_at)])

@@ -18,6 +18,8 @@ def ingest_demo_load() -> None:
     if article is None or SourceChange.objects.filter(article=article).exists():
         return
     watch = source_watch_start(article=article)
+    if watch is None:  # a repost without an original URL: nothing to show a change of
+        return
     ours = published_html(article)
     paragraphs = text_blocks(ours)
     if len(paragraphs) < 2:

@@ -147,7 +147,7 @@ def notice_in(text: str, ours: str) -> str | None:
     """'retracted' or 'corrected' when the original now says so and our copy does not."""
     for kind, pattern in ((SourceChange.Kind.RETRACTED, _RETRACTED), (SourceChange.Kind.CORRECTED, _CORRECTED)):
         if pattern.search(text) and not pattern.search(ours):
-            return kind
+            return str(kind)
     return None
 
 
@@ -198,7 +198,7 @@ def source_check(*, watch: SourceWatch, now: datetime.datetime | None = None) ->
         extracted = extract(decode(response.content, response.charset), url=response.url)
     except safe_fetch.HTTPStatusError as exc:
         if exc.status in (404, 410):
-            change = _report(watch, kind=SourceChange.Kind.GONE, version=f"gone:{exc.status}", http_status=exc.status)
+            change = _report(watch, kind=str(SourceChange.Kind.GONE), version=f"gone:{exc.status}", http_status=exc.status)
             _release(watch, now, last_checked_at=now, last_status="gone", last_error="", errors=0)
             return CheckResult(article.pk, "gone", change_id=change.pk if change else None)
         return _failed(watch, now, str(exc))
@@ -211,7 +211,7 @@ def source_check(*, watch: SourceWatch, now: datetime.datetime | None = None) ->
     change = None
     if changed:
         version = hashlib.sha256(extracted.text.encode()).hexdigest()
-        change = _report(watch, kind=notice or SourceChange.Kind.CHANGED, version=version, distance=distance,
+        change = _report(watch, kind=notice or str(SourceChange.Kind.CHANGED), version=version, distance=distance,
                          http_status=response.status, new_html=extracted.html, new_title=extracted.title)
     _release(watch, now, last_checked_at=now, last_status="changed" if changed else "unchanged",
              last_distance=distance, last_error="", errors=0,
@@ -285,7 +285,7 @@ def source_change_apply(*, change: SourceChange, user=None) -> ArticlePage:
     if change.kind not in (SourceChange.Kind.CHANGED, SourceChange.Kind.CORRECTED, SourceChange.Kind.RETRACTED) \
             or not change.new_html.strip():
         raise ValueError("this change has no new text to apply")
-    _close(change, SourceChange.Status.APPLIED, user)
+    _close(change, str(SourceChange.Status.APPLIED), user)
     article = change.article.get_latest_revision_as_object()
     article.body = [("paragraph", RichText(change.new_html))]
     article.save_revision(user=user, log_action=True).publish(user=user)
@@ -295,12 +295,12 @@ def source_change_apply(*, change: SourceChange, user=None) -> ArticlePage:
 @transaction.atomic
 def source_change_note(*, change: SourceChange, text: str, kind: str = "update", user=None):
     """Add a correction/update note to our article about the change, and close the item."""
-    _close(change, SourceChange.Status.NOTED, user)
+    _close(change, str(SourceChange.Status.NOTED), user)
     return article_add_correction(page=change.article, kind=kind, text=text, user=user)
 
 
 def source_change_dismiss(*, change: SourceChange, user=None) -> None:
-    _close(change, SourceChange.Status.DISMISSED, user)
+    _close(change, str(SourceChange.Status.DISMISSED), user)
 
 
 def change_rows(change: SourceChange) -> list[dict]:

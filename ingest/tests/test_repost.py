@@ -57,7 +57,7 @@ def test_it_matches_existing_authors_and_publications(web, publication):
 
 def test_it_publishes_and_takes_the_mode_it_is_given(web):
     url = web.route("/story", Reply(article_html()))
-    article = repost_from_url(url=url, publish=True, mode=RepostMode.FULL)
+    article = repost_from_url(url=url, publish=True, mode=str(RepostMode.FULL))
     assert article.live
     assert article.repost_mode == RepostMode.FULL
 
@@ -89,7 +89,7 @@ def test_it_strips_xss_payloads_from_the_body(web):
         '<span onmouseover="alert(3)">Hover</span> over this sentence for a surprise of some length.',
     ]
     html = article_html(paragraphs=hostile).replace("</article>", "<script>alert(4)</script></article>")
-    article = repost_from_url(url=web.route("/story", Reply(html)), publish=True, mode=RepostMode.FULL)
+    article = repost_from_url(url=web.route("/story", Reply(html)), publish=True, mode=str(RepostMode.FULL))
     stored = str(article.body.raw_data).lower()
     for bad in ("<script", "javascript:", "onerror", "onmouseover", "alert("):
         assert bad not in stored

@@ -48,7 +48,7 @@ def original(web):
 
 @pytest.fixture
 def repost(original):
-    return repost_from_url(url=original.url, publish=True, mode=RepostMode.FULL)
+    return repost_from_url(url=original.url, publish=True, mode=str(RepostMode.FULL))
 
 
 def due_now(watch):
@@ -77,7 +77,7 @@ def test_an_unchanged_original_is_unchanged_and_asked_for_conditionally(repost, 
 def test_a_changed_original_shows_up_as_a_source_change_with_a_diff(repost, original, admin_client):
     original.serve(Reply(article_html(canonical="/2024/05/dredging", paragraphs=CHANGED)))
     result = sources_check_article(article=repost)
-    assert result.status == "changed" and result.distance > 0.05
+    assert result.status == "changed" and result.distance is not None and result.distance > 0.05
     change = SourceChange.objects.get(article=repost, status="open")
     assert change.kind == "changed"
     rows = change_rows(change)
@@ -146,7 +146,7 @@ def test_the_scheduled_pass_checks_only_what_is_due_and_keeps_to_the_host_budget
         path = f"/story-{n}"
         url = web.route(path, Reply(article_html(f"Story number {n} of four", canonical=path,
                                                  paragraphs=[f"Paragraph {n}: {p}" for p in PARAGRAPHS])))
-        articles.append(repost_from_url(url=url, publish=True, mode=RepostMode.FULL))
+        articles.append(repost_from_url(url=url, publish=True, mode=str(RepostMode.FULL)))
     watches = list(SourceWatch.objects.order_by("pk"))
     for watch in watches[:3]:
         due_now(watch)
