@@ -35,9 +35,12 @@ from urllib.parse import parse_qsl, urlsplit, urlunsplit
 
 from django.conf import settings
 from django.core.cache import caches
+from django.core.cache.backends.redis import RedisCache
 from django.http import HttpResponseBase
 from django.http.request import split_domain_port, validate_host
 from wagtail.contrib.frontend_cache.backends.base import BaseBackend
+from wagtail.contrib.frontend_cache.tasks import purge_urls_from_cache_task
+from wagtail.contrib.frontend_cache.utils import get_backends, purge_urls_from_cache
 
 _STORABLE_TYPES = ("text/html", "application/rss+xml", "application/atom+xml", "application/xml", "text/xml",
                    "text/plain")
@@ -395,9 +398,6 @@ def pagecache_purge_urls(urls: Iterable[str], *, languages: Iterable[str] | None
     our own page cache at once (it is cheap, and an editor expects to see the change), the others
     (a CDN's API, a Varnish) on a task worker as Wagtail queues them. Returns how many URLs.
     """
-    from wagtail.contrib.frontend_cache.tasks import purge_urls_from_cache_task
-    from wagtail.contrib.frontend_cache.utils import get_backends, purge_urls_from_cache
-
     wanted = None if languages is None else list(languages)
     expanded = sorted({variant for url in urls for variant in _language_variants(url, wanted)})
     if not expanded:
@@ -424,8 +424,6 @@ def pagecache_clear() -> int:
     On Redis only our own prefix is deleted: Django's clear() would flush the whole database,
     sessions and rate limits included.
     """
-    from django.core.cache.backends.redis import RedisCache
-
     cache = _cache()
     _local_tokens.clear()
     _local_pages.clear()

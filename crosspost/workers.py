@@ -11,6 +11,9 @@ from __future__ import annotations
 
 import datetime
 
+from django_tasks.base import TaskResultStatus
+from django_tasks_db.models import DBTaskResult
+
 from crosspost.lib import leases
 
 
@@ -20,9 +23,6 @@ def worker_id_for_this_process() -> str:
 
 def tasks_recover_orphans(*, now: datetime.datetime | None = None) -> int:
     """Put tasks claimed by dead workers back in the queue; returns how many."""
-    from django_tasks.base import TaskResultStatus
-    from django_tasks_db.models import DBTaskResult
-
     return leases.claims_reclaim(
         DBTaskResult.objects.filter(status=TaskResultStatus.RUNNING),
         holder_field="worker_ids", at_field="started_at", holder_of=_last_worker,

@@ -19,6 +19,7 @@ from django.db.models import F
 from django.utils import timezone
 
 from crosspost.lib.leases import backoff, claim_free, release
+from crosspost.pagecache import pagecache_purge_all, pagecache_purges_held
 from imports import ghost as ghost_format
 from imports import wxr
 from imports.bulk import batch_write
@@ -55,8 +56,6 @@ def _batches(entries: Iterable[Entry | None], size: int) -> Iterator[list[Entry 
 
 def _run(writer: Writer, entries: Iterable[Entry | None], total: int, progress: Progress | None,
          before: Callable[[], None] = lambda: None, after: Callable[[], None] = lambda: None) -> None:
-    from crosspost.pagecache import pagecache_purge_all, pagecache_purges_held
-
     done = 0
     # Authors and sections are published as they are met; each would purge the cache of what shows
     # them. The whole cache is retired once at the end instead.

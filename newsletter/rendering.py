@@ -17,6 +17,8 @@ from crosspost.lib import email as mail
 from crosspost.lib.signing import sign
 from newsletter.models import Digest, Newsletter, Subscriber
 from newsroom.models import ArticlePage
+from translation.languages import NATIVE_NAMES
+from translation.selectors import cards_translate
 
 UNSUBSCRIBE_SALT = "newsletter.unsubscribe"
 CONFIRM_SALT = "newsletter.confirm"
@@ -36,15 +38,11 @@ TOKENS = [TO_TOKEN, MESSAGE_ID_TOKEN, DATE_TOKEN, UNSUBSCRIBE_TOKEN, PREFERENCES
 
 def article_text_for_language(article: ArticlePage, language: str) -> dict[str, str]:
     """Title and dek in `language` from the translation memory; the originals where missing."""
-    from translation.selectors import cards_translate
-
     [translated] = cards_translate([article], language)
     return {"title": translated.tr_title, "dek": translated.tr_dek}
 
 
 def language_choices() -> list[tuple[str, str]]:
-    from translation.languages import NATIVE_NAMES
-
     return [(code, NATIVE_NAMES.get(code, code)) for code, _ in settings.LANGUAGES]
 
 

@@ -9,26 +9,24 @@ from django.template.response import TemplateResponse
 from django.utils import feedgenerator, translation
 from django.utils.html import strip_tags
 from django.utils.translation import gettext as _
+from wagtail.models import Page
 
 from newsroom.feeds import FEED_LENGTH, absolute
 from newsroom.listings import paginate, translated
 from newsroom.models import ArticleCorrection
+from translation.selectors import notes_translate
 
 PER_PAGE = 20
 
 
 def corrections_live() -> QuerySet[ArticleCorrection]:
     """The notes of live, public articles, newest first."""
-    from wagtail.models import Page
-
     public = Page.objects.live().public().values("pk")
     return (ArticleCorrection.objects.filter(page__in=public).select_related("page")
             .order_by("-date", "-pk"))
 
 
 def _with_text(notes: list[ArticleCorrection]) -> list[ArticleCorrection]:
-    from translation.selectors import notes_translate
-
     language = translation.get_language() or settings.LANGUAGE_CODE
     texts = notes_translate(notes, language)
     translated([note.page for note in notes])  # gives each article tr_title in the reader's language

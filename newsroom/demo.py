@@ -13,19 +13,24 @@ import json
 import random
 import re
 import secrets
+from importlib.util import find_spec
 from pathlib import Path
 from types import SimpleNamespace
 
+from django.apps import apps
 from django.contrib.auth import get_user_model
+from django.contrib.auth.models import Group
 from django.core.files.images import ImageFile
 from django.db import transaction
 from django.utils import timezone
+from django.utils.module_loading import import_string
 from PIL import Image as PILImage
 from PIL import ImageDraw
 from wagtail.images.models import Image
 from wagtail.models import Site
 from wagtail.rich_text import RichText
 
+from newsroom.licences import SearchPolicy
 from newsroom.models import (
     ArticleAuthor,
     ArticlePage,
@@ -36,7 +41,18 @@ from newsroom.models import (
     SiteSettings,
     ThemePage,
 )
-from newsroom.services import author_get_or_create, section_folder, site_ensure_structure, unique_child_slug
+from newsroom.services import (
+    CONTRIBUTOR_GROUP,
+    EDITOR_GROUP,
+    article_add_correction,
+    author_get_or_create,
+    section_folder,
+    site_ensure_structure,
+    unique_child_slug,
+)
+from translation.segments import html_segments, text_segment
+from translation.services import translations_store_reviewed
+from translation.ui import ui_correct_many
 
 
 def demo_data(name: str) -> dict:
@@ -191,9 +207,6 @@ def demo_load() -> dict[str, int]:
 def demo_syndication() -> None:
     """One repost per search-engine policy (two follow their licence, one the editor's choice)
     and one of our articles with a published correction."""
-    from newsroom.licences import SearchPolicy
-    from newsroom.services import article_add_correction
-
     chosen = ArticlePage.objects.filter(publication__name="Meridiano Abierto", repost_mode="full").order_by("pk").last()
     if chosen is not None:
         chosen.search_policy = SearchPolicy.CANONICAL_ORIGINAL
@@ -206,11 +219,8 @@ def demo_syndication() -> None:
 
 def _other_apps_demo() -> None:
     """Each feature app brings its own demo data; those not installed are skipped."""
-    from importlib.util import find_spec
-
-    from django.apps import apps
-    from django.utils.module_loading import import_string
-
+    # By dotted path, looked up only for installed apps: an app left out of INSTALLED_APPS (or
+    # without a demo module) must not be imported at all.
     for app, loader in (("engagement", "engagement.demo.engagement_demo_load"),
                         ("membership", "membership.demo.membership_demo_load"),
                         ("newsletter", "newsletter.demo.newsletter_demo_load"),
@@ -226,10 +236,6 @@ def demo_translations_load() -> int:
     """Human French and Arabic translations of a few demo articles and of the interface."""
     translations = demo_data("translations")
     ARTICLE_TRANSLATIONS, UI_TRANSLATIONS = translations["ARTICLE_TRANSLATIONS"], translations["UI_TRANSLATIONS"]
-    from translation.segments import html_segments, text_segment
-    from translation.services import translations_store_reviewed
-    from translation.ui import ui_correct_many
-
     stored = 0
     for title, languages in ARTICLE_TRANSLATIONS.items():
         article = ArticlePage.objects.filter(title=title).first()
@@ -256,10 +262,6 @@ def demo_translations_load() -> int:
 def staff_users_ensure() -> dict[str, str]:
     """An `editor` and a `contributor` in their groups, so a newcomer can see what each role may
     do (README, "Who may do what"); {username: password} for the ones created now."""
-    from django.contrib.auth.models import Group
-
-    from newsroom.services import CONTRIBUTOR_GROUP, EDITOR_GROUP
-
     User = get_user_model()
     created = {}
     for username, group in (("editor", EDITOR_GROUP), ("contributor", CONTRIBUTOR_GROUP)):

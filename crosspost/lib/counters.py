@@ -29,6 +29,7 @@ from __future__ import annotations
 import atexit
 import contextlib
 import json
+import logging
 import os
 import secrets
 import socket
@@ -41,6 +42,8 @@ from pathlib import Path
 from typing import Any
 
 from django.conf import settings
+
+logger = logging.getLogger(__name__)
 
 Key = tuple  # (kind, field, field, ...) of str/int values, kept JSON-friendly
 
@@ -150,6 +153,8 @@ class RedisStore:
     TTL = 3 * 24 * 3600  # a batch nobody flushes for three days is dropped
 
     def __init__(self, url: str, prefix: str) -> None:
+        # Imported here: only a Redis-backed site needs it, and it costs every process ~0.1 s to load
+        # (this module is on the beacon's path, loaded by every web worker).
         import redis
 
         self.client = redis.Redis.from_url(url, socket_connect_timeout=2, socket_timeout=5)
@@ -261,9 +266,7 @@ class _Buffer:
             try:
                 self.push()
             except Exception:  # noqa: BLE001 - the store is away; these counts are kept for the next try
-                import logging
-
-                logging.getLogger(__name__).warning("could not hand counts over to the store", exc_info=True)
+                logger.warning("could not hand counts over to the store", exc_info=True)
 
     def take(self) -> Batch | None:
         with self.lock:

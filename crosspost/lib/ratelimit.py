@@ -21,6 +21,8 @@ from functools import cache
 from django.conf import settings
 from django.db import IntegrityError, transaction
 
+from crosspost.models import RateLimitWindow
+
 # A key contended by this many concurrent writers in a row is refused rather than spun on.
 _ATTEMPTS = 20
 
@@ -33,6 +35,7 @@ def ratelimit_hit(key: str, limit: int, window: int) -> bool:
     # Keys may carry reader input (names, addresses): hash them into something every store accepts.
     digest = f"{hashlib.sha1(key.encode()).hexdigest()}:{window}"
     if settings.REDIS_URL:
+        # `limits` (~40 ms to load) is imported only on this path: without Redis a database row is the store.
         from limits import RateLimitItemPerSecond
 
         return _redis_limiter().hit(RateLimitItemPerSecond(limit, window), "rl", digest)
@@ -47,8 +50,6 @@ def ratelimit_hit_all(keys: list[str], limit: int, window: int) -> bool:
 
 def ratelimit_reset() -> None:
     """Forget every hit (tests, and an operator lifting a mistaken block)."""
-    from crosspost.models import RateLimitWindow
-
     if settings.REDIS_URL:
         _redis_limiter().storage.reset()
     else:
@@ -57,6 +58,7 @@ def ratelimit_reset() -> None:
 
 @cache
 def _redis_limiter():
+    # Only with Redis, like the import in ratelimit_hit: a site without it never loads `limits`.
     from limits.storage import RedisStorage
     from limits.strategies import MovingWindowRateLimiter
 
@@ -67,8 +69,6 @@ def _redis_limiter():
 
 
 def _database_hit(key: str, limit: int, window: int) -> bool:
-    from crosspost.models import RateLimitWindow
-
     now = int(time.time() * 1000)
     since = now - window * 1000
     rows = RateLimitWindow.objects.filter(key=key)
