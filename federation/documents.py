@@ -7,6 +7,7 @@ its page, the site's actor is the home page, each answering JSON or HTML by the 
 
 from __future__ import annotations
 
+import mimetypes
 from html import escape
 from typing import Any
 from urllib.parse import urlsplit
@@ -71,7 +72,9 @@ def acct(actor: LocalActor) -> str:
     return f"{actor.username}@{site_host()}"
 
 
-def _image(url: str, media_type: str = "image/jpeg") -> dict[str, str]:
+def _image(url: str) -> dict[str, str]:
+    # Renditions keep their original's format (a PNG portrait stays PNG): the type follows the file.
+    media_type = mimetypes.guess_type(urlsplit(url).path)[0] or "application/octet-stream"
     return {"type": "Image", "mediaType": media_type, "url": absolute(url)}
 
 
@@ -94,7 +97,10 @@ def actor_document(actor: LocalActor) -> dict[str, Any]:
     }
     if actor.kind == LocalActor.Kind.AUTHOR:
         author = actor.author
-        doc.update(type="Person", name=author.title, summary=str(author.bio or ""))
+        from wagtail.rich_text import expand_db_html
+
+        # The bio is stored in Wagtail's database format; servers get the HTML readers see.
+        doc.update(type="Person", name=author.title, summary=expand_db_html(author.bio or ""))
         if author.photo_id:
             rendition = author.photo.get_rendition("fill-400x400")
             doc["icon"] = _image(rendition.url)
@@ -104,7 +110,7 @@ def actor_document(actor: LocalActor) -> dict[str, Any]:
     else:
         doc.update(type="Organization", name=settings.SITE_NAME,
                    summary=f"<p>{escape(_tagline())}</p>" if _tagline() else "")
-        doc["icon"] = _image("/static/crosspost/favicon.svg", "image/svg+xml")
+        doc["icon"] = _image("/static/crosspost/favicon.svg")
     return doc
 
 
@@ -151,12 +157,15 @@ def _content(article, body_html: str, translated: dict[str, str] | None = None) 
 
 def _content_map(article) -> dict[str, str]:
     """The body in its own language and in every language whose translation is complete."""
-    from translation.selectors import page_translation
+    from translation.selectors import page_translated_languages, page_translation
 
     source = article.language or settings.LANGUAGE_CODE
     found = {source: _content(article, article.body_html())}
+    # One query finds the languages holding the main text; only those can be complete, so the
+    # others (most of LANGUAGES) cost nothing.
+    candidates = page_translated_languages(article)
     for code, _name in settings.LANGUAGES:
-        if code == source:
+        if code == source or code not in candidates:
             continue
         tr = page_translation(article, code)
         if tr.state == "complete" and tr.total:
