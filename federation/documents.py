@@ -8,6 +8,7 @@ its page, the site's actor is the home page, each answering JSON or HTML by the 
 from __future__ import annotations
 
 import mimetypes
+import re
 from html import escape
 from typing import Any
 from urllib.parse import urlsplit
@@ -72,6 +73,16 @@ def acct(actor: LocalActor) -> str:
     return f"{actor.username}@{site_host()}"
 
 
+_ROOT_RELATIVE = re.compile(r'(\s(?:href|src)=")/(?!/)')
+
+
+def absolute_links(html_text: str) -> str:
+    """Our HTML with root-relative links made absolute: a server shows it on its own host, where
+    `/articles/…` is not ours (Mastodon drops such links). Wagtail writes the attributes in double
+    quotes, so the pattern need only know that form."""
+    return _ROOT_RELATIVE.sub(lambda m: m.group(1) + settings.SITE_URL + "/", html_text)
+
+
 def _image(url: str) -> dict[str, str]:
     # Renditions keep their original's format (a PNG portrait stays PNG): the type follows the file.
     media_type = mimetypes.guess_type(urlsplit(url).path)[0] or "application/octet-stream"
@@ -100,7 +111,7 @@ def actor_document(actor: LocalActor) -> dict[str, Any]:
         from wagtail.rich_text import expand_db_html
 
         # The bio is stored in Wagtail's database format; servers get the HTML readers see.
-        doc.update(type="Person", name=author.title, summary=expand_db_html(author.bio or ""))
+        doc.update(type="Person", name=author.title, summary=absolute_links(expand_db_html(author.bio or "")))
         if author.photo_id:
             rendition = author.photo.get_rendition("fill-400x400")
             doc["icon"] = _image(rendition.url)
@@ -152,7 +163,7 @@ def _content(article, body_html: str, translated: dict[str, str] | None = None) 
         parts.append(line + ".</p>")
     parts.append(body_html)
     parts.append(_notes(article, translated))
-    return "".join(parts)
+    return absolute_links("".join(parts))
 
 
 def _content_map(article) -> dict[str, str]:

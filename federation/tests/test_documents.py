@@ -70,12 +70,12 @@ def test_the_person_links_to_the_authors_archive_page_and_carries_the_bio(client
     assert person["summary"] == "<p>Covers <b>rivers</b> and the people who live by them.</p>"
 
 
-def test_a_link_in_the_bio_reaches_the_summary_as_a_real_link(client, make_article):
+def test_a_link_in_the_bio_reaches_the_summary_as_an_absolute_link(client, make_article):
     article = make_article("Floods in the delta")
     _author(bio=f'<p>Wrote <a linktype="page" id="{article.pk}">the floods story</a>.</p>')
     summary = _person(client)["summary"]
     assert "linktype" not in summary
-    assert f'href="{article.url}"' in summary or f'href="http://testserver{article.url}"' in summary
+    assert summary == f'<p>Wrote <a href="http://testserver{article.url}">the floods story</a>.</p>'
 
 
 # ---- contentMap ---------------------------------------------------------------------------------
@@ -106,6 +106,17 @@ def test_the_content_map_holds_the_source_and_each_stored_translation(make_artic
     assert obj["content"] == obj["contentMap"]["en"] == article.body_html()
     assert obj["contentMap"]["fr"] == "<p>Le fleuve est monté pendant la nuit.</p><p>Les familles sont parties en bateau.</p>"
     assert "Der Fluss stieg über Nacht." in obj["contentMap"]["de"]
+
+
+def test_links_to_our_pages_are_absolute_in_every_language(make_article):
+    story = make_article("Floods in the delta", paragraphs=PARAGRAPHS)
+    link = f'<a linktype="page" id="{story.pk}">earlier story</a>'
+    article = make_article("Boats return", paragraphs=(f"See the {link}.",))
+    _store("fr", {"Boats return": "Les bateaux reviennent",
+                  f'See the <a href="{story.url}">earlier story</a>.': f'Voir <a href="{story.url}">l’article</a>.'})
+    content_map = _object(article)["contentMap"]
+    assert f'<a href="http://testserver{story.url}">earlier story</a>' in content_map["en"]
+    assert f'<a href="http://testserver{story.url}">l’article</a>' in content_map["fr"]
 
 
 def test_a_half_translated_language_is_left_out_of_the_content_map(make_article):
