@@ -8,11 +8,11 @@ its page, the site's actor is the home page, each answering JSON or HTML by the 
 from __future__ import annotations
 
 import mimetypes
-import re
 from html import escape
 from typing import Any
 from urllib.parse import urlsplit
 
+import lxml.html
 from django.conf import settings
 from django.utils import translation
 from django.utils.text import slugify
@@ -73,14 +73,14 @@ def acct(actor: LocalActor) -> str:
     return f"{actor.username}@{site_host()}"
 
 
-_ROOT_RELATIVE = re.compile(r'(\s(?:href|src)=")/(?!/)')
-
-
 def absolute_links(html_text: str) -> str:
-    """Our HTML with root-relative links made absolute: a server shows it on its own host, where
-    `/articles/…` is not ours (Mastodon drops such links). Wagtail writes the attributes in double
-    quotes, so the pattern need only know that form."""
-    return _ROOT_RELATIVE.sub(lambda m: m.group(1) + settings.SITE_URL + "/", html_text)
+    """Our HTML with relative links made absolute: a server shows it on its own host, where
+    `/articles/…` is not ours (Mastodon drops such links)."""
+    if not html_text.strip():
+        return html_text
+    root = lxml.html.fragment_fromstring(html_text, create_parent="div")
+    root.make_links_absolute(settings.SITE_URL + "/", resolve_base_href=False)
+    return (root.text or "") + "".join(lxml.html.tostring(child, encoding="unicode") for child in root)
 
 
 def _image(url: str) -> dict[str, str]:
