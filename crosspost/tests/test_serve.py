@@ -218,3 +218,14 @@ def test_crosspost_serve_refuses_a_port_another_server_listens_on(tmp_path):
             if server.poll() is None:
                 server.kill()
     assert f"cannot listen on 127.0.0.1:{port}" in server.stderr.read()
+
+
+def test_crosspost_serve_logs_requests_only_when_asked(monkeypatch):
+    from crosspost import serve
+
+    monkeypatch.delenv("ACCESS_LOG", raising=False)
+    assert serve.parser().parse_args([]).access_log is False
+    assert serve.parser().parse_args(["--access-log"]).access_log is True
+    monkeypatch.setenv("ACCESS_LOG", "1")
+    assert serve.parser().parse_args([]).access_log is True
+    assert serve.parser().parse_args(["--no-access-log"]).access_log is False
