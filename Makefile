@@ -6,9 +6,10 @@ HOST ?= 127.0.0.1
 PORT ?= 8000
 export HOST PORT
 # Packages that pass the type check; add one when it does.
-MYPY_PACKAGES ?= crosspost/lib/leases.py crosspost/lib/env.py crosspost/lib/email.py newsroom/publishing.py \
-	crosspost/lib/safe_fetch.py crosspost/workers.py ingest/services.py crosspost/pagecache.py newsroom/services.py \
-	newsroom/listings.py translation engagement
+# The serve modules and their test are left out while the serve work under way lands (then add them).
+MYPY_SERVE := crosspost/serve.py crosspost/management/commands/serve.py crosspost/tests/test_serve.py
+MYPY_PACKAGES ?= newsroom search translation engagement ingest/services.py crosspost/lib crosspost/templatetags \
+	$(filter-out $(MYPY_SERVE), $(wildcard crosspost/*.py crosspost/tests/*.py crosspost/management/commands/*.py))
 
 .PHONY: run test install demo clean messages e2e lint
 

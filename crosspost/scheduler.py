@@ -28,11 +28,15 @@ class Job:
     last_run: datetime.datetime | None = field(default=None, repr=False)
     last_day: datetime.date | None = field(default=None, repr=False)
 
+    def __post_init__(self) -> None:
+        if (self.every is None) == (self.daily_at is None):
+            raise ValueError(f"{self.task}: give either every= or daily_at=, not both or neither")
+
     def due(self, now: datetime.datetime) -> bool:
         if self.every is not None:
             return self.last_run is None or now - self.last_run >= self.every
         local = timezone.localtime(now)
-        hour, minute = (int(part) for part in self.daily_at.split(":"))
+        hour, minute = (int(part) for part in str(self.daily_at).split(":"))
         return local.date() != self.last_day and (local.hour, local.minute) >= (hour, minute)
 
     def mark(self, now: datetime.datetime) -> None:

@@ -35,3 +35,12 @@ WAGTAILADMIN_BASE_URL = SITE_URL
 UI_LOCALE_DIR = Path(tempfile.mkdtemp(prefix="crosspost-locale-"))
 atexit.register(shutil.rmtree, UI_LOCALE_DIR, ignore_errors=True)
 LOCALE_PATHS = [UI_LOCALE_DIR, BASE_DIR / "locale"]  # noqa: F405
+
+# SQLite's test database is a file, not Django's default in-memory one: an in-memory database makes
+# the live server's thread share the test's one connection, so a request the server answers while
+# the test is inside a transaction (a peer fetching our key during a publish) corrupts both. With a
+# file each thread has its own connection and waits on busy_timeout, as `make run` does.
+if DATABASES["default"]["ENGINE"] == "django.db.backends.sqlite3":  # noqa: F405
+    _TEST_DB_DIR = Path(tempfile.mkdtemp(prefix="crosspost-testdb-"))
+    atexit.register(shutil.rmtree, _TEST_DB_DIR, ignore_errors=True)
+    DATABASES["default"]["TEST"] = {"NAME": str(_TEST_DB_DIR / "test_crosspost.sqlite3")}  # noqa: F405

@@ -9,11 +9,14 @@ clean body, credit line, licence and pixel — in `content:encoded`, and the lic
 from __future__ import annotations
 
 from django.conf import settings
-from django.http import HttpRequest, HttpResponse
+from django.http import Http404, HttpRequest, HttpResponse
 from django.utils import feedgenerator
+from django.views.decorators.http import require_GET
 
+from engagement.models import Partner
 from engagement.republish import LICENCE_TEXT, REPUBLISHABLE, offers_republishing, republish_html
 from newsroom.licences import Licence
+from newsroom.models import ArticlePage
 
 FEED_LENGTH = 30
 
@@ -31,8 +34,6 @@ class RepublishFeed(feedgenerator.Rss201rev2Feed):
 
 def republishable_articles(limit: int = FEED_LENGTH) -> list:
     """Our newest live articles whose licence lets others republish them."""
-    from newsroom.models import ArticlePage
-
     allowed = [str(licence) for licence in REPUBLISHABLE]
     rows = (ArticlePage.objects.live().filter(publication__isnull=True, republish_allowed=True)
             .filter(licence__in=[*allowed, ""]).order_by("-first_published_at")
@@ -45,7 +46,18 @@ def licence_name(licence: str) -> str:
     return f"{label} {url}".strip()
 
 
-def republish_feed(request: HttpRequest, *, partner=None) -> HttpResponse:
+@require_GET
+def republish_feed(request: HttpRequest, token: str = "") -> HttpResponse:
+    """Our republishable articles in full; a partner's token names the partner in the pixels."""
+    partner = None
+    if token:
+        partner = Partner.objects.filter(token=token[:64], active=True).first()
+        if partner is None:
+            raise Http404("This feed address is not (or no longer) valid.")
+    return _feed_response(request, partner=partner)
+
+
+def _feed_response(request: HttpRequest, *, partner: Partner | None) -> HttpResponse:
     title = f"{settings.SITE_NAME}: articles to republish" + (f" (for {partner.name})" if partner else "")
     feed = RepublishFeed(
         title=title,

@@ -1,5 +1,5 @@
-"""Republication of our articles by others: the views their copies' pixels count, and the requests
-for permission to republish that editors answer.
+"""Republication of our articles by others: the views their copies' pixels count, where the copies
+are (the editors' report), and the requests for permission to republish that editors answer.
 """
 
 from __future__ import annotations
@@ -7,12 +7,25 @@ from __future__ import annotations
 import datetime
 import logging
 
+from django import forms
 from django.conf import settings
+from django.contrib import messages
+from django.core.paginator import Paginator
 from django.db import transaction
+from django.db.models import QuerySet, Sum
+from django.http import HttpRequest, HttpResponse
+from django.shortcuts import get_object_or_404, redirect, render
+from django.template.response import TemplateResponse
 from django.utils import timezone
+from django.utils.translation import gettext_lazy as _
+from django.views.decorators.http import require_http_methods
+from wagtail.admin.auth import permission_required
 
 from crosspost.lib import email as mail
+from crosspost.lib.charts import line_chart
+from crosspost.lib.email import AddressField
 from crosspost.lib.ratelimit import ratelimit_hit_all
+from crosspost.lib.spreadsheet import csv_response
 from crosspost.lib.upsert import rows_add
 from engagement import pixel
 from engagement.models import DailyRepublicationViews, Partner, PermissionRequest, Republication
@@ -25,6 +38,12 @@ from engagement.services import (
     engagement_settings,
     media_inquiries_email,
 )
+from engagement.web import HoneypotMixin, NoLineBreaksMixin, article_or_404, client_ip, message_page, row_id
+from newsroom.models import ArticlePage
+
+# The permissions the editors' screens need; wagtail_hooks shows a menu item only to holders.
+ANSWER_PERMISSION_REQUESTS = "engagement.change_permissionrequest"
+VIEW_REPUBLICATIONS = "engagement.view_republication"
 
 log = logging.getLogger(__name__)
 
@@ -37,8 +56,6 @@ def republication_counts_add(*, counts: dict[tuple, int], first_seen: datetime.d
     Hits for articles deleted meanwhile, for partners that no longer exist, and for new pages
     beyond `MAX_NEW_PAGES` in one go are dropped.
     """
-    from newsroom.models import ArticlePage
-
     if not counts:
         return 0
     articles = set(ArticlePage.objects.filter(pk__in={k[1] for k in counts}).values_list("pk", flat=True))
@@ -110,3 +127,152 @@ def permission_request_answer(*, request_id: int, approve: bool, message: str = 
         log.warning("permission answer %s not mailed: %s", request_id, exc)
         raise Refused(f"The answer could not be mailed ({exc}); nothing was recorded. Please try again.") from exc
     return True
+
+
+def republications(*, article_id: int | None = None) -> QuerySet[Republication]:
+    rows = Republication.objects.select_related("article", "partner").order_by("-views", "-last_seen")
+    if article_id is not None:
+        rows = rows.filter(article_id=article_id)
+    return rows
+
+
+def republication_rows(*, article_id: int | None = None) -> list[dict]:
+    return [
+        {
+            "article_id": r.article_id,
+            "article": r.article.title,
+            "domain": r.domain,
+            "page_url": r.page_url,
+            "partner": r.partner.name if r.partner else None,
+            "views": r.views,
+            "first_seen": r.first_seen.isoformat(),
+            "last_seen": r.last_seen.isoformat(),
+        }
+        for r in republications(article_id=article_id)
+    ]
+
+
+def republication_report(*, days: int = 30, article_id: int | None = None,
+                         today: datetime.date | None = None) -> dict:
+    """Views of republished copies per day, and the top articles, sites and partners, from daily rows."""
+    end = today or timezone.localdate()
+    start = end - datetime.timedelta(days=max(days, 1) - 1)
+    rows = DailyRepublicationViews.objects.filter(day__range=(start, end))
+    if article_id is not None:
+        rows = rows.filter(article_id=article_id)
+    per_day = dict(rows.values_list("day").annotate(views=Sum("views")).order_by())
+    series = [{"day": (start + datetime.timedelta(days=n)).isoformat(),
+               "views": per_day.get(start + datetime.timedelta(days=n), 0)} for n in range((end - start).days + 1)]
+    articles = list(rows.values("article_id").annotate(views=Sum("views")).order_by("-views", "article_id")[:20])
+    titles = dict(ArticlePage.objects.filter(pk__in=[a["article_id"] for a in articles]).values_list("pk", "title"))
+    partners_rows = list(rows.exclude(partner_pk=0).values("partner_pk").annotate(views=Sum("views"))
+                         .order_by("-views")[:20])
+    names = dict(Partner.objects.filter(pk__in=[p["partner_pk"] for p in partners_rows]).values_list("pk", "name"))
+    return {
+        "from": start.isoformat(), "to": end.isoformat(),
+        "views": sum(d["views"] for d in series),
+        "days": series,
+        "articles": [{"article_id": a["article_id"], "title": titles.get(a["article_id"], "(deleted article)"),
+                      "views": a["views"]} for a in articles],
+        "domains": [{"domain": d["domain"] or "(no referrer)", "views": d["views"]} for d in
+                    rows.values("domain").annotate(views=Sum("views")).order_by("-views", "domain")[:20]],
+        "partners": [{"partner": names.get(p["partner_pk"], "(deleted partner)"), "views": p["views"]}
+                     for p in partners_rows],
+    }
+
+
+class PermissionRequestForm(HoneypotMixin, NoLineBreaksMixin, forms.ModelForm):
+    website = forms.CharField(required=False, label=_("Leave this empty"))
+    single_line = ("name", "email", "organisation")
+
+    class Meta:
+        model = PermissionRequest
+        fields = ["name", "email", "organisation", "use", "message"]
+        field_classes = {"email": AddressField}
+        labels = {"use": _("How you would use it"), "message": _("Where and when you would publish it")}
+
+
+class PermissionAnswerForm(forms.Form):
+    decision = forms.ChoiceField(choices=[("approve", "Approve"), ("deny", "Deny")], widget=forms.RadioSelect)
+    message = forms.CharField(required=False, widget=forms.Textarea(attrs={"rows": 5}),
+                              help_text="Sent to the requester with the decision.")
+
+
+@require_http_methods(["GET", "POST"])
+def permission_request(request: HttpRequest, article_id: int | None = None) -> HttpResponse:
+    """The public form (never page-cached, so it keeps Django's CSRF protection)."""
+    article = article_or_404(article_id) if article_id else None
+    if request.method == "GET":
+        return render(request, "engagement/permission_request.html", {"form": PermissionRequestForm(), "article": article})
+    form = PermissionRequestForm(request.POST)
+    if not form.is_valid():
+        return render(request, "engagement/permission_request.html", {"form": form, "article": article}, status=400)
+    if not form.is_bot():
+        data = {k: v for k, v in form.cleaned_data.items() if k != "website"}
+        try:
+            permission_request_submit(article=article, ip=client_ip(request), **data)
+        except Refused as exc:
+            return message_page(request, title="Not sent", text=str(exc), article=article, status=429)
+    return message_page(request, title="Request received",
+                        text="Thank you. An editor will answer you by email.", article=article)
+
+
+@permission_required(ANSWER_PERMISSION_REQUESTS)
+def admin_permission_requests(request: HttpRequest) -> HttpResponse:
+    rows = PermissionRequest.objects.select_related("article")
+    status = request.GET.get("status", "")
+    if status in PermissionRequest.Status.values:
+        rows = rows.filter(status=status)
+    return TemplateResponse(request, "engagement/admin/permission_requests.html", {
+        "rows": rows[:200], "status": status, "statuses": PermissionRequest.Status.choices,
+    })
+
+
+@require_http_methods(["GET", "POST"])
+@permission_required(ANSWER_PERMISSION_REQUESTS)
+def admin_permission_request(request: HttpRequest, pk: int) -> HttpResponse:
+    item = get_object_or_404(PermissionRequest.objects.select_related("article", "answered_by"), pk=pk)
+    form = PermissionAnswerForm(request.POST or None)
+    if request.method == "POST" and form.is_valid():
+        try:
+            sent = permission_request_answer(
+                request_id=item.pk, approve=form.cleaned_data["decision"] == "approve",
+                message=form.cleaned_data["message"], user=request.user,
+            )
+        except Refused as exc:  # the form is shown again with the editor's text in it
+            messages.error(request, str(exc))
+            return TemplateResponse(request, "engagement/admin/permission_request.html",
+                                    {"item": item, "form": form}, status=503)
+        if sent:
+            messages.success(request, f"Answer sent to {item.email}.")
+        else:
+            messages.warning(request, "This request had already been answered.")
+        return redirect("engagement_permission", pk=item.pk)
+    return TemplateResponse(request, "engagement/admin/permission_request.html", {"item": item, "form": form})
+
+
+REPUBLICATION_RANGES = (7, 30, 90, 365)
+REPUBLICATION_TABLES = ("days", "articles", "domains", "partners", "pages")
+
+
+@permission_required(VIEW_REPUBLICATIONS)
+def admin_republications(request: HttpRequest) -> HttpResponse:
+    """Views of republished copies over time, top articles, sites and partners, and every page seen."""
+    article_id = row_id(request.GET.get("article", ""))
+    days = row_id(request.GET.get("days", "")) or 30
+    days = days if days in REPUBLICATION_RANGES else 30
+    report = republication_report(days=days, article_id=article_id)
+    rows = republications(article_id=article_id)
+    if request.GET.get("format") == "csv":
+        table = request.GET.get("table", "days")
+        table = table if table in REPUBLICATION_TABLES else "days"
+        data = republication_rows(article_id=article_id) if table == "pages" else report[table]
+        return csv_response(data, f"republications-{table}-{days}d-{report['to']}.csv")
+    page = Paginator(rows, 100).get_page(request.GET.get("p"))
+    article = rows.first().article if article_id and rows.exists() else None
+    chart = line_chart([d["day"][5:] for d in report["days"]], [("Views", [d["views"] for d in report["days"]])],
+                       title=f"Views of republished copies per day, {report['from']} to {report['to']}")
+    return TemplateResponse(request, "engagement/admin/republications.html", {
+        "page": page, "article_id": article_id, "article": article, "report": report, "chart": chart,
+        "days": days, "ranges": REPUBLICATION_RANGES,
+    })

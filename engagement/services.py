@@ -1,7 +1,9 @@
 """What every engagement feature shares: refusals, rate-limit windows, settings, mails to editors.
 
-Each feature's writes live in its own module: comments.py, sharing.py, republication.py
-(pixel counts and permission requests), contact.py and webhooks.py. Anything a reader can
+Each feature lives in its own module, writes, reads, forms and views together: comments.py,
+sharing.py, republication.py (pixel counts, the report and permission requests; the pixel itself
+in pixel.py, the partners' feed in partner_feed.py), contact.py and webhooks.py; web.py holds what
+their pages share. Anything a reader can
 trigger is rate-limited there (not in the views), so every way in is covered. A refusal raises
 `Refused` with a sentence fit to show the reader.
 """

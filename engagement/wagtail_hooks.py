@@ -5,7 +5,7 @@ from wagtail.admin.viewsets.model import ModelViewSet
 from wagtail.admin.widgets import Button
 
 from crosspost.lib.admin import PermissionMenuItem
-from engagement import admin_views
+from engagement import comments, contact, republication, webhooks
 from engagement.models import BannedAddress, Partner, WebhookEndpoint
 
 
@@ -56,12 +56,12 @@ def engagement_viewsets():
 @hooks.register("register_admin_urls")
 def engagement_admin_urls():
     return [
-        path("engagement/comments/", admin_views.comments, name="engagement_comments"),
-        path("engagement/permissions/", admin_views.permission_requests, name="engagement_permissions"),
-        path("engagement/permissions/<int:pk>/", admin_views.permission_request, name="engagement_permission"),
-        path("engagement/republications/", admin_views.republications, name="engagement_republications"),
-        path("engagement/messages/", admin_views.reader_messages, name="engagement_messages"),
-        path("engagement/webhooks/deliveries/", admin_views.webhook_deliveries, name="engagement_deliveries"),
+        path("engagement/comments/", comments.admin_comments, name="engagement_comments"),
+        path("engagement/permissions/", republication.admin_permission_requests, name="engagement_permissions"),
+        path("engagement/permissions/<int:pk>/", republication.admin_permission_request, name="engagement_permission"),
+        path("engagement/republications/", republication.admin_republications, name="engagement_republications"),
+        path("engagement/messages/", contact.admin_messages, name="engagement_messages"),
+        path("engagement/webhooks/deliveries/", webhooks.admin_deliveries, name="engagement_deliveries"),
     ]
 
 
@@ -69,21 +69,21 @@ def engagement_admin_urls():
 def engagement_menu():
     items = [
         PermissionMenuItem("Comments", reverse("engagement_comments"), icon_name="comment", order=100,
-                           permission=admin_views.MODERATE_COMMENTS),
+                           permission=comments.MODERATE_COMMENTS),
         PermissionMenuItem("Permission requests", reverse("engagement_permissions"), icon_name="help", order=200,
-                           permission=admin_views.ANSWER_PERMISSION_REQUESTS),
+                           permission=republication.ANSWER_PERMISSION_REQUESTS),
         PermissionMenuItem("Republications", reverse("engagement_republications"), icon_name="doc-full", order=300,
-                           permission=admin_views.VIEW_REPUBLICATIONS),
+                           permission=republication.VIEW_REPUBLICATIONS),
         PermissionMenuItem("Republishing partners", reverse(partner_viewset.get_url_name("index")), icon_name="group",
                            order=310, permission="engagement.view_partner"),
         PermissionMenuItem("Reader messages", reverse("engagement_messages"), icon_name="mail", order=400,
-                           permission=admin_views.HANDLE_MESSAGES),
+                           permission=contact.HANDLE_MESSAGES),
         PermissionMenuItem("Banned addresses", reverse(banned_viewset.get_url_name("index")), icon_name="cross",
                            order=500, permission="engagement.view_bannedaddress"),
         PermissionMenuItem("Webhooks", reverse(webhook_viewset.get_url_name("index")), icon_name="link", order=600,
                            permission="engagement.view_webhookendpoint"),
         PermissionMenuItem("Webhook deliveries", reverse("engagement_deliveries"), icon_name="list-ul", order=700,
-                           permission=admin_views.VIEW_WEBHOOK_DELIVERIES),
+                           permission=webhooks.VIEW_WEBHOOK_DELIVERIES),
     ]
     return SubmenuMenuItem("Engagement", Menu(items=items), icon_name="group", order=360)
 
@@ -93,10 +93,10 @@ def engagement_header_buttons(page, user, next_url=None, view_name=None):
     if page.specific_class is None or not hasattr(page.specific_class, "republish_allowed"):
         return []
     buttons = []
-    if user.has_perm(admin_views.VIEW_REPUBLICATIONS):
+    if user.has_perm(republication.VIEW_REPUBLICATIONS):
         buttons.append(Button("Republications", reverse("engagement_republications") + f"?article={page.pk}",
                               icon_name="doc-full", priority=70))
-    if user.has_perm(admin_views.MODERATE_COMMENTS):
+    if user.has_perm(comments.MODERATE_COMMENTS):
         buttons.append(Button("Comments", reverse("engagement_comments") + f"?status=all&article={page.pk}",
                               icon_name="comment", priority=71))
     return buttons

@@ -14,13 +14,19 @@ from typing import Any
 from django.conf import settings
 from django.db import transaction
 from django.db.models import F
+from django.http import HttpRequest, HttpResponse
+from django.template.response import TemplateResponse
 from django.utils import timezone
+from wagtail.admin.auth import permission_required
 
 from crosspost.lib import leases, safe_fetch
 from engagement.models import WebhookDelivery, WebhookEndpoint
 
 EVENT_PUBLISHED = "article.published"
 EVENT_CORRECTED = "article.corrected"
+# The permission the deliveries screen needs; wagtail_hooks shows its menu item only to holders.
+VIEW_WEBHOOK_DELIVERIES = "engagement.view_webhookdelivery"
+
 
 def webhook_payload(article) -> dict[str, Any]:
     published = article.first_published_at or article.last_published_at or timezone.now()
@@ -169,3 +175,9 @@ def webhooks_retry_due(*, now: datetime.datetime | None = None) -> dict[str, int
         status = webhook_deliver(delivery_id=delivery_id, now=now)
         outcome[status] = outcome.get(status, 0) + 1
     return outcome
+
+
+@permission_required(VIEW_WEBHOOK_DELIVERIES)
+def admin_deliveries(request: HttpRequest) -> HttpResponse:
+    rows = WebhookDelivery.objects.select_related("endpoint", "article")[:200]
+    return TemplateResponse(request, "engagement/admin/webhook_deliveries.html", {"rows": rows})

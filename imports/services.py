@@ -15,9 +15,10 @@ from pathlib import Path
 from typing import IO, Any
 
 from django.db import transaction
+from django.db.models import F
 from django.utils import timezone
 
-from crosspost.lib.leases import backoff, claim_one, lease_lapsed
+from crosspost.lib.leases import backoff, claim_free, release
 from imports import ghost as ghost_format
 from imports import wxr
 from imports.bulk import batch_write
@@ -165,14 +166,10 @@ def import_run_start(*, run: ImportRun) -> None:
 
 def import_run_process(*, run_id: int) -> bool:
     """Claim the run (or take it over from a dead holder) and import it; False if someone else has it."""
-    run = ImportRun.objects.filter(pk=run_id).first()
-    if run is None or run.status in (ImportRun.Status.DONE, ImportRun.Status.FAILED):
+    unfinished = ImportRun.objects.filter(pk=run_id, status__in=[ImportRun.Status.PENDING, ImportRun.Status.RUNNING])
+    if not claim_free(unfinished, status=ImportRun.Status.RUNNING, attempts=F("attempts") + 1):
         return False
-    claimable = ImportRun.objects.filter(pk=run.pk, status=run.status, claimed_by=run.claimed_by)
-    if run.status == ImportRun.Status.RUNNING and not lease_lapsed(run.claimed_by, run.claimed_at):
-        return False
-    if not claim_one(claimable, status=ImportRun.Status.RUNNING, attempts=run.attempts + 1):
-        return False
+    run = ImportRun.objects.get(pk=run_id)
 
     def progress(done: int, total: int) -> None:
         ImportRun.objects.filter(pk=run.pk).update(done=done, total=total, claimed_at=timezone.now())
@@ -194,11 +191,11 @@ def import_run_process(*, run_id: int) -> bool:
     except Exception as exc:
         logger.exception("import run %s failed", run.pk)
         # Unexpected (the database went away…): hand it back for a later attempt, which resumes.
-        ImportRun.objects.filter(pk=run.pk).update(status=ImportRun.Status.PENDING, claimed_by="",
-                                                   error=f"attempt {run.attempts + 1}: {exc}"[:500])
+        release(ImportRun.objects.filter(pk=run.pk), status=ImportRun.Status.PENDING,
+                error=f"attempt {run.attempts}: {exc}"[:500])
         from imports.tasks import import_run_task
 
-        import_run_task.using(run_after=timezone.now() + backoff(run.attempts + 1)).enqueue(run.pk)
+        import_run_task.using(run_after=timezone.now() + backoff(run.attempts)).enqueue(run.pk)
         return True
     ImportRun.objects.filter(pk=run.pk).update(status=ImportRun.Status.DONE, report=report.as_dict(), error="",
                                                finished_at=timezone.now())

@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+from typing import TYPE_CHECKING
+
 from django.core.exceptions import ValidationError
 from wagtail.api.v2.filters import SearchFilter
 from wagtail.api.v2.router import WagtailAPIRouter
@@ -14,8 +16,13 @@ from newsroom.models import ArticlePage, AuthorPage, DossierPage, RegionPage, Th
 # Far past any archive, and far below the 64-bit limit the databases refuse past.
 MAX_OFFSET = 10_000_000
 
+if TYPE_CHECKING:
+    from wagtail.api.v2.views import BaseAPIViewSet as _ViewSet
+else:
+    _ViewSet = object
 
-class StrictQueryMixin:
+
+class StrictQueryMixin(_ViewSet):
     """Every bad query parameter is the client's error (400), never the server's (500).
 
     Wagtail's endpoints turn only their own errors into 400s: `?id=abc` on find/, a date filter

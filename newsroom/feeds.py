@@ -58,7 +58,7 @@ class _AtomWithHub(RepostAwareAtom):
         handler.addQuickElement("link", "", {"rel": "hub", "href": hub_url()})
 
 
-_GENERATORS = {"rss": _RssWithHub, "atom": _AtomWithHub}
+_GENERATORS: dict[str, type[feedgenerator.SyndicationFeed]] = {"rss": _RssWithHub, "atom": _AtomWithHub}
 
 
 def absolute(url: str) -> str:

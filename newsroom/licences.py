@@ -23,8 +23,8 @@ class RepostMode(models.TextChoices):
 
 def default_repost_mode(licence: str) -> str:
     if licence == Licence.ALL_RIGHTS_RESERVED:
-        return RepostMode.EXCERPT
-    return RepostMode.FULL
+        return str(RepostMode.EXCERPT)
+    return str(RepostMode.FULL)
 
 
 class SearchPolicy(models.TextChoices):
@@ -44,7 +44,7 @@ def default_search_policy(licence: str, mode: str) -> str:
     """An excerpt stays indexable as ours; a full copy keeps out of news results unless its
     licence asks for a canonical link to the original."""
     if mode == RepostMode.EXCERPT:
-        return SearchPolicy.SELF
+        return str(SearchPolicy.SELF)
     if licence in _LICENCES_ASKING_CANONICAL:
-        return SearchPolicy.CANONICAL_ORIGINAL
-    return SearchPolicy.NOINDEX_NEWS
+        return str(SearchPolicy.CANONICAL_ORIGINAL)
+    return str(SearchPolicy.NOINDEX_NEWS)

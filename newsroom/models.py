@@ -160,7 +160,7 @@ class SiteSettings(BaseSiteSetting):
 # specific row). Each process remembers where a plain page (an article, not a routable listing)
 # was found, and fetches it again directly: still live and still at that path, or routed afresh.
 _ROUTE_SECONDS = 60.0
-_routes: dict[tuple, tuple[float, type, int, str]] = {}
+_routes: dict[tuple, tuple[float, type[Page], int, str]] = {}
 
 
 def _remembered_route(root: Page, path_components: list[str]) -> Page | None:
@@ -592,7 +592,7 @@ class ArticlePage(CacheablePage, Page):
             return self.licence
         if self.is_repost:
             return self.publication.default_licence
-        return Licence.COMMUNITY
+        return str(Licence.COMMUNITY)
 
     @property
     def can_be_republished(self) -> bool:

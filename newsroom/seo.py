@@ -29,7 +29,7 @@ NEWS_NOINDEX = "googlebot-news: noindex"
 def search_policy(article: ArticlePage) -> str:
     """The policy in force: the editor's choice, else what the licence and mode call for."""
     if not article.is_repost:
-        return SearchPolicy.SELF
+        return str(SearchPolicy.SELF)
     return article.search_policy or default_search_policy(article.effective_licence, article.repost_mode)
 
 

@@ -73,7 +73,8 @@ def _section_clause(table: str, column: str, section_id: int, article_id: str) -
 
 
 def _filter_sql(filters: SearchFilters, article_id: str) -> tuple[str, list[Any]]:
-    clauses, params = [], []
+    clauses: list[str] = []
+    params: list[Any] = []
     if filters.region_id:
         clauses.append(_section_clause("newsroom_articlepage_regions", "regionpage_id", filters.region_id, article_id))
         params.append(filters.region_id)

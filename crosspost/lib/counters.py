@@ -140,6 +140,10 @@ class FileStore:
                     path.unlink()
 
 
+def _text(value: bytes | str) -> str:
+    return value.decode() if isinstance(value, bytes) else value
+
+
 class RedisStore:
     """The same on Redis, for several hosts (or when Redis is there anyway)."""
 
@@ -161,14 +165,14 @@ class RedisStore:
         pipe.execute()
 
     def batch_names(self) -> list[str]:
-        return sorted(name.decode() for name in self.client.smembers(self._key("batches")))
+        return sorted(_text(name) for name in self.client.smembers(self._key("batches")))
 
     def batch_read(self, name: str) -> Batch | None:
         text = self.client.get(self._key("batch", name))
         if text is None:
             self.client.srem(self._key("batches"), name)  # expired
             return None
-        return Batch.from_json(name, text.decode())
+        return Batch.from_json(name, _text(text))
 
     def batch_delete(self, name: str) -> None:
         pipe = self.client.pipeline()
@@ -188,14 +192,15 @@ class RedisStore:
         return int(self.client.pfcount(self._key("visitors", day)))
 
     def salt(self, day: str) -> str:
-        key = self._key("salt", day)
-        self.client.set(key, secrets.token_hex(16), nx=True, ex=2 * 24 * 3600)
-        return self.client.get(key).decode()
+        key, fresh = self._key("salt", day), secrets.token_hex(16)
+        self.client.set(key, fresh, nx=True, ex=2 * 24 * 3600)
+        kept = self.client.get(key)
+        return fresh if kept is None else _text(kept)  # None only if the key was dropped in between
 
     def days_forget(self, keep: set[str]) -> None:
         for kind in ("salt", "visitors"):
             for key in self.client.scan_iter(match=self._key(kind, "*"), count=100):
-                if key.decode().rsplit(":", 1)[1] not in keep:
+                if _text(key).rsplit(":", 1)[1] not in keep:
                     self.client.delete(key)
 
 

@@ -7,9 +7,14 @@ def _cache(tmp_path, max_entries):
 
 def test_writing_many_entries_lists_the_directory_once_per_hundredth_of_the_limit(tmp_path, monkeypatch):
     cache = _cache(tmp_path, 10_000)
-    listings = []
+    listings: list[int] = []
     original = cache._list_cache_files
-    monkeypatch.setattr(cache, "_list_cache_files", lambda: listings.append(1) or original())
+
+    def counted_listing() -> list[str]:
+        listings.append(1)
+        return original()
+
+    monkeypatch.setattr(cache, "_list_cache_files", counted_listing)
     cache.set_many({f"token-{n}": "x" for n in range(1_000)}, timeout=None)
     assert len(listings) == 10  # Django's file cache lists it before each of the 1,000 writes
     assert cache.get("token-999") == "x"

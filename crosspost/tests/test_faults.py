@@ -37,7 +37,12 @@ pytestmark = [
 PYTHON = sys.executable
 
 
-def get(url: str, timeout: float = 10) -> tuple[int, dict]:
+def pg_tool(name: str) -> str:
+    assert PG_BIN is not None, "pytestmark skips these tests without PostgreSQL"
+    return str(PG_BIN / name)
+
+
+def get(url: str, timeout: float = 10) -> tuple[int, email.message.Message]:
     """Status and headers (case-insensitive); 0 when nothing answers."""
     try:
         with urllib.request.urlopen(url, timeout=timeout) as response:
@@ -63,17 +68,17 @@ class Postgres:
         self.data = root / "pgdata"
         self.port = free_port()
         root.chmod(0o777)
-        self._as_postgres([str(PG_BIN / "initdb"), "-D", str(self.data), "-A", "trust", "-U", "postgres", "--no-sync"])
+        self._as_postgres([pg_tool("initdb"), "-D", str(self.data), "-A", "trust", "-U", "postgres", "--no-sync"])
 
     def _as_postgres(self, command: list[str]) -> None:
         subprocess.run(["runuser", "-u", "postgres", "--", *command], check=True, capture_output=True)
 
     def start(self) -> None:
-        self._as_postgres([str(PG_BIN / "pg_ctl"), "-D", str(self.data), "-w", "-l", str(self.data / "log"),
+        self._as_postgres([pg_tool("pg_ctl"), "-D", str(self.data), "-w", "-l", str(self.data / "log"),
                            "-o", f"-p {self.port} -k {self.data} -c listen_addresses=127.0.0.1 -c fsync=off", "start"])
 
     def stop(self) -> None:
-        self._as_postgres([str(PG_BIN / "pg_ctl"), "-D", str(self.data), "-m", "immediate", "-w", "stop"])
+        self._as_postgres([pg_tool("pg_ctl"), "-D", str(self.data), "-m", "immediate", "-w", "stop"])
 
 
 class Redis:
@@ -82,13 +87,15 @@ class Redis:
         self.process: subprocess.Popen | None = None
 
     def start(self) -> None:
+        assert REDIS is not None, "pytestmark skips these tests without Redis"
         self.process = subprocess.Popen([REDIS, "--port", str(self.port), "--bind", "127.0.0.1", "--save", "",
                                          "--appendonly", "no"], stdout=subprocess.DEVNULL)
         wait_until(lambda: _port_open(self.port), 10, "redis")
 
     def stop(self) -> None:
-        self.process.kill()
-        self.process.wait()
+        if self.process is not None:
+            self.process.kill()
+            self.process.wait()
 
 
 def _port_open(port: int) -> bool:
@@ -144,7 +151,7 @@ def stack():
     postgres.start()
     redis.start()
     engine = SlowLibreTranslate(delay=1.5)
-    subprocess.run(["runuser", "-u", "postgres", "--", str(PG_BIN / "createdb"), "-h", "127.0.0.1", "-p",
+    subprocess.run(["runuser", "-u", "postgres", "--", pg_tool("createdb"), "-h", "127.0.0.1", "-p",
                     str(postgres.port), "crosspost_faults"], check=True)
     var = root / "var"
     env = {**os.environ, "DJANGO_SETTINGS_MODULE": "crosspost.settings", "CROSSPOST_VAR_DIR": str(var),
@@ -198,7 +205,7 @@ def test_a_lost_database_gives_503_with_a_retry_hint_and_service_resumes_without
 READER_PATHS = ("/", "/fr/", "/search/?q=water", "/feed/rss/")
 
 
-def post(url: str, data: dict) -> tuple[int, dict]:
+def post(url: str, data: dict) -> tuple[int, email.message.Message]:
     request = urllib.request.Request(url, data=urllib.parse.urlencode(data).encode(), method="POST")
     try:
         with urllib.request.urlopen(request, timeout=10) as response:

@@ -17,7 +17,7 @@ pytestmark = pytest.mark.django_db
 
 FUZZ = settings(max_examples=40, deadline=None, suppress_health_check=[HealthCheck.function_scoped_fixture])
 # Any text, including control characters, lone surrogates excluded (they cannot be URL-encoded).
-TEXT = st.text(alphabet=st.characters(blacklist_categories=("Cs",)), max_size=300)
+TEXT = st.text(alphabet=st.characters(exclude_categories=["Cs"]), max_size=300)
 NUMBERISH = st.one_of(TEXT, st.integers(min_value=-(2**70), max_value=2**70).map(str))
 
 
@@ -55,7 +55,9 @@ def test_listings_and_feeds_survive_any_query_string(reader, article, page, junk
 @given(segment=st.text(alphabet=st.characters(blacklist_categories=("Cs", "Cc")), min_size=1, max_size=80))
 def test_any_path_is_a_page_or_a_404(reader, segment):
     for prefix in ("/", "/fr/", "/articles/", "/zh-hans/authors/"):
-        assert_no_server_error(reader.get(prefix + segment), prefix + segment)
+        response = reader.get(prefix + segment)
+        # A page, a redirect to one (a missing slash, a language prefix) or not found; nothing else.
+        assert response.status_code in (200, 301, 302, 404), (prefix + segment, response.status_code)
 
 
 @FUZZ

@@ -82,7 +82,8 @@ def test_lapsed_windows_are_removed_when_new_keys_arrive(clock, settings):
 def test_racing_threads_never_take_more_than_the_limit():
     if connection.vendor == "sqlite" and "memory" in str(connection.settings_dict["NAME"]):
         pytest.skip("threads cannot share SQLite's in-memory test database (the web-process test covers SQLite)")
-    accepted, start = [], threading.Barrier(8)
+    accepted: list[int] = []
+    start = threading.Barrier(8)
 
     def hit() -> None:
         from django.db import connections

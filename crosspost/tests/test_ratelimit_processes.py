@@ -59,7 +59,7 @@ def database_copy(django_db_setup, django_db_blocker, tmp_path_factory):
 
     with django_db_blocker.unblock():
         db = dict(connection.settings_dict)
-        assert "memory" in str(db["NAME"]) or str(db["NAME"]).startswith("test_"), "not the test database"
+        assert Path(str(db["NAME"])).name.startswith("test_"), "not the test database"
         if connection.vendor == "sqlite":
             path = tmp_path_factory.mktemp("shared-db") / "db.sqlite3"
             connection.ensure_connection()

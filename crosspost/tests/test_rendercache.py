@@ -6,7 +6,7 @@ from wagtail.models import Site
 
 from crosspost import pagecache
 from crosspost.templatetags.rendercache import rendercache_clear
-from engagement import selectors
+from engagement import comments
 from engagement.comments import comment_approve, comment_submit
 from newsroom.models import SiteSettings
 
@@ -27,8 +27,13 @@ def rendercache_on(settings):
 @pytest.fixture
 def count_comment_lookups(monkeypatch):
     calls = []
-    original = selectors.comments_for_article
-    monkeypatch.setattr(selectors, "comments_for_article", lambda article: calls.append(article) or original(article))
+    original = comments.comments_for_article
+
+    def counted(article):
+        calls.append(article)
+        return original(article)
+
+    monkeypatch.setattr("engagement.templatetags.engagement_tags.comments_for_article", counted)
     return calls
 
 

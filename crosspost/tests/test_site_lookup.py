@@ -28,7 +28,11 @@ def test_the_site_is_looked_up_once_every_few_seconds(client, monkeypatch):
 def test_each_request_gets_its_own_copy_of_the_site(rf):
     middleware._sites.clear()
     seen = []
-    handler = middleware.SiteLookupMiddleware(lambda request: seen.append(request._wagtail_site) or None)
+
+    def view(request) -> None:
+        seen.append(request._wagtail_site)
+
+    handler = middleware.SiteLookupMiddleware(view)
     handler(rf.get("/"))
     handler(rf.get("/"))
     assert seen[0] is not None and seen[0] is not seen[1] and seen[0].pk == seen[1].pk

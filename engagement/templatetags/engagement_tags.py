@@ -6,9 +6,9 @@ from django import template
 from django.utils.html import escape
 from django.utils.safestring import SafeString, mark_safe
 
-from engagement import selectors
-from engagement.forms import CommentForm, ShareEmailForm
+from engagement.comments import CommentForm, comments_for_article
 from engagement.republish import LICENCE_TEXT, offers_republishing, republish_html
+from engagement.sharing import ShareEmailForm, share_links
 
 register = template.Library()
 
@@ -41,13 +41,13 @@ def article_engagement(page) -> dict:
     offered = offers_republishing(page)
     return {
         "article": page,
-        "share_links": selectors.share_links(page),
+        "share_links": share_links(page),
         "canonical": page.canonical_url(),
         "offers_republishing": offered,
         "republish_html": republish_html(page) if offered else "",
         "licence_label": LICENCE_TEXT.get(page.effective_licence, ("", ""))[0],
         "licence_url": LICENCE_TEXT.get(page.effective_licence, ("", ""))[1],
-        "comments": selectors.comments_for_article(page),
+        "comments": comments_for_article(page),
         "comment_form": CommentForm(auto_id="comment-%s"),
         "share_form": ShareEmailForm(auto_id="share-%s"),
     }

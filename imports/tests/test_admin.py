@@ -87,6 +87,30 @@ def test_a_run_held_by_a_live_worker_is_not_taken_twice(admin_client):
     assert ImportRun.objects.get(pk=dead.pk).status == ImportRun.Status.DONE
 
 
+def test_an_unexpected_failure_hands_the_run_back_for_a_later_attempt(admin_client, monkeypatch):
+    def database_gone(**kwargs):
+        raise RuntimeError("server closed the connection")
+
+    queued = []
+
+    class Task:
+        def using(self, run_after):
+            return self
+
+        def enqueue(self, run_id):
+            queued.append(run_id)
+
+    monkeypatch.setattr("imports.services.ghost_import", database_gone)
+    monkeypatch.setattr("imports.tasks.import_run_task", Task())
+    run = ImportRun.objects.create(source="ghost", file=upload("crosspost-ghost-newsroom.json"))
+    assert import_run_process(run_id=run.pk) is True
+    run.refresh_from_db()
+    assert (run.status, run.claimed_by, run.attempts) == (ImportRun.Status.PENDING, "", 1)
+    assert run.error == "attempt 1: server closed the connection" and queued == [run.pk]
+    assert import_run_process(run_id=run.pk) is True  # the next attempt claims it again
+    assert ImportRun.objects.get(pk=run.pk).attempts == 2
+
+
 def test_editors_may_not_import(client):
     editor = User.objects.create_user("ed", "ed@example.org", "x")
     editor.groups.add(Group.objects.get(name=EDITOR_GROUP))

@@ -99,9 +99,9 @@ def test_concurrent_deliveries_of_one_event_have_one_effect(tier):
     start = threading.Barrier(4)
 
     def deliver():
-        # PostgreSQL makes the losers wait on the unique event id, then answer "duplicate". The
-        # test's in-memory SQLite refuses a second writer at once instead of queueing it (file
-        # databases queue on busy_timeout), so a refused delivery is retried as Stripe would.
+        # PostgreSQL makes the losers wait on the unique event id, then answer "duplicate"; SQLite
+        # queues writers on busy_timeout. A delivery refused all the same (a 500) is retried, as
+        # Stripe would retry it.
         client = Client(raise_request_exception=False)
         try:
             start.wait()

@@ -9,6 +9,7 @@ import logging
 import threading
 from collections import Counter
 from dataclasses import dataclass, field
+from pathlib import Path
 
 import pytest
 from aiosmtpd.controller import Controller
@@ -189,7 +190,7 @@ def scratch_template(django_db_setup, django_db_blocker, tmp_path_factory):
     with django_db_blocker.unblock():
         settings_dict = dict(connection.settings_dict)
         # Only tests marked django_db make pytest-django create the test database.
-        assert "memory" in str(settings_dict["NAME"]) or str(settings_dict["NAME"]).startswith("test_"), (
+        assert Path(str(settings_dict["NAME"])).name.startswith("test_"), (
             "scratch_template needs the test database: mark the test with pytest.mark.django_db"
         )
         if connection.vendor == "sqlite":

@@ -28,9 +28,8 @@ def html_datetime(value: datetime.date | None) -> str:
     if not value:
         return ""
     if isinstance(value, datetime.datetime):
-        if timezone.is_aware(value):
-            value = timezone.localtime(value)
-        return value.replace(microsecond=0).isoformat()
+        moment: datetime.datetime = timezone.localtime(value) if timezone.is_aware(value) else value
+        return moment.replace(microsecond=0).isoformat()
     return value.isoformat()
 
 

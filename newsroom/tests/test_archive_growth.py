@@ -17,6 +17,7 @@ from newsletter import services as newsletter
 from newsletter.models import Selection, Subscriber
 from newsroom.bulk import articles_bulk_create
 from newsroom.models import ArticlePage
+from translation.engines.base import Engine
 from translation.jobs import page_translate
 
 pytestmark = pytest.mark.django_db
@@ -26,10 +27,13 @@ ARCHIVE_SCAN = re.compile(r"\bSCAN (wagtailcore_page|wagtailcore_revision|wagtai
                           r"search_\w+|translation_\w+|newsletter_selection|newsletter_digestarticle)\b")
 
 
-class UppercaseEngine:
+class UppercaseEngine(Engine):
     """Stands in for the machine-translation server, which is not what is measured here."""
 
     name = "uppercase"
+
+    def pair(self, source: str, target: str) -> tuple[str, str]:
+        return source, target
 
     def translate(self, fragments: list[str], *, source: str, target: str) -> list[str]:
         return [fragment.upper() for fragment in fragments]

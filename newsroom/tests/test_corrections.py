@@ -96,9 +96,13 @@ def test_adding_one_runs_the_article_corrected_event(make_article, monkeypatch, 
                                                                     "webhooks.announce"]
     WebhookEndpoint.objects.create(name="Partner", url="https://partner.example.org/hook", secret="s3cret")
     article = make_article("Council vote delayed")
-    purged = []
-    monkeypatch.setattr("crosspost.pagecache.pagecache_purge_urls",
-                        lambda urls, languages=None: purged.extend(urlsplit(u).path for u in urls) or 0)
+    purged: list[str] = []
+
+    def purge(urls, languages=None) -> int:
+        purged.extend(urlsplit(u).path for u in urls)
+        return 0
+
+    monkeypatch.setattr("crosspost.pagecache.pagecache_purge_urls", purge)
     with django_capture_on_commit_callbacks(execute=True):
         article_add_correction(page=article, kind="update", text="The vote is now set for Friday.")
     assert {"/corrections/", article.url, "/corrections/feed/rss/"} <= set(purged)

@@ -67,10 +67,12 @@ def test_a_failed_step_is_queued_again_when_workers_can_defer(make_article, monk
         def enqueue(self, *args):
             queued.append(args)
 
+    def broken(page) -> None:
+        raise RuntimeError("index is down")
+
     monkeypatch.setattr("newsroom.tasks.publish_step_retry", DeferringTask())
     article = make_article("Market day moved")
-    monkeypatch.setitem(publishing.EVENTS, "article_published",
-                        (publishing.Step("search.index", lambda page: 1 / 0),))
+    monkeypatch.setitem(publishing.EVENTS, "article_published", (publishing.Step("search.index", broken),))
     with django_capture_on_commit_callbacks(execute=True):
         assert publishing.article_published(page=article) == ["search.index"]
     assert queued[-1] == ("article_published", article.pk, "search.index", 2)

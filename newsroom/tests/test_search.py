@@ -35,7 +35,10 @@ def test_drafts_are_not_found(client, make_article):
 
 def test_an_empty_or_odd_query_is_not_an_error(client, make_article):
     make_article("Harbour OR quay works", paragraphs=("Cranes (new) arrive.",))
-    assert client.get("/search/").status_code == 200
+    empty = lxml_html.fromstring(client.get("/search/").content)
+    # No query: the form to write one, and neither results nor a "nothing found" count.
+    assert empty.xpath('//form[@role="search"]//input[@name="q"]')
+    assert not empty.xpath('//h3[@class="card__title"]') and not empty.xpath('//p[@class="result-count"]')
     # Query syntax is never passed to the engine: quotes, operators and brackets are plain words.
     assert found(client, "\"' OR 1=1 --") == []
     assert found(client, "x" * 5000) == []

@@ -6,7 +6,7 @@ import json
 
 from django.core.management.base import BaseCommand
 
-from engagement import selectors
+from engagement import republication
 
 
 class Command(BaseCommand):
@@ -26,7 +26,7 @@ class Command(BaseCommand):
             written = counters_flush().republication_views
             if not as_json:
                 self.stdout.write(f"Flushed {written} view(s).")
-        rows = selectors.republication_rows(article_id=options["article"])
+        rows = republication.republication_rows(article_id=options["article"])
         if as_json:
             self.stdout.write(json.dumps(rows, indent=2, ensure_ascii=False))
             return
