@@ -11,7 +11,7 @@ import logging
 from dataclasses import dataclass, field
 
 from django.conf import settings
-from django.db.models import Count, Q, Sum
+from django.db.models import Count, Sum
 from django.urls import NoReverseMatch, reverse
 from django.utils import timezone
 from wagtail.admin.ui.components import Component
@@ -100,22 +100,36 @@ def source_change_lines() -> list[Line]:
     return lines
 
 
+PANEL_LISTS = 3  # newsletters whose next issue the panel shows, a few queries each
+
+
+def _sends(newsletter) -> str:
+    if newsletter.held:
+        return "held until an editor releases it"
+    if newsletter.schedule == newsletter.Schedule.DAILY:
+        return f"every day at {settings.NEWSLETTER_SEND_TIME}"
+    if newsletter.schedule == newsletter.Schedule.WEEKLY:
+        return f"{newsletter.get_weekday_display()}s at {settings.NEWSLETTER_SEND_TIME}"
+    return "when an editor sends it"
+
+
 def newsletter_panel(user) -> Panel | None:
-    from newsletter.models import Delivery, Digest, Selection
+    """The next issue of the first lists (the articles it holds so far, when it goes out) and the
+    results of the last issue sent."""
+    from newsletter.models import Newsletter
+    from newsletter.selectors import digests_stats
+    from newsletter.services import selections_pending
 
     if not user.has_perm("newsletter.view_digest"):
         return None
-    last = Digest.objects.order_by("-date").first()
-    since = last.until if last else None
-    selected = Selection.objects.filter(selected_at__gt=since).count() if since else Selection.objects.count()
-    lines = [Line("Articles selected for the next digest", selected),
-             Line("Sent every day at", settings.NEWSLETTER_SEND_TIME)]
-    if last:
-        results = Delivery.objects.filter(digest=last).aggregate(
-            sent=Count("pk", filter=Q(status=Delivery.Status.SENT)),
-            failed=Count("pk", filter=Q(status=Delivery.Status.FAILED)))
-        lines.append(Line(f"Last digest ({last.date:%Y-%m-%d}): sent", results["sent"]))
-        lines.append(Line("… failed", results["failed"]))
+    lines = [Line(f"{newsletter.name}, next issue ({_sends(newsletter)}): articles", len(selections_pending(
+        newsletter=newsletter))) for newsletter in Newsletter.objects.order_by("position", "pk")[:PANEL_LISTS]]
+    for last in digests_stats(limit=1):
+        lines.append(Line(f"Last sent: {last['newsletter'].name}, {last['date']:%Y-%m-%d}: delivered",
+                          last["delivered"]))
+        lines += [Line(f"… {label}", last[key]) for key, label in (
+            ("failed", "failed"), ("bounced", "bounced"), ("complaints", "complaints"),
+            ("unsubscribes", "unsubscribes"), ("clicks", "clicks on its links"))]
     return Panel("newsletter", "Newsletter", _url("newsletter_digest:index"), lines, order=30)
 
 

@@ -334,6 +334,9 @@ CROSSPOST_MT_URL = envstr("CROSSPOST_MT_URL").rstrip("/")
 CROSSPOST_MT_API_KEY = envstr("CROSSPOST_MT_API_KEY")
 CROSSPOST_MT_TIMEOUT = envint("CROSSPOST_MT_TIMEOUT", 30)
 CROSSPOST_MT_MODELS_DIR = Path(envstr("CROSSPOST_MT_MODELS_DIR", str(VAR_DIR / "models")))
+# Where `crosspost translation install --from-index` finds Argos packages: the Argos project's index.
+CROSSPOST_MT_INDEX_URL = envstr(
+    "CROSSPOST_MT_INDEX_URL", "https://raw.githubusercontent.com/argosopentech/argospm-index/main/index.json")
 # Languages every article is translated into as soon as it is published.
 CROSSPOST_PRETRANSLATE = [code.lower() for code in envlist("CROSSPOST_PRETRANSLATE", [])]
 

@@ -22,4 +22,5 @@ def overview(request: HttpRequest) -> HttpResponse:
         "failing": selectors.failing_servers(),
         "reactions": selectors.reactions_per_article(),
         "blocks": Block.objects.order_by("-created_at")[:50],
+        "websub": selectors.websub_subscribers_per_feed(),
     })

@@ -181,6 +181,7 @@ class Reply(models.Model):
     object_uri = models.URLField(max_length=1000, unique=True)
     actor_uri = models.URLField(max_length=1000)
     actor_url = models.URLField(max_length=1000, blank=True)
+    handle = models.CharField(max_length=300, blank=True)  # @user@server, shown next to the comment
     created_at = models.DateTimeField(auto_now_add=True)
 
 

@@ -3,8 +3,9 @@
 from __future__ import annotations
 
 from django.db.models import Count, Q
+from django.utils import timezone
 
-from federation.models import Activity, Follower, LocalActor, Reaction, RemoteServer
+from federation.models import Activity, Follower, LocalActor, Reaction, RemoteServer, WebSubSubscription
 
 
 def actors_with_follower_counts() -> list[LocalActor]:
@@ -40,3 +41,9 @@ def reactions_per_article(limit: int = 20) -> list[dict]:
         .annotate(likes=Count("pk", filter=Q(kind="like")), boosts=Count("pk", filter=Q(kind="announce")))
         .order_by("-likes", "-boosts")[:limit]
     )
+
+
+def websub_subscribers_per_feed(limit: int = 50) -> list[dict]:
+    """Feeds with subscribers whose lease still runs (an expired lease is no longer pushed)."""
+    return list(WebSubSubscription.objects.filter(lease_expires_at__gt=timezone.now()).values("topic")
+                .annotate(subscribers=Count("pk")).order_by("-subscribers", "topic")[:limit])

@@ -335,8 +335,13 @@ def _on_reaction(activity: dict[str, Any], remote: RemoteActor) -> str:
     return f"{kind} counted"
 
 
+def _web_link(url: str) -> str:
+    """`url` if it is an http(s) link (a remote actor's `url` lands in an href), else ""."""
+    return url if urlsplit(url).scheme in ("http", "https") else ""
+
+
 def _on_create(activity: dict[str, Any], remote: RemoteActor) -> str:
-    from engagement.models import Comment
+    from engagement.models import BannedAddress, Comment, email_key
 
     note = activity.get("object")
     if not isinstance(note, dict) or note.get("type") != "Note":
@@ -347,20 +352,23 @@ def _on_create(activity: dict[str, Any], remote: RemoteActor) -> str:
     article = article_for_url(_str(note.get("inReplyTo")))
     if article is None:
         return "not a reply to our article"
+    if not article.comments_open:
+        return "comments are closed"
     if Reply.objects.filter(object_uri=object_uri).exists():
         return "reply already held"
+    # The address stands for the remote account, so an editor's "Ban address" works on it too.
+    email = f"{(remote.username or 'fediverse')[:60]}@{remote.domain}"[:254] if remote.domain else "fediverse@invalid"
+    if BannedAddress.objects.filter(email=email_key(email)).exists():
+        return "the account is banned from commenting"
     text = nh3.clean(str(note.get("content") or ""), tags={"p", "br", "a"}, link_rel="nofollow ugc noopener")
     plain = nh3.clean(text.replace("</p>", "\n\n").replace("<br>", "\n"), tags=set()).strip()
     if not plain:
         return "empty reply"
+    comment = Comment.objects.create(article=article, name=(remote.name or remote.username or remote.domain)[:80],
+                                     email=email, text=plain[:10_000], status=Comment.Status.PENDING)
     handle = f"@{remote.username}@{remote.domain}" if remote.username else remote.uri
-    comment = Comment.objects.create(
-        article=article, name=(remote.name or remote.username or remote.domain)[:80],
-        email=f"{(remote.username or 'fediverse')[:60]}@{remote.domain}"[:254] if remote.domain else "fediverse@invalid",
-        text=f"{plain}\n\n— {handle} on the fediverse"[:10_000], status=Comment.Status.PENDING,
-    )
     Reply.objects.create(comment=comment, object_uri=object_uri[:1000], actor_uri=remote.uri,
-                         actor_url=remote.url or remote.uri)
+                         actor_url=_web_link(remote.url) or _web_link(remote.uri), handle=handle[:300])
     return "reply held for moderation"
 
 
@@ -372,6 +380,10 @@ def _on_delete(activity: dict[str, Any], remote: RemoteActor) -> str:
         return "actor deleted"
     reply = Reply.objects.filter(object_uri=target, actor_uri=remote.uri).select_related("comment").first()
     if reply:
+        from engagement.comments import pagecache_purge_article
+
+        if reply.comment.status == reply.comment.Status.APPROVED:  # readers saw it: drop the cached pages
+            pagecache_purge_article(reply.comment.article)
         reply.comment.delete()
         return "reply deleted"
     return "nothing to delete"

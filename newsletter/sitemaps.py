@@ -38,4 +38,5 @@ class ArchiveSitemap(Sitemap):
     def paginator(self):
         from django.core.paginator import Paginator
 
-        return Paginator(self.items(), self.limit)
+        # No issue sent yet: no part at all, since a sitemap must hold at least one URL.
+        return Paginator(self.items(), self.limit, allow_empty_first_page=False)

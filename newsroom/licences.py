@@ -37,7 +37,7 @@ class SearchPolicy(models.TextChoices):
 
 # Licences whose terms ask republishers to point search engines at the original: the community
 # licence ("repost with source, copyright and link") is the one newsrooms like ours share under.
-_LICENCES_ASKING_CANONICAL = {Licence.COMMUNITY}
+LICENCES_ASKING_CANONICAL = {Licence.COMMUNITY}
 
 
 def default_search_policy(licence: str, mode: str) -> str:
@@ -45,6 +45,6 @@ def default_search_policy(licence: str, mode: str) -> str:
     licence asks for a canonical link to the original."""
     if mode == RepostMode.EXCERPT:
         return str(SearchPolicy.SELF)
-    if licence in _LICENCES_ASKING_CANONICAL:
+    if licence in LICENCES_ASKING_CANONICAL:
         return str(SearchPolicy.CANONICAL_ORIGINAL)
     return str(SearchPolicy.NOINDEX_NEWS)

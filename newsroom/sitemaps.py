@@ -1,21 +1,24 @@
-"""/sitemap.xml is an index; articles are listed in pages of SITEMAP_PAGE_SIZE so it scales.
+"""/sitemap.xml is an index; articles are listed in parts of SITEMAP_PAGE_SIZE so it scales.
 
-The index needs each sitemap's page count and newest date. Article pages are id ranges, so the
-count needs only the highest id; the newest date is asked of `wagtailcore_page` alone, by type,
-where the index from migration 0003 answers it with one seek (Django would sort every joined
-article row by date).
+Article parts are id ranges, so a part is one index seek whatever its number. A range may hold no
+listed article (deleted, unpublished, other page types, reposts canonical to their original); the
+protocol wants at least one URL in a `<urlset>`, so the index lists only the parts that hold one,
+found with one query asking, per part, whether its id range holds one (an index seek each, where a
+grouped count would read every article); asking for an empty part answers 404.
 """
 
 from __future__ import annotations
 
 import datetime
+from collections import defaultdict
 from urllib.parse import urlsplit
 
 from django.conf import settings
 from django.contrib.contenttypes.models import ContentType
 from django.contrib.sitemaps import Sitemap
 from django.contrib.sitemaps.views import SitemapIndexItem, x_robots_tag
-from django.core.paginator import Paginator
+from django.core.paginator import EmptyPage, Paginator
+from django.db import connections
 from django.db.models import QuerySet
 from django.http import HttpRequest, HttpResponse
 from django.template.response import TemplateResponse
@@ -30,6 +33,7 @@ from newsroom.models import ArticlePage
 
 SITEMAP_PAGE_SIZE = 1000
 SITEMAP_MAX_URLS = 50_000
+PARTS_PER_QUERY = 200  # keeps each query's parameters well under every backend's limit
 
 
 class _IdRangePaginator(Paginator):
@@ -52,10 +56,32 @@ class _IdRangePaginator(Paginator):
     def count(self) -> int:
         return self.num_pages * self.per_page  # an upper bound; nothing here needs the exact figure
 
+    def part_items(self, number: int) -> QuerySet:
+        bottom = (number - 1) * self.per_page
+        return self.object_list.filter(pk__gt=bottom, pk__lte=bottom + self.per_page)
+
     def page(self, number):
         number = self.validate_number(number)
-        bottom = (number - 1) * self.per_page
-        return self._get_page(self.object_list.filter(pk__gt=bottom, pk__lte=bottom + self.per_page), number, self)
+        return self._get_page(self.part_items(number), number, self)
+
+    def numbers_held(self) -> list[int]:
+        """The page numbers whose range holds an item: one `SELECT EXISTS(…), EXISTS(…), …` per
+        PARTS_PER_QUERY pages, each EXISTS stopping at the first row of its range."""
+        numbers = list(self.page_range)
+        held: list[int] = []
+        for start in range(0, len(numbers), PARTS_PER_QUERY):
+            chunk = numbers[start:start + PARTS_PER_QUERY]
+            tests, params = [], []
+            for number in chunk:
+                first = self.part_items(number).order_by().values("pk")[:1]
+                sql, part_params = first.query.get_compiler(using=first.db).as_sql()
+                tests.append(f"EXISTS ({sql})")
+                params += part_params
+            with connections[self.object_list.db].cursor() as cursor:
+                cursor.execute("SELECT " + ", ".join(tests), params)
+                found = cursor.fetchone()
+            held += [number for number, exists in zip(chunk, found) if exists]
+        return held
 
 
 class WagtailPageSitemap(Sitemap):
@@ -83,35 +109,49 @@ class WagtailPageSitemap(Sitemap):
     def lastmod(self, page: Page):
         return page.last_published_at
 
+    @property
+    def per_page(self) -> int:
+        # A part holds at most 50,000 URLs (the protocol's limit), in every served language.
+        return max(1, min(self.limit, SITEMAP_MAX_URLS // len(settings.LANGUAGES)))
+
     def get_latest_lastmod(self):
         return self.typed_pages().order_by("-last_published_at").values_list("last_published_at", flat=True).first()
 
 
-class _ArticleLanguagesPaginator(_IdRangePaginator):
-    """Each page's articles as (article, language) pairs: the unprefixed URL, and `/<lang>/…` for
-    every language the article really exists in (the same answer as its hreflang alternates)."""
+class _InLanguages:
+    """A paginator whose pages hold (page, language) pairs: the unprefixed URL, and `/<lang>/…`
+    for every language the page really exists in (the same answer as its hreflang alternates and
+    its robots meta), in the order of LANGUAGES."""
+
+    model: type | None = None  # pages of one model; None: each page's own, by its content type
 
     def page(self, number):
-        page = super().page(number)
-        page.object_list = article_sitemap_entries(list(page.object_list))
-        return page
+        part = super().page(number)  # type: ignore[misc]
+        part.object_list = sitemap_entries(list(part.object_list), self.model)
+        if not part.object_list:
+            raise EmptyPage("Nothing listed in this part")  # the sitemap view answers 404
+        return part
 
 
-def article_sitemap_entries(articles: list[ArticlePage]) -> list[tuple[ArticlePage, str]]:
-    """A repost canonical to its original is left out: a sitemap lists only canonical URLs."""
-    from newsroom.licences import SearchPolicy
-    from newsroom.seo import search_policy
-    from translation.selectors import page_source_language, pages_translated_languages
+class _ArticleParts(_InLanguages, _IdRangePaginator):
+    model = ArticlePage
 
-    listed = [a for a in articles if search_policy(a) != SearchPolicy.CANONICAL_ORIGINAL]
-    translated = pages_translated_languages(listed)
-    default = settings.LANGUAGE_CODE
+
+class _SectionParts(_InLanguages, Paginator):
+    pass
+
+
+def sitemap_entries(pages: list[Page], model: type | None = None) -> list[tuple[Page, str]]:
+    from translation.selectors import pages_languages
+
+    by_model: dict[type, list[Page]] = defaultdict(list)
+    for page in pages:
+        by_model[model or ContentType.objects.get_for_id(page.content_type_id).model_class()].append(page)
+    languages: dict[int, set[str]] = {}
+    for page_model, group in by_model.items():
+        languages.update(pages_languages(group, page_model))
     served = [code for code, _ in settings.LANGUAGES]
-    entries = []
-    for article in listed:
-        languages = {default, page_source_language(article)} | translated.get(article.pk, set())
-        entries += [(article, code) for code in served if code in languages]
-    return entries
+    return [(page, code) for page in pages for code in served if code in languages[page.pk]]
 
 
 class ArticleSitemap(WagtailPageSitemap):
@@ -125,10 +165,14 @@ class ArticleSitemap(WagtailPageSitemap):
         return [ContentType.objects.get_for_model(ArticlePage)]
 
     def items(self) -> QuerySet:
-        # Read through the article table so only articles come back.
+        """Read through the article table so only articles come back. A repost canonical to its
+        original is left out: a sitemap lists only canonical URLs."""
+        from newsroom.seo import canonical_to_original_q
+
         return (
             ArticlePage.objects.live()
             .public()
+            .exclude(canonical_to_original_q())
             .select_related("publication")
             .only("id", "url_path", "last_published_at", "path", "depth", "title", "language", "licence",
                   "publication_id", "repost_mode", "search_policy", "publication__default_licence")
@@ -138,15 +182,22 @@ class ArticleSitemap(WagtailPageSitemap):
     @property
     def paginator(self) -> Paginator:
         highest = ArticlePage.objects.order_by("-pk").values_list("pk", flat=True).first() or 0
-        # A part holds at most 50,000 URLs (the protocol's limit), in every served language.
-        per_page = max(1, min(self.limit, SITEMAP_MAX_URLS // len(settings.LANGUAGES)))
-        return _ArticleLanguagesPaginator(self.items(), per_page, highest)
+        return _ArticleParts(self.items(), self.per_page, highest)
+
+    def parts(self) -> list[tuple[int, datetime.datetime | None]]:
+        """The parts holding a listed article, each dated by the newest article."""
+        held = self.paginator.numbers_held()
+        lastmod = self.get_latest_lastmod() if held else None
+        return [(number, lastmod) for number in held]
 
 
 class SectionSitemap(WagtailPageSitemap):
-    """Home, folders, authors and sections: everything live that is not an article."""
+    """Home, folders, authors and sections: everything live that is not an article, each in every
+    language it is indexable in (a section once its title and description are translated, a page
+    without text of its own wherever the interface is)."""
 
     changefreq = "daily"
+    i18n = True  # items are (page, language) pairs, made by the paginator
 
     def content_types(self) -> list[ContentType]:
         # Named types rather than "not an article", which an index cannot answer.
@@ -154,10 +205,28 @@ class SectionSitemap(WagtailPageSitemap):
                 if model is not Page and not issubclass(model, ArticlePage)]
 
     def items(self) -> QuerySet:
-        return self.typed_pages().only("id", "url_path", "last_published_at", "path", "depth").order_by("pk")
+        return (self.typed_pages().only("id", "url_path", "last_published_at", "path", "depth", "title",
+                                        "content_type_id").order_by("pk"))
+
+    @property
+    def paginator(self) -> Paginator:
+        return _SectionParts(self.items(), self.per_page, allow_empty_first_page=False)
 
 
 SITEMAPS = {"articles": ArticleSitemap, "sections": SectionSitemap}
+
+
+def sitemap_parts(sitemap: Sitemap) -> list[tuple[int, datetime.datetime | None]]:
+    """The parts of a sitemap that hold at least one URL, each with its lastmod. A sitemap that can
+    say which parts those are (ArticleSitemap) does; any other is dense, each part full but the
+    last, and a paginator that allows no empty first page has no parts when it has no items."""
+    if isinstance(sitemap, ArticleSitemap):
+        return sitemap.parts()
+    paginator = sitemap.paginator
+    if not paginator.count:
+        return []
+    lastmod = sitemap.get_latest_lastmod()
+    return [(number, lastmod) for number in paginator.page_range]
 
 
 @x_robots_tag
@@ -165,16 +234,15 @@ def sitemap_index(request: HttpRequest) -> HttpResponse:
     """Django's sitemap index, with the sitemaps' URLs under SITE_URL (see WagtailPageSitemap)."""
     items, newest = [], []
     for section, sitemap_class in SITEMAPS.items():
-        sitemap = sitemap_class()
         url = settings.SITE_URL + reverse("sitemap", kwargs={"section": section})
-        lastmod = sitemap.get_latest_lastmod()
-        newest.append(lastmod)
-        items.append(SitemapIndexItem(url, lastmod))
-        items += [SitemapIndexItem(f"{url}?p={page}", lastmod) for page in range(2, sitemap.paginator.num_pages + 1)]
+        for number, lastmod in sitemap_parts(sitemap_class()):
+            newest.append(lastmod)
+            items.append(SitemapIndexItem(url if number == 1 else f"{url}?p={number}", lastmod))
     items.append(SitemapIndexItem(settings.SITE_URL + reverse("sitemap_news"), None))
     response = TemplateResponse(request, "sitemap_index.xml", {"sitemaps": items}, content_type="application/xml")
-    if newest and None not in newest:
-        response.headers["Last-Modified"] = http_date(max(newest).timestamp())
+    dated = [lastmod for lastmod in newest if lastmod is not None]
+    if newest and len(dated) == len(newest):  # every part dated, else the index has no date either
+        response.headers["Last-Modified"] = http_date(max(dated).timestamp())
     return response
 
 

@@ -20,7 +20,7 @@ from dataclasses import dataclass, field
 from pathlib import Path
 
 from django.conf import settings
-from django.db.models import Count
+from django.db.models import Count, Model
 from django.utils.translation import to_locale
 from wagtail.models import Page
 from wagtail.rich_text import expand_db_html
@@ -211,8 +211,9 @@ def page_translated_languages(page) -> set[str]:
     return {language for language, found in counts if found >= len(hashes)}
 
 
-def pages_translated_languages(pages: list) -> dict[int, set[str]]:
-    """`page_translated_languages` for many pages of one model at once (a sitemap part).
+def pages_translated_languages(pages: list, model: type[Model] | None = None) -> dict[int, set[str]]:
+    """`page_translated_languages` for many pages of one `model` at once (a sitemap part); the
+    pages may be plain `Page` rows with their title, the model says what else is main text.
 
     The title is part of the main text, so only a page whose title is translated can be; one query
     on the titles' hashes finds those few, and only they are loaded whole and segmented. An archive
@@ -227,7 +228,7 @@ def pages_translated_languages(pages: list) -> dict[int, set[str]]:
     candidates = [pk for pk, title_hash in titles.items() if title_languages.get(title_hash)]
     if not candidates:
         return {}
-    whole = type(pages[0]).objects.filter(pk__in=candidates)
+    whole = (model or type(pages[0])).objects.filter(pk__in=candidates)
     hashes = {page.pk: main_text_hashes(page) for page in whole}
     wanted_languages = set().union(*(title_languages[titles[pk]] for pk in hashes))
     stored: dict[str, set[str]] = defaultdict(set)
@@ -252,12 +253,30 @@ def interface_languages() -> set[str]:
     }
 
 
+def has_text_of_its_own(model: type) -> bool:
+    """Whether pages of `model` say something beyond their title (an article's body, a section's
+    description): such a page exists in a language once that is translated, any other page
+    wherever the interface is."""
+    return hasattr(model, "body_html") or hasattr(model, "description")
+
+
 def page_languages(page) -> set[str]:
     """Every language `page` exists in. The unprefixed URL, the canonical copy in the page's own
     words, always counts; a page with no text of its own (or no page) exists where the interface does."""
-    if page is None or not (hasattr(page, "body_html") or hasattr(page, "description")):
+    if page is None or not has_text_of_its_own(type(page)):
         return interface_languages()
     return {settings.LANGUAGE_CODE, page_source_language(page)} | page_translated_languages(page)
+
+
+def pages_languages(pages: list, model: type[Model]) -> dict[int, set[str]]:
+    """`page_languages` for many pages of one `model` at once (a sitemap part): one query on the
+    titles' translations, or none for pages without text of their own."""
+    if not has_text_of_its_own(model):
+        interface = interface_languages()
+        return {page.pk: interface for page in pages}
+    translated = pages_translated_languages(pages, model)
+    return {page.pk: {settings.LANGUAGE_CODE, page_source_language(page)} | translated.get(page.pk, set())
+            for page in pages}
 
 
 def page_alternates(page, language: str) -> Alternates:

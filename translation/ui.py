@@ -159,6 +159,25 @@ def reload_if_recompiled(every: float = 5.0) -> None:
             _seen["mtime"] = mtime
 
 
+def ui_has_wording(message: str, *, context: str | None = None, plural: bool = False) -> bool:
+    """Whether the active language's catalogue words this interface text itself; when it does not,
+    gettext shows the English, which must then be marked as English (see `{% uistring %}`).
+
+    The merged catalogue Django built for the language answers it: ours under var/locale and the
+    installed apps' (Django's and Wagtail's already say "Search" in Arabic). gettext offers no
+    public "is this translated?", and comparing the result with the English would call a
+    translation that happens to read the same ("Date" in French) untranslated.
+    """
+    from django.utils.translation import get_language, trans_real
+
+    language = get_language() or settings.LANGUAGE_CODE
+    if language.split("-")[0] == settings.LANGUAGE_CODE.split("-")[0]:
+        return True
+    key = f"{context}\x04{message}" if context else message
+    catalogue = trans_real.translation(language)._catalog
+    return (key, 0) in catalogue if plural else key in catalogue
+
+
 def reset_catalogues() -> None:
     import gettext
 

@@ -123,3 +123,34 @@ def test_source_changes_are_not_shown_to_those_who_cannot_repost(client, make_ar
     request = type("Request", (), {"user": reader})()
     lines = [line.label for panel in panels.homepage_panels(request) for line in panel.lines]
     assert not any("source changes" in label for label in lines)
+
+
+def test_the_newsletter_panel_shows_each_lists_next_issue_and_the_last_ones_results(make_article, editor):
+    import datetime
+
+    from django.utils import timezone
+
+    from audience import panels
+    from newsletter.models import Delivery, Digest, DigestClick, Newsletter, Subscriber
+    from newsletter.services import selection_add
+
+    daily = Newsletter.objects.create(name="Daily digest", slug="daily-panel", position=0)
+    weekly = Newsletter.objects.create(name="Harbour weekly", slug="harbour-panel", position=1,
+                                       schedule=Newsletter.Schedule.WEEKLY, weekday=4)
+    article = make_article("Strike ends")
+    sent = Digest.objects.create(newsletter=daily, date=datetime.date(2026, 12, 2), until=timezone.now(),
+                                 recipients_ready_at=timezone.now())
+    for n, (status, bounced) in enumerate([("sent", False), ("sent", False), ("failed", True)]):
+        reader = Subscriber.objects.create(email=f"panel{n}@example.org", email_key=f"panel{n}@example.org")
+        Delivery.objects.create(digest=sent, subscriber=reader, status=status, bounced=bounced)
+    DigestClick.objects.create(digest=sent, article=article, clicks=4)
+    selection_add(article=article, newsletter=weekly)
+    selection_add(article=make_article("Ferry returns"), newsletter=weekly)
+
+    request = type("Request", (), {"user": editor})()
+    panel = next(p for p in panels.homepage_panels(request) if p.name == "newsletter")
+    lines = {line.label: line.value for line in panel.lines}
+    assert lines["Daily digest, next issue (every day at 07:00): articles"] == 0
+    assert lines["Harbour weekly, next issue (Fridays at 07:00): articles"] == 2
+    assert lines["Last sent: Daily digest, 2026-12-02: delivered"] == 2
+    assert (lines["… failed"], lines["… bounced"], lines["… clicks on its links"]) == (1, 1, 4)

@@ -19,6 +19,7 @@ import time
 from collections.abc import Iterable
 from dataclasses import dataclass, field
 from email.message import Message
+from typing import BinaryIO
 from urllib.parse import urljoin, urlsplit
 
 import urllib3
@@ -278,22 +279,30 @@ def fetch(
     accept: Iterable[str] = HTML_TYPES,
     headers: dict[str, str] | None = None,
     max_bytes: int | None = None,
+    timeout: float | None = None,
+    sink: BinaryIO | None = None,
 ) -> FetchResult:
-    """GET `url` safely. Raises a FetchError; returns a 304 result for a satisfied conditional GET."""
+    """GET `url` safely. Raises a FetchError; returns a 304 result for a satisfied conditional GET.
+
+    With `sink`, the body is written there as it arrives instead of being kept (a large download:
+    the result's content is empty); `timeout` then replaces CROSSPOST_FETCH_TIMEOUT for the whole
+    exchange. An empty `accept` takes any type.
+    """
     accept = tuple(accept)
     limit = max_bytes or settings.CROSSPOST_FETCH_MAX_BYTES
-    budget = float(settings.CROSSPOST_FETCH_TIMEOUT)
+    budget = float(timeout or settings.CROSSPOST_FETCH_TIMEOUT)
     deadline = time.monotonic() + budget
-    request_headers = {"User-Agent": _user_agent(), "Accept": ", ".join(accept) + ", */*;q=0.1"}
+    request_headers = {"User-Agent": _user_agent(),
+                       "Accept": ", ".join(accept) + ", */*;q=0.1" if accept else "*/*"}
     request_headers.update(headers or {})
     current = url.strip()
     for _hop in range(settings.CROSSPOST_FETCH_MAX_REDIRECTS + 1):
-        pool, response = _request(current, request_headers, deadline)
+        pool, response = _request(current, request_headers, deadline, budget=budget)
         try:
             if response.status in REDIRECT_STATUSES and response.headers.get("Location"):
                 current = urljoin(current, response.headers["Location"])
                 continue
-            return _read(current, response, accept, limit, deadline, budget, pool.expired)
+            return _read(current, response, accept, limit, deadline, budget, pool.expired, sink)
         finally:
             response.release_conn()
             pool.close()
@@ -334,10 +343,11 @@ def _remaining(deadline: float, budget: float) -> float:
 
 
 def _request(
-    url: str, headers: dict[str, str], deadline: float, *, method: str = "GET", body: bytes | None = None
+    url: str, headers: dict[str, str], deadline: float, *, method: str = "GET", body: bytes | None = None,
+    budget: float | None = None,
 ) -> tuple[_GuardedPool, urllib3.BaseHTTPResponse]:
     scheme, host, port = check_url(url)
-    budget = float(settings.CROSSPOST_FETCH_TIMEOUT)
+    budget = budget or float(settings.CROSSPOST_FETCH_TIMEOUT)
     _check_resolution(host, port)
     parts = urlsplit(url)
     target = (parts.path or "/") + (f"?{parts.query}" if parts.query else "")
@@ -380,6 +390,7 @@ def _read(
     deadline: float,
     budget: float,
     expired: threading.Event,
+    sink: BinaryIO | None = None,
 ) -> FetchResult:
     headers = {k.lower(): v for k, v in response.headers.items()}
     if response.status == 304:
@@ -393,15 +404,20 @@ def _read(
     if declared.isdigit() and int(declared) > limit:
         raise ResponseTooLarge(f"{url[:200]} is larger than {limit} bytes")
     body = bytearray()
+    size = 0
     try:
         while True:
             _remaining(deadline, budget)
             chunk = response.read1(_CHUNK)
             if not chunk:
                 break
-            body += chunk
-            if len(body) > limit:
+            size += len(chunk)
+            if size > limit:
                 raise ResponseTooLarge(f"{url[:200]} is larger than {limit} bytes")
+            if sink is None:
+                body += chunk
+            else:
+                sink.write(chunk)
     except urllib3.exceptions.TimeoutError:
         raise FetchTimeout(f"gave up after {budget:g} seconds") from None
     except (urllib3.exceptions.HTTPError, OSError):

@@ -96,3 +96,15 @@ def test_the_dashboard_panels_and_audience_screens_are_axe_clean(editor_page):
     p.goto("/admin/engagement/republications/")
     assert p.locator("svg.chart").count() == 1 and "Community News" in p.content()
     assert our_violations(p, ".nice-padding") == []
+
+
+def test_every_dashboard_panel_links_to_a_screen_that_opens(editor_page):
+    p = editor_page
+    p.goto("/admin/")
+    links = p.locator(".audience-panel a")
+    hrefs = sorted({links.nth(n).get_attribute("href") for n in range(links.count())})
+    assert len(hrefs) >= 4, f"panel links are missing: {hrefs}"
+    for href in hrefs:
+        response = p.goto(href)
+        assert response is not None and response.status == 200, href
+        assert "/admin/login/" not in p.url, href

@@ -1,5 +1,6 @@
 """A reader joins two newsletters with one confirmation, then changes them in the preference
-centre reached from the welcome mail; every page on the way has no serious axe violation."""
+centre reached from the welcome mail, and at last leaves them all; every page on the way has no
+serious axe violation."""
 
 import re
 
@@ -62,3 +63,10 @@ def test_a_reader_picks_two_newsletters_then_changes_them_in_the_preference_cent
     assert boxes.nth(0).is_checked() and not boxes.nth(1).is_checked()
     assert p.locator("main select[name=language]").input_value() == "fr"
     assert violations(p) == [], "preference centre after saving"
+
+    p.get_by_role("button", name="Unsubscribe from everything").click()
+    p.wait_for_load_state()
+    assert p.locator("main [role=status]").count() == 1
+    boxes = p.locator("main input[name=lists]")
+    assert not any(boxes.nth(n).is_checked() for n in range(boxes.count())), "left every list"
+    assert violations(p) == [], "preference centre after leaving every list"

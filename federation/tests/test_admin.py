@@ -2,11 +2,15 @@
 
 from __future__ import annotations
 
+import datetime
+import re
+
 import pytest
 from django.contrib.auth.models import Group
+from django.utils import timezone
 
 from federation import services
-from federation.models import Block, Follower, Reaction
+from federation.models import Block, Follower, Reaction, RemoteServer, WebSubSubscription
 from newsroom.services import EDITOR_GROUP
 
 pytestmark = pytest.mark.django_db
@@ -27,15 +31,30 @@ def followed_site(remote):
     return site
 
 
+def _rows(page: str, heading: str) -> str:
+    """The table (or list) under one heading of the Fediverse screen, tags stripped."""
+    section = page.split(f"<h2>{heading}</h2>", 1)[1].split("<h2>", 1)[0]
+    return " ".join(re.sub(r"<[^>]+>", " ", section).split())
+
+
 def test_the_fediverse_screen_shows_followers_deliveries_and_reactions(client, editor, followed_site, make_article,
                                                                      committed):
     article = committed(make_article, "Liked story")
-    Reaction.objects.create(article=article, kind="like", activity_uri="https://m.example/l/1",
-                            actor_uri="https://m.example/u/1")
+    for n, kind in enumerate(["like", "like", "announce"]):
+        Reaction.objects.create(article=article, kind=kind, activity_uri=f"https://m.example/l/{n}",
+                                actor_uri=f"https://m.example/u/{n}")
+    RemoteServer.objects.create(domain="down.example", consecutive_failures=4, last_error="HTTP 503")
+    Block.objects.create(domain="spam.example", reason="spam")
+    WebSubSubscription.objects.create(topic="http://testserver/feed/rss/", callback="https://r.example/cb",
+                                      lease_expires_at=timezone.now() + datetime.timedelta(days=1))
     page = client.get("/admin/fediverse/").content.decode()
-    assert "@crosspost@testserver" in page
-    assert "127.0.0.1" in page  # the follower's server
-    assert "Liked story" in page and "Create" in page
+    assert "@crosspost@testserver Site 1" in _rows(page, "Followers per actor")
+    assert _rows(page, "Followers per server").endswith("127.0.0.1 1")
+    assert "Liked story Create" in _rows(page, "Latest posts")
+    assert "down.example 4 — HTTP 503" in _rows(page, "Failing servers")
+    assert "Liked story 2 1" in _rows(page, "Likes and boosts")
+    assert "http://testserver/feed/rss/ 1" in _rows(page, "Feeds pushed by WebSub")
+    assert "spam.example — spam" in _rows(page, "Blocked")
 
 
 def test_an_editor_blocks_a_domain_and_its_followers_go(client, editor, followed_site):
@@ -64,3 +83,7 @@ def test_the_demo_shows_actors_a_follower_and_a_delivered_post(client, editor, m
     assert client.get("/", HTTP_ACCEPT="application/activity+json").json()["type"] == "Organization"
     page = client.get("/admin/fediverse/").content.decode()
     assert "fediverse.example" in page
+    assert "/feed/" in _rows(page, "Feeds pushed by WebSub")
+    article = Delivery.objects.get(status="done").activity.article
+    shown = client.get(article.url).content.decode()
+    assert "@reader@fediverse.example on the fediverse" in shown and "Mastodon timeline" in shown

@@ -179,3 +179,48 @@ def test_without_followers_nothing_is_sent_but_the_outbox_and_tombstone_still_te
     assert list(Activity.objects.order_by("pk").values_list("type", flat=True)) == ["Create", "Announce", "Delete"]
     assert not Delivery.objects.exists()
     assert client.get(article.url, HTTP_ACCEPT=AP).status_code == 410
+
+
+def test_a_batch_is_recorded_in_a_few_statements_however_many_inboxes_it_holds(committed, remote, remote_server,
+                                                                               monkeypatch, settings):
+    from django.db import connection
+    from django.test.utils import CaptureQueriesContext
+
+    monkeypatch.setattr(delivery, "deliveries_kick", lambda: None)
+    site = services.actor_for_site()
+    for n in range(12):  # twelve followers on servers without a shared inbox: twelve inboxes
+        user = RemoteUser(remote_server, f"reader{n}", *_key_pair(0))
+        user.publish()
+        doc = user.document()
+        del doc["endpoints"]
+        Follower.objects.create(actor=site, remote=services.remote_actor_store(doc))
+    delivery.activity_send(actor=site, kind="Create", obj={"id": "http://testserver/x", "type": "Note"},
+                           inboxes=delivery.follower_inboxes([site]))
+    with CaptureQueriesContext(connection) as queries:
+        counts = delivery.deliveries_run(batch_size=50)
+    assert counts["delivered"] == 12 and len(remote_server.posted) == 12
+    writes = [q["sql"] for q in queries.captured_queries if q["sql"].startswith(("UPDATE", "INSERT"))]
+    assert len(writes) <= 4, writes  # reclaim, claim, the successes, the servers that recovered
+
+
+def test_nothing_is_delivered_to_a_loopback_address_unless_allowed(committed, followed, make_article, remote_server,
+                                                                   settings):
+    settings.CROSSPOST_INGEST_ALLOW_HOSTS = []
+    committed(make_article, authors=("Ada Reporter",))
+    assert not remote_server.posted
+    refused = Delivery.objects.filter(domain="127.0.0.1").first()
+    assert refused.status == "pending" and "not a public address" in refused.last_error
+
+
+def test_a_delivery_still_failing_two_days_on_is_given_up(committed, followed, make_article, second_server):
+    import datetime
+
+    second_server.route("/users/carol/inbox", Reply("busy", status=503))
+    committed(make_article, authors=("Ada Reporter",))
+    failing = Delivery.objects.get(domain="127.0.0.2")
+    assert failing.status == "pending"
+    Activity.objects.filter(pk=failing.activity_id).update(created_at=timezone.now() - datetime.timedelta(days=2, hours=1))
+    Delivery.objects.filter(pk=failing.pk).update(next_attempt_at=timezone.now())
+    committed(delivery.deliveries_run)
+    failing.refresh_from_db()
+    assert failing.status == "failed" and failing.attempts == 2

@@ -11,6 +11,7 @@ from engagement.models import Comment
 from federation import httpsig, services
 from federation.models import Block, Delivery, Follower, Reaction, RemoteActor, Reply
 from federation.tests.conftest import follow
+from ingest.tests.conftest import Reply as Answer
 
 pytestmark = pytest.mark.django_db
 SITE = "http://testserver/"
@@ -137,7 +138,7 @@ def test_a_reply_becomes_a_sanitised_comment_awaiting_moderation(client, remote,
     assert comment.status == Comment.Status.PENDING and comment.article_id == article.pk
     assert comment.name == "Alice"
     assert "alert" not in comment.text and "Great piece" in comment.text
-    assert "@alice@127.0.0.1 on the fediverse" in comment.text
+    assert comment.fediverse_reply.handle == "@alice@127.0.0.1"
     assert comment.fediverse_reply.actor_url == remote.server.url("/@alice")
     remote.post(client, "/ap/inbox", _reply(remote, article))
     assert Comment.objects.count() == 1
@@ -158,3 +159,63 @@ def test_a_deleted_account_loses_its_follows(client, remote):
                                       "object": remote.uri})
     assert not Follower.objects.exists()
     assert RemoteActor.objects.filter(uri=remote.uri).exists()
+
+
+def test_the_moderation_queue_marks_a_reply_as_from_the_fediverse(client, remote, make_article, admin_user):
+    article = make_article()
+    remote.post(client, "/ap/inbox", _reply(remote, article))
+    client.force_login(admin_user)
+    queue = client.get("/admin/engagement/comments/").content.decode()
+    assert "From the fediverse: @alice@127.0.0.1" in queue
+    assert f'href="{remote.server.url("/@alice")}"' in queue
+
+
+def test_an_approved_reply_shows_under_the_article_with_its_authors_link(client, remote, make_article, committed):
+    from engagement.comments import comment_approve
+
+    article = make_article()
+    remote.post(client, "/ap/inbox", _reply(remote, article))
+    assert "Great piece" not in client.get(article.url).content.decode()  # waiting for an editor
+    committed(comment_approve, comment_ids=[Comment.objects.get().pk])
+    page = client.get(article.url).content.decode()
+    assert "Great piece" in page and "<script>" not in page.split("comments-heading")[1]
+    assert f'<a class="comment__name" href="{remote.server.url("/@alice")}" rel="nofollow ugc noopener">' in page
+    assert "@alice@127.0.0.1 on the fediverse" in page
+
+
+def test_a_reply_whose_actor_link_is_not_a_web_address_gets_no_link(client, remote, make_article):
+    remote.server.route("/users/alice", Answer(json.dumps({**remote.document(), "url": "javascript:alert(1)"}),
+                                              content_type="application/activity+json"))
+    article = make_article()
+    remote.post(client, "/ap/inbox", _reply(remote, article))
+    assert Comment.objects.get().fediverse_reply.actor_url == remote.uri
+
+
+def test_a_reply_to_an_article_with_closed_comments_is_not_held(client, remote, make_article):
+    article = make_article()
+    article.comments_open = False
+    article.save(update_fields=["comments_open"])
+    assert remote.post(client, "/ap/inbox", _reply(remote, article)).json()["result"] == "comments are closed"
+    assert not Comment.objects.exists()
+
+
+def test_a_banned_fediverse_account_cannot_comment_again(client, remote, make_article):
+    from engagement.comments import address_ban
+
+    article = make_article()
+    remote.post(client, "/ap/inbox", _reply(remote, article))
+    address_ban(email=Comment.objects.get().email)
+    remote.post(client, "/ap/inbox", _reply(remote, article, n=2))
+    assert Comment.objects.count() == 1 and Comment.objects.get().status == Comment.Status.REJECTED
+
+
+def test_blocking_one_actor_removes_only_its_follows(client, remote, remote_server):
+    from federation.tests.conftest import RemoteUser, _key_pair
+
+    bob = RemoteUser(remote_server, "bob", *_key_pair(1), commit=remote.commit)
+    bob.publish()
+    remote.post(client, "/ap/inbox", follow(remote, SITE))
+    bob.post(client, "/ap/inbox", follow(bob, SITE))
+    services.block_add(actor_uri=remote.uri)
+    assert list(Follower.objects.values_list("remote__username", flat=True)) == ["bob"]
+    assert remote.post(client, "/ap/inbox", follow(remote, SITE, 2)).status_code == 403

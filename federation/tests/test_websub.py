@@ -108,3 +108,22 @@ def test_a_failing_subscriber_is_retried_later(client, committed, remote_server,
     committed(make_article)
     push = WebSubPush.objects.get()
     assert push.status == "pending" and push.attempts == 1 and push.next_attempt_at > timezone.now()
+
+
+def test_subscribing_again_renews_the_lease(client, committed, subscriber):
+    _subscribe(client, committed, subscriber.url("/callback"), **{"hub.lease_seconds": "3600"})
+    WebSubSubscription.objects.update(lease_expires_at=timezone.now() + datetime.timedelta(seconds=60))
+    _subscribe(client, committed, subscriber.url("/callback"), **{"hub.lease_seconds": "7200"})
+    sub = WebSubSubscription.objects.get()
+    assert abs((sub.lease_expires_at - timezone.now()).total_seconds() - 7200) < 60
+
+
+def test_with_another_hub_the_feeds_name_it_and_publishing_pings_it(client, committed, remote_server, make_article,
+                                                                    settings):
+    remote_server.route("/hub", Reply("", status=204))
+    settings.WEBSUB_HUB_URL = remote_server.url("/hub")
+    feed = client.get("/feed/rss/")
+    assert remote_server.url("/hub") in feed.content.decode() and remote_server.url("/hub") in feed["Link"]
+    committed(make_article, "Pinged")
+    pings = [parse_qs(body.decode()) for path, _headers, body in remote_server.posted if path == "/hub"]
+    assert {"hub.mode": ["publish"], "hub.url": [TOPIC]} in pings

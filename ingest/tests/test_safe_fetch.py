@@ -128,6 +128,16 @@ def test_it_caps_a_response_that_does_not_declare_its_size(web):
         fetch(web.url("/stream"))
 
 
+def test_a_large_download_streams_into_a_file_of_any_type_within_its_own_limits(web, tmp_path):
+    body = b"\x00\x01" * (400 * 1024)  # past the page limit of 512 KB, and not a web page
+    web.route("/model.bin", Reply(body, content_type="application/octet-stream"))
+    with (tmp_path / "model.bin").open("wb") as sink:
+        result = fetch(web.url("/model.bin"), accept=(), max_bytes=len(body), timeout=30, sink=sink)
+    assert result.content == b"" and (tmp_path / "model.bin").read_bytes() == body
+    with (tmp_path / "short.bin").open("wb") as sink, pytest.raises(safe_fetch.ResponseTooLarge):
+        fetch(web.url("/model.bin"), accept=(), max_bytes=len(body) - 1, sink=sink)
+
+
 def test_it_gives_up_on_a_server_that_does_not_answer(web, settings):
     settings.CROSSPOST_FETCH_TIMEOUT = 1
 

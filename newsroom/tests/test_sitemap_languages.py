@@ -110,7 +110,12 @@ def test_a_part_costs_the_same_queries_however_many_untranslated_articles_it_hol
     listed(client, schema)  # publishing drops what the process remembered of the site
     with CaptureQueriesContext(connection) as many:
         assert len(listed(client, schema)) == 7
-    assert len(many.captured_queries) == len(few.captured_queries)
+    assert part_queries(many) == part_queries(few)
+
+
+def part_queries(captured: CaptureQueriesContext) -> int:
+    # The site is remembered for a few seconds only; on a busy machine a lookup may fall in either.
+    return len([q for q in captured.captured_queries if '"wagtailcore_site"' not in q["sql"]])
 
 
 def test_a_part_never_holds_more_than_the_protocol_allows(settings, make_article):

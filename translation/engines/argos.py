@@ -27,7 +27,8 @@ _BEAM_SIZE = 2
 _MAX_BATCH_SIZE = 32
 
 
-def _candidates(code: str) -> list[str]:
+def argos_codes(code: str) -> list[str]:
+    """The Argos codes a model for Crosspost's `code` may be filed under, best first."""
     code = code.lower()
     return _CODES.get(code, [code, code.split("-")[0]])
 
@@ -60,8 +61,8 @@ class ArgosEngine(Engine):
 
     def pair(self, source: str, target: str) -> InstalledModel:
         installed = self._installed()
-        for src in _candidates(source):
-            for tgt in _candidates(target):
+        for src in argos_codes(source):
+            for tgt in argos_codes(target):
                 if (src, tgt) in installed:
                     return installed[(src, tgt)]
         raise UnsupportedPair(f"No Argos model installed for {source} to {target}")

@@ -116,13 +116,30 @@ def _copy_directory(path: Path, destination: Path) -> dict:
     return metadata
 
 
-def install_package(path: str | Path, *, models_dir: str | Path) -> InstalledModel:
-    """Install an `.argosmodel` file (or an extracted one) as models_dir/<from>_<to>/.
+@dataclass(frozen=True)
+class StagedModel:
+    """A package unpacked and loaded once in a hidden folder of models_dir, not yet in place."""
 
-    The package is unpacked and loaded once in a hidden folder next to its final place, then
-    renamed into place, replacing an earlier install of the same pair. Raises ValueError with a
-    one-line reason when the file is not a usable Argos model.
-    """
+    staging: Path
+    metadata: dict
+
+    @property
+    def final(self) -> Path:
+        return self.staging.parent / f"{self.metadata['from_code'].lower()}_{self.metadata['to_code'].lower()}"
+
+    def install(self) -> InstalledModel:
+        """Rename into place, replacing an earlier install of the same pair."""
+        _move_into_place(self.staging, self.final)
+        return _model_from(self.final, self.metadata)
+
+    def discard(self) -> None:
+        shutil.rmtree(self.staging, ignore_errors=True)
+
+
+def stage_package(path: str | Path, *, models_dir: str | Path) -> StagedModel:
+    """Unpack an `.argosmodel` file (or an extracted one) next to its final place and load it
+    once to prove it works. Raises ValueError with a one-line reason when the file is not a
+    usable Argos model, leaving nothing behind."""
     path = Path(path)
     models_dir = Path(models_dir)
     if not path.exists():
@@ -138,9 +155,13 @@ def install_package(path: str | Path, *, models_dir: str | Path) -> InstalledMod
     except BaseException:
         shutil.rmtree(staging, ignore_errors=True)
         raise
-    final = models_dir / f"{metadata['from_code'].lower()}_{metadata['to_code'].lower()}"
-    _move_into_place(staging, final)
-    return _model_from(final, metadata)
+    return StagedModel(staging, metadata)
+
+
+def install_package(path: str | Path, *, models_dir: str | Path) -> InstalledModel:
+    """Install an `.argosmodel` file (or an extracted one) as models_dir/<from>_<to>/: staged
+    (see `stage_package`), then renamed into place."""
+    return stage_package(path, models_dir=models_dir).install()
 
 
 def _move_into_place(staging: Path, final: Path) -> None:

@@ -1,5 +1,7 @@
 from django import template
 from django.conf import settings
+from django.template.base import Variable
+from django.templatetags.i18n import BlockTranslateNode, TranslateNode
 from django.utils import translation
 from django.utils.html import format_html
 
@@ -30,3 +32,44 @@ def original_language_attrs(tr, slot: str) -> str:
 @register.filter
 def direction(language: str) -> str:
     return text_direction(language or settings.LANGUAGE_CODE)
+
+
+class InterfaceStringNode(template.Node):
+    """Renders its {% translate %} / {% blocktranslate %} as is, or, where the active language's
+    catalogue has no wording for it yet, inside `<span lang="en" dir="ltr">`: English fallen back
+    to on an Arabic page must read left to right, like an untranslated paragraph."""
+
+    def __init__(self, nodelist: template.NodeList):
+        self.nodelist = nodelist
+        self.messages = nodelist.get_nodes_by_type(TranslateNode) + nodelist.get_nodes_by_type(BlockTranslateNode)
+        if not self.messages:
+            raise template.TemplateSyntaxError("{% uistring %} wraps a {% translate %} or {% blocktranslate %}")
+
+    def render(self, context) -> str:
+        output = self.nodelist.render(context)
+        if all(_worded(node, context) for node in self.messages):
+            return output
+        source = settings.LANGUAGE_CODE
+        return format_html('<span lang="{}" dir="{}">{}</span>', source, text_direction(source), output)
+
+
+def _worded(node: TranslateNode | BlockTranslateNode, context) -> bool:
+    from translation.ui import ui_has_wording
+
+    message_context = node.message_context.resolve(context) if node.message_context else None
+    if isinstance(node, BlockTranslateNode):
+        msgid, _ = node.render_token_list(node.singular)
+        return ui_has_wording(msgid, context=message_context, plural=bool(node.plural and node.countervar))
+    variable = node.filter_expression.var
+    if not isinstance(variable, Variable) or variable.literal is None:
+        return True  # a message held in a variable: not known here, so left unmarked
+    return ui_has_wording(variable.literal, context=message_context)
+
+
+@register.tag
+def uistring(parser, token) -> InterfaceStringNode:
+    """`{% uistring %}{% translate "Search" %}{% enduistring %}` around an interface string shown
+    as text (an attribute such as aria-label cannot carry its own lang, so it is left as it is)."""
+    nodelist = parser.parse(("enduistring",))
+    parser.delete_first_token()
+    return InterfaceStringNode(nodelist)

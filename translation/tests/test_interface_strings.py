@@ -88,3 +88,37 @@ def test_an_editor_may_put_placeholders_in_another_order(django_capture_on_commi
         ui_correct(language="de", text=text, translation="%(date)s: Tägliches von %(site)s")
     with translation.override("de"):
         assert translation.gettext(text) % {"site": "Ledger", "date": "3.12."} == "3.12.: Tägliches von Ledger"
+
+
+def test_an_untranslated_interface_string_on_an_arabic_page_reads_as_english_left_to_right(
+        client, make_article, django_capture_on_commit_callbacks):
+    path = make_article("Story").url
+    with django_capture_on_commit_callbacks(execute=True):
+        ui_correct(language="ar", text="Skip to content", translation="انتقل إلى المحتوى")
+    tree = lxml_html.fromstring(client.get(f"/ar{path}").content)
+    translation.activate("en")
+    assert tree.xpath("/html/@lang") == ["ar"] and tree.xpath("/html/@dir") == ["rtl"]
+    skip = tree.xpath('//a[@class="skip-link"]')[0]
+    assert skip.text_content() == "انتقل إلى المحتوى" and not skip.xpath(".//*[@lang]")
+    marked = tree.xpath('//span[@lang="en"][@dir="ltr"]/text()')
+    assert {"Authors", "Regions", "Sitemap", "By"} <= set(marked)
+    # Wagtail's own Arabic catalogue already words "Latest": it is shown in Arabic, unmarked.
+    latest = tree.xpath('//nav[contains(@class, "site-nav")]//li[1]/a')[0]
+    assert latest.text_content() != "Latest" and not latest.xpath(".//*[@lang]")
+
+
+def test_a_wording_that_reads_like_the_english_is_still_a_translation(client, make_article,
+                                                                      django_capture_on_commit_callbacks):
+    path = make_article("Story").url
+    with django_capture_on_commit_callbacks(execute=True):
+        ui_correct(language="fr", text="Sitemap", translation="Sitemap")
+    tree = lxml_html.fromstring(client.get(f"/fr{path}").content)
+    translation.activate("en")
+    sitemap = tree.xpath('//a[@href="/sitemap.xml"]')[0]
+    assert sitemap.text_content() == "Sitemap" and not sitemap.xpath(".//*[@lang]")
+    assert "Authors" in tree.xpath('//span[@lang="en"][@dir="ltr"]/text()')
+
+
+def test_english_pages_mark_no_interface_string(client, make_article):
+    tree = lxml_html.fromstring(client.get(make_article("Story").url).content)
+    assert tree.xpath('//span[@lang="en"][@dir="ltr"]') == []

@@ -1,4 +1,4 @@
-"""crosspost translation install PATH | ui [--languages fr,ar] | page PAGE_ID --languages fr,ar | status"""
+"""crosspost translation install PATH | install --from-index [LANGS] | ui [--languages fr,ar] | page PAGE_ID --languages fr,ar | status"""
 
 from __future__ import annotations
 
@@ -26,8 +26,12 @@ class Command(BaseCommand):
 
     def add_arguments(self, parser) -> None:
         sub = parser.add_subparsers(dest="action", required=True)
-        install = sub.add_parser("install", help="Install an Argos Translate model file (.argosmodel).")
-        install.add_argument("path")
+        install = sub.add_parser("install", help="Install an Argos Translate model file (.argosmodel), or the "
+                                                 "models for some languages from the Argos package index.")
+        install.add_argument("path", nargs="?")
+        install.add_argument("--from-index", metavar="LANGS", nargs="?", const="",
+                             help="Comma-separated codes (default: every served language): install the "
+                                  "site language → each from CROSSPOST_MT_INDEX_URL.")
         ui = sub.add_parser("ui", help="Machine-translate the interface strings and compile them.")
         ui.add_argument("--languages", help="Comma-separated codes (default: every served language).")
         page = sub.add_parser("page", help="Translate one page now, without the worker.")
@@ -38,14 +42,31 @@ class Command(BaseCommand):
     def handle(self, *args, action: str, **options) -> None:
         getattr(self, f"handle_{action}")(**options)
 
-    def handle_install(self, *, path: str, **options) -> None:
+    def handle_install(self, *, path: str | None, from_index: str | None, **options) -> None:
         from translation.engines.argos_models import install_package
 
+        if from_index is not None and path is None:
+            self.install_from_index(_languages(from_index))
+            return
+        if path is None or from_index is not None:
+            raise CommandError("Give either a model file or --from-index LANGS")
         try:
             model = install_package(path, models_dir=settings.CROSSPOST_MT_MODELS_DIR)
         except (ValueError, OSError) as exc:
             raise CommandError(f"Cannot install {path}: {exc}") from None
         self.stdout.write(f"Installed {model.from_code} → {model.to_code} into {model.path}")
+
+    def install_from_index(self, languages: list[str]) -> None:
+        from translation.engines.argos_index import models_install_from_index
+
+        try:
+            models = models_install_from_index(
+                source=settings.LANGUAGE_CODE, targets=languages, index_url=settings.CROSSPOST_MT_INDEX_URL,
+                models_dir=settings.CROSSPOST_MT_MODELS_DIR, progress=self.stdout.write)
+        except (ValueError, OSError) as exc:
+            raise CommandError(f"Nothing installed: {exc}") from None
+        for model in models:
+            self.stdout.write(f"Installed {model.from_code} → {model.to_code} {model.version} into {model.path}")
 
     def handle_ui(self, *, languages: str | None, **options) -> None:
         from translation.ui import ui_translate
