@@ -123,6 +123,7 @@ class Child:
         if self.target is not None:
             self.process = Forked(self.target, nice=self.nice, title=self.title)
         else:
+            assert self.argv is not None, "a child is a command or a function"
             # process_group=0: a terminal's Ctrl-C (sent to the foreground group) stays with us.
             self.process = subprocess.Popen(self.argv, env=self.env, process_group=0)
         self.started_at = time.monotonic()
@@ -130,6 +131,12 @@ class Child:
 
     def running(self) -> bool:
         return self.process is not None and self.process.poll() is None
+
+    @property
+    def started(self) -> subprocess.Popen | Forked:
+        """The process, once `start` has run (the supervisor starts every child before watching)."""
+        assert self.process is not None, f"the {self.name} was never started"
+        return self.process
 
 
 class Supervisor:
@@ -164,7 +171,7 @@ class Supervisor:
                     _log(f"starting the {child.name} again")
                     child.start()
                 continue
-            code = child.process.poll()
+            code = child.started.poll()
             if code is None:
                 continue
             if now - child.started_at < QUICK_DEATH_SECONDS:
@@ -184,7 +191,7 @@ class Supervisor:
     def stop(self) -> None:
         running = [child for child in self.children if child.running()]
         for child in running:
-            child.process.send_signal(signal.SIGTERM)
+            child.started.send_signal(signal.SIGTERM)
         signals_seen = self.signals
         deadline = time.monotonic() + self.stop_timeout
         while any(child.running() for child in running) and time.monotonic() < deadline:
@@ -196,10 +203,10 @@ class Supervisor:
             if child.running():
                 _log(f"the {child.name} did not stop within {self.stop_timeout:.0f} s; killing it")
                 try:
-                    os.killpg(child.process.pid, signal.SIGKILL)  # its own workers too
+                    os.killpg(child.started.pid, signal.SIGKILL)  # its own workers too
                 except ProcessLookupError:
                     pass
-            child.process.wait()
+            child.started.wait()
 
 
 def preload() -> Callable:

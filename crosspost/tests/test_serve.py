@@ -13,6 +13,7 @@ import subprocess
 import sys
 import textwrap
 import time
+from collections.abc import Callable
 from pathlib import Path
 
 import pytest
@@ -74,6 +75,11 @@ def wait_until(condition, seconds: float = 20) -> None:
         time.sleep(0.05)
 
 
+def _stderr(process: subprocess.Popen) -> str:
+    assert process.stderr is not None, "started with stderr=PIPE"
+    return process.stderr.read()
+
+
 def lines(log: Path) -> list[str]:
     return log.read_text().split() if log.exists() else []
 
@@ -102,7 +108,7 @@ def test_a_child_that_ignores_sigterm_is_killed_after_the_timeout(tmp_path):
     supervisor.send_signal(signal.SIGTERM)
     assert supervisor.wait(timeout=20) == 0
     assert time.monotonic() - started < 5
-    assert "did not stop within" in supervisor.stderr.read()
+    assert "did not stop within" in _stderr(supervisor)
     assert "finished" not in lines(log)
 
 
@@ -112,17 +118,17 @@ def test_a_child_that_dies_is_started_again(tmp_path):
     supervisor.send_signal(signal.SIGTERM)
     assert supervisor.wait(timeout=20) == 0
     assert lines(log) == ["started", "started", "sigterm", "finished"]
-    assert "exited with code 3; restarting it" in supervisor.stderr.read()
+    assert "exited with code 3; restarting it" in _stderr(supervisor)
 
 
 def test_a_child_that_keeps_dying_as_it_starts_ends_serving_with_its_code(tmp_path):
     supervisor, log = supervise(tmp_path, "die-always", give_up_after=2)
     assert supervisor.wait(timeout=20) == 3
     assert lines(log) == ["started", "started"]
-    assert "2 times in a row" in supervisor.stderr.read()
+    assert "2 times in a row" in _stderr(supervisor)
 
 
-def _database_for_subprocesses(tmp_path: Path) -> tuple[str, callable]:
+def _database_for_subprocesses(tmp_path: Path) -> tuple[str, Callable[[object], str]]:
     """A URL the real server can use for the test database, and a way to read a task's status."""
     if connection.vendor == "sqlite":
         path = tmp_path / "site.sqlite3"
@@ -131,7 +137,7 @@ def _database_for_subprocesses(tmp_path: Path) -> tuple[str, callable]:
         connection.connection.backup(target)
         target.close()
 
-        def status(task_id) -> str:
+        def status(task_id: object) -> str:
             with sqlite3.connect(path) as db:
                 return db.execute(f"select status from {DBTaskResult._meta.db_table} where id = ?",
                                   (str(task_id).replace("-", ""),)).fetchone()[0]
@@ -143,7 +149,7 @@ def _database_for_subprocesses(tmp_path: Path) -> tuple[str, callable]:
     return url, lambda task_id: DBTaskResult.objects.get(pk=task_id).status
 
 
-def _serve(tmp_path: Path, url: str, *args: str, **popen) -> list[str] | subprocess.Popen:
+def _serve(tmp_path: Path, url: str, *args: str, **popen) -> subprocess.Popen:
     env = {**os.environ, "DJANGO_SETTINGS_MODULE": "crosspost.settings", "DATABASE_URL": url,
            "CROSSPOST_VAR_DIR": str(tmp_path), "PYTHONPATH": str(Path(__file__).resolve().parents[2])}
     return subprocess.Popen([sys.executable, "-m", "crosspost.cli", "serve", *args], env=env, **popen)
@@ -217,7 +223,7 @@ def test_crosspost_serve_refuses_a_port_another_server_listens_on(tmp_path):
         finally:
             if server.poll() is None:
                 server.kill()
-    assert f"cannot listen on 127.0.0.1:{port}" in server.stderr.read()
+    assert f"cannot listen on 127.0.0.1:{port}" in _stderr(server)
 
 
 def test_crosspost_serve_logs_requests_only_when_asked(monkeypatch):
