@@ -6,7 +6,7 @@ HOST ?= 127.0.0.1
 PORT ?= 8000
 export HOST PORT
 # Packages that pass the type check; add one when it does.
-MYPY_PACKAGES ?= newsroom search translation engagement newsletter membership ingest/services.py crosspost/lib \
+MYPY_PACKAGES ?= newsroom search translation engagement newsletter membership audience federation ingest/services.py crosspost/lib \
 	crosspost/templatetags \
 	$(wildcard crosspost/*.py crosspost/tests/*.py crosspost/management/commands/*.py)
 
