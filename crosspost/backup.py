@@ -21,6 +21,8 @@ from django.conf import settings
 from django.db import connection
 from django.db.migrations.recorder import MigrationRecorder
 
+from crosspost import pagecache
+
 FORMAT = 1
 
 
@@ -130,7 +132,5 @@ def backup_restore(*, source: Path) -> dict:
                 media.rename(old)
             shutil.copytree(work / "media", media)
             shutil.rmtree(old, ignore_errors=True)
-    from crosspost.pagecache import pagecache_purge_all
-
-    pagecache_purge_all()
+    pagecache.pagecache_purge_all()
     return manifest

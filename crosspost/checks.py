@@ -1,13 +1,13 @@
 """Crosspost's own system checks, run by `crosspost check` (and `--deploy`)."""
 
+from urllib.parse import urlsplit
+
 from django.conf import settings
 from django.core.checks import Tags, Warning, register
 
 
 @register(Tags.security, deploy=True)
 def check_site_url(app_configs, **kwargs):
-    from urllib.parse import urlsplit
-
     problems = []
     parts = urlsplit(settings.SITE_URL)
     if settings.PRODUCTION and parts.scheme != "https":

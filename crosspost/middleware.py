@@ -3,12 +3,16 @@ service (database, Redis) is away, so readers and load balancers know to come ba
 
 from __future__ import annotations
 
+import copy
 import logging
+import time
 
 from django.conf import settings
 from django.db import DatabaseError, InterfaceError, OperationalError
 from django.http import HttpRequest, HttpResponse
+from django.http.request import split_domain_port
 from django.template.loader import render_to_string
+from wagtail.models import Site
 
 log = logging.getLogger(__name__)
 
@@ -132,12 +136,6 @@ class SiteLookupMiddleware:
         self.get_response = get_response
 
     def __call__(self, request: HttpRequest) -> HttpResponse:
-        import copy
-        import time
-
-        from django.http.request import split_domain_port
-        from wagtail.models import Site
-
         key = (split_domain_port(request._get_raw_host())[0], request.get_port())
         now = time.monotonic()
         remembered = _sites.get(key)

@@ -17,6 +17,8 @@ from django.db import close_old_connections
 from django.utils import timezone
 from django.utils.module_loading import import_string
 
+from crosspost.workers import tasks_recover_orphans
+
 log = logging.getLogger(__name__)
 
 
@@ -82,8 +84,6 @@ def scheduler_tick(jobs: list[Job], now: datetime.datetime | None = None) -> lis
 
 
 def scheduler_run(*, interval: float = 30.0, once: bool = False) -> None:
-    from crosspost.workers import tasks_recover_orphans
-
     jobs = default_jobs()
     while True:
         close_old_connections()

@@ -8,11 +8,10 @@ from django.utils import timezone
 
 from engagement.models import Comment, PermissionRequest, Republication, WebhookEndpoint
 from engagement.services import engagement_settings
+from newsroom.models import ArticlePage
 
 
 def engagement_demo_load() -> None:
-    from newsroom.models import ArticlePage
-
     config = engagement_settings()
     config.telegram = config.telegram or "https://t.me/crosspost_demo"
     config.instagram = config.instagram or "https://www.instagram.com/crosspost_demo/"

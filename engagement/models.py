@@ -6,9 +6,13 @@ what happens around it. Writes go through each feature's module (comments.py, we
 
 from __future__ import annotations
 
+import secrets
+from urllib.parse import urlsplit
+
 from django.conf import settings
 from django.core.validators import URLValidator
 from django.db import models
+from django.urls import reverse
 from wagtail.admin.panels import FieldPanel, MultiFieldPanel
 from wagtail.contrib.settings.models import BaseSiteSetting, register_setting
 
@@ -78,16 +82,11 @@ class Partner(models.Model):
         return self.name
 
     def feed_url(self) -> str:
-        from django.urls import reverse
-
         return settings.SITE_URL + reverse("engagement:partner_feed", args=[self.token])
 
     feed_url.short_description = "Feed URL"  # type: ignore[attr-defined]
 
     def save(self, *args, **kwargs) -> None:
-        import secrets
-        from urllib.parse import urlsplit
-
         domain = self.domain.strip().lower()
         host = (urlsplit(domain).hostname or "") if "//" in domain else domain.split("/")[0]
         self.domain = host.removeprefix("www.")

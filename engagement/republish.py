@@ -17,6 +17,7 @@ from django.utils.html import format_html
 
 from crosspost.lib.signing import sign, unsign
 from newsroom.licences import Licence
+from newsroom.models import join_names
 
 PIXEL_SALT = "engagement.pixel"
 
@@ -86,8 +87,6 @@ def licence_html(licence: str) -> str:
 
 
 def republish_html(article, *, partner_id: int | None = None) -> str:
-    from newsroom.models import join_names
-
     canonical = article.canonical_url()
     names = [author.title for author in article.authors]
     date = timezone.localtime(article.display_date)

@@ -22,6 +22,7 @@ from wagtail.models import Site
 from crosspost import pagecache
 from crosspost.lib import email as mail
 from engagement.models import EngagementSettings
+from newsroom.models import SiteSettings
 
 log = logging.getLogger(__name__)
 
@@ -66,8 +67,6 @@ def engagement_settings() -> EngagementSettings:
 
 def media_inquiries_email() -> str:
     """The one media address: the site settings' public one, which articles and the footer show."""
-    from newsroom.models import SiteSettings
-
     return SiteSettings.for_site(_default_site()).media_inquiries_email
 
 

@@ -18,9 +18,11 @@ from django.http import HttpRequest, HttpResponse
 from django.template.response import TemplateResponse
 from django.utils import timezone
 from wagtail.admin.auth import permission_required
+from wagtail.rich_text import expand_db_html
 
 from crosspost.lib import leases, safe_fetch
 from engagement.models import WebhookDelivery, WebhookEndpoint
+from newsroom.models import ArticlePage
 
 EVENT_PUBLISHED = "article.published"
 EVENT_CORRECTED = "article.corrected"
@@ -48,8 +50,6 @@ def webhook_signature(secret: str, timestamp: str, body: bytes) -> str:
 
 def webhook_enqueue_for_page(*, page) -> list[WebhookDelivery]:
     """Queue one delivery per active endpoint the first time an article is published."""
-    from newsroom.models import ArticlePage
-
     article = page.specific
     if not isinstance(article, ArticlePage):
         return []
@@ -84,8 +84,6 @@ def webhook_enqueue_corrections(*, page) -> list[WebhookDelivery]:
     The delivery's event column names the note ("article.corrected:<uid>"), so its uniqueness
     sends every correction once however often the article is published again.
     """
-    from wagtail.rich_text import expand_db_html
-
     article = page.specific
     created = []
     for note in article.corrections.all():
@@ -98,7 +96,7 @@ def webhook_enqueue_corrections(*, page) -> list[WebhookDelivery]:
 
 
 def _webhook_schedule(ids: list[int], run_after: datetime.datetime | None = None) -> None:
-    from engagement.tasks import deliver_webhook
+    from engagement.tasks import deliver_webhook  # engagement.tasks imports this module
 
     task = deliver_webhook
     if run_after is not None:

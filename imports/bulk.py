@@ -26,14 +26,14 @@ from newsroom.models import ArticleAuthor, ArticlePage
 from search.services import articles_index, body_text, entries_save, entry_for
 
 if TYPE_CHECKING:
-    from imports.writer import CommentInfo, Entry, Writer
+    from imports.writer import CommentInfo, Entry, Writer  # imports.writer imports this module
 
 CommentsFor = tuple["Entry", int, datetime.datetime | None]  # (entry, article id, its first publication)
 
 
 def batch_write(writer: Writer, batch: list[Entry]) -> None:
     """Write `batch` (entries of one export, in file order); see the module docstring."""
-    from imports.writer import SCHEDULED
+    from imports.writer import SCHEDULED  # imports.writer imports this module
 
     keys = [entry.key[:300] for entry in batch]
     known = {(o.kind, o.source_id): o for o in ImportedObject.objects.filter(
@@ -126,7 +126,7 @@ def redirects_write(writer: Writer, targets: list[tuple[list[str], Page, str]]) 
 
     A draft's old URLs are recorded too: they answer once it is live (imports/middleware.py).
     """
-    from imports.writer import old_path
+    from imports.writer import old_path  # imports.writer imports this module
 
     wanted: dict[str, Page] = {}
     for paths, page, own in targets:
@@ -199,7 +199,7 @@ def _roots(comments: list[CommentInfo]) -> dict[str, CommentInfo]:
 
 def _comment(writer: Writer, comment: CommentInfo, article_id: int, published: datetime.datetime | None,
              parent_id: int | None) -> Comment | None:
-    from imports.writer import comment_text
+    from imports.writer import comment_text  # imports.writer imports this module
 
     text = comment_text(comment.html)
     if not text:

@@ -25,6 +25,8 @@ from imports.mapping import SectionMap
 from imports.models import ImportedObject
 from imports.writer import DRAFT, LIVE, SCHEDULED, AuthorInfo, Entry, Report, SectionInfo
 from imports.wxr import ExportError
+from newsletter.models import Newsletter, Subscriber, Subscription, email_clean, email_key
+from newsletter.services import confirmations_send, newsletter_default
 
 DEFAULT_RULES = ("tag:*=drop",)
 CONFIRMATION_SENT = "confirmation mail sent"  # ImportedObject.note of a member mailed once
@@ -294,8 +296,6 @@ class GhostReader:
         Readers join the lists named like their Ghost newsletters (by slug), else the default list.
         Returns (member id, reader id) of the pending readers never sent a confirmation mail.
         """
-        from newsletter.models import Subscriber, Subscription, email_clean, email_key
-
         S = Subscriber.Status
         mailed = set(ImportedObject.objects.filter(source=writer.source, site=writer.site, kind="member",
                                                    note=CONFIRMATION_SENT).values_list("source_id", flat=True))
@@ -334,9 +334,6 @@ class GhostReader:
         return waiting
 
     def _lists(self, member_id: str):
-        from newsletter.models import Newsletter
-        from newsletter.services import newsletter_default
-
         slugs = [self.export.newsletters.get(n, "") for n in self.export.member_newsletters.get(member_id, [])]
         found = list(Newsletter.objects.filter(slug__in=[s for s in slugs if s]))
         return found or [newsletter_default()]
@@ -358,9 +355,6 @@ def members_confirmations_send(*, writer, waiting: list[tuple[str, int]]) -> Non
     the newsletter then sends its welcome mail. A mail that fails is a note in the report, and
     the next run with the option tries that member again.
     """
-    from newsletter.models import Subscriber
-    from newsletter.services import confirmations_send
-
     members = {reader_id: member_id for member_id, reader_id in waiting}
     sent, failed = confirmations_send(subscribers=Subscriber.objects.filter(pk__in=list(members)).order_by("pk"))
     ImportedObject.objects.filter(source=writer.source, site=writer.site, kind="member",

@@ -159,7 +159,7 @@ def ghost_import(*, file: IO[bytes], media_dir: Path | None = None, maps: list[s
 
 def import_run_start(*, run: ImportRun) -> None:
     """Queue `run` for a worker."""
-    from imports.tasks import import_run_task
+    from imports.tasks import import_run_task  # imports.tasks imports this module
 
     transaction.on_commit(lambda: import_run_task.enqueue(run.pk))
 
@@ -193,7 +193,7 @@ def import_run_process(*, run_id: int) -> bool:
         # Unexpected (the database went away…): hand it back for a later attempt, which resumes.
         release(ImportRun.objects.filter(pk=run.pk), status=ImportRun.Status.PENDING,
                 error=f"attempt {run.attempts}: {exc}"[:500])
-        from imports.tasks import import_run_task
+        from imports.tasks import import_run_task  # imports.tasks imports this module
 
         import_run_task.using(run_after=timezone.now() + backoff(run.attempts)).enqueue(run.pk)
         return True

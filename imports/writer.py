@@ -37,6 +37,7 @@ from imports.bulk import comments_write, redirects_write
 from imports.content import Converted, Image, html_convert
 from imports.media import MediaResolver
 from imports.models import ImportedObject, SimplePage
+from ingest.services import publication_match_or_create
 from newsroom.models import (
     ArticleAuthor,
     ArticlePage,
@@ -412,8 +413,6 @@ class Writer:
                 chosen = chosen[:3]
             setattr(page, field_name, list(dict.fromkeys(chosen)))
         if entry.canonical_url:
-            from ingest.services import publication_match_or_create
-
             publication = publication_match_or_create(name="", url=entry.canonical_url)
             page.publication = publication
             page.original_url = entry.canonical_url[:1000]

@@ -37,6 +37,7 @@ from ingest import fingerprint
 from ingest.extract import NoArticleFound, decode, extract
 from ingest.models import HostBudget, SourceChange, SourceWatch
 from newsroom.models import ArticlePage
+from newsroom.services import article_add_correction
 
 BATCH = 100
 FRESH = datetime.timedelta(days=2)
@@ -294,8 +295,6 @@ def source_change_apply(*, change: SourceChange, user=None) -> ArticlePage:
 @transaction.atomic
 def source_change_note(*, change: SourceChange, text: str, kind: str = "update", user=None):
     """Add a correction/update note to our article about the change, and close the item."""
-    from newsroom.services import article_add_correction
-
     _close(change, SourceChange.Status.NOTED, user)
     return article_add_correction(page=change.article, kind=kind, text=text, user=user)
 

@@ -6,6 +6,7 @@ from django_tasks import task
 
 from ingest.models import FeedSubscription
 from ingest.services import feed_poll
+from ingest.sourcewatch import sources_check_due
 
 
 @task()
@@ -17,6 +18,4 @@ def poll_feeds() -> int:
 @task()
 def watch_sources() -> int:
     """One source-watch pass over the reposts that are due; returns how many were checked."""
-    from ingest.sourcewatch import sources_check_due
-
     return len(sources_check_due())

@@ -119,7 +119,7 @@ def signature_valid(secret: str, body: bytes, header: str) -> bool:
 
 def push_receive(*, subscription: FeedSubscription, body: bytes, signature: str) -> int:
     """A hub's content distribution: its entries into the inbox (new ones counted), if signed by us."""
-    from ingest.services import inbox_items_add
+    from ingest.services import inbox_items_add  # ingest.services imports this module
 
     if not signature_valid(subscription.push_secret, body, signature):
         raise PushRefused("X-Hub-Signature is missing or does not match")

@@ -17,6 +17,7 @@ from django.utils import timezone
 from crosspost.lib import email as mail
 from crosspost.lib.signing import sign, unsign
 from membership.models import Member, Payment, Tier
+from newsletter.services import subscriber_subscribe
 
 log = logging.getLogger(__name__)
 
@@ -154,8 +155,6 @@ def member_login_claim(*, token: str) -> Member | None:
 def member_newsletter_subscribe(*, member: Member, language: str = "") -> None:
     """Offer the newsletter at the member's address: the newsletter's own sign-up, confirmation
     mail included, so its consent record is the same as every other subscriber's."""
-    from newsletter.services import subscriber_subscribe
-
     subscriber_subscribe(email=member.email, name=member.name, language=language)
 
 

@@ -16,6 +16,7 @@ from crosspost.lib.ratelimit import ratelimit_hit
 from membership import services, webhooks
 from membership.forms import CheckoutForm, DonationForm, LoginForm
 from membership.models import Member, MembershipSettings, Tier, stripe_enabled
+from newsletter.models import Subscriber, email_key
 from newsletter.services import ConfirmationNotSent
 
 SESSION_KEY = "membership_member_id"
@@ -125,8 +126,6 @@ def account(request: HttpRequest) -> HttpResponse:
     member = _signed_in(request)
     if member is None:
         return redirect("membership:login")
-    from newsletter.models import Subscriber, email_key
-
     subscriber = Subscriber.objects.filter(email_key=email_key(member.email)).first()
     # Addresses that bounced or complained are not asked again.
     offer = subscriber is None or subscriber.status in (Subscriber.Status.PENDING, Subscriber.Status.UNSUBSCRIBED)

@@ -5,6 +5,7 @@ from __future__ import annotations
 import datetime
 
 from django.contrib.syndication.views import Feed
+from django.urls import reverse
 from django.utils import timezone, translation
 
 from newsletter import rendering, selectors
@@ -22,8 +23,6 @@ class ArchiveFeed(Feed):
         return obj.name
 
     def link(self, obj: Newsletter) -> str:
-        from django.urls import reverse
-
         return rendering.site_url(reverse("newsletter:archive_list", kwargs={"slug": obj.slug}))
 
     def description(self, obj: Newsletter) -> str:

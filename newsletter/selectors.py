@@ -8,6 +8,8 @@ from typing import Any
 from django.conf import settings
 from django.db.models import Count, Q, QuerySet, Sum
 from django.http import Http404
+from django.urls import reverse
+from django.utils import translation
 
 from newsletter import rendering
 from newsletter.models import Delivery, Digest, DigestClick, Newsletter
@@ -59,9 +61,6 @@ def archive_digest_context(digest: Digest, *, language: str) -> dict[str, Any]:
 
 
 def archive_digest_url(digest: Digest, language: str) -> str:
-    from django.urls import reverse
-    from django.utils import translation
-
     with translation.override(language):
         return reverse("newsletter:archive_digest", kwargs={"slug": digest.newsletter.slug,
                                                             "date": digest.date.isoformat()})

@@ -13,8 +13,10 @@ from django.conf import settings
 from django.core.exceptions import ValidationError
 from django.db import IntegrityError, transaction
 from django.db.models import F, Q
+from django.urls import reverse
 from django.utils import timezone
 
+from crosspost import pagecache
 from crosspost.lib import email as mail
 from crosspost.lib.email import validate_address
 from crosspost.lib.ratelimit import ratelimit_hit
@@ -483,16 +485,13 @@ def digest_send(*, digest: Digest, workers: int = 2, batch_size: int | None = No
 def digest_pages_purge(*, digest: Digest) -> int:
     """A sent issue appears in the archive, its feed and the sitemap: purge the cached copies of
     those pages (through the page cache's purge seam, so a CDN backend hears of it too)."""
-    from django.urls import reverse
-
-    from crosspost.pagecache import pagecache_purge_urls
 
     slug = digest.newsletter.slug
     paths = [reverse("sitemap_index"), reverse("sitemap", kwargs={"section": "newsletter"}),
              reverse("newsletter:archive"), reverse("newsletter:archive_list", args=[slug]),
              reverse("newsletter:archive_feed", args=[slug]),
              reverse("newsletter:archive_digest", args=[slug, digest.date.isoformat()])]
-    return pagecache_purge_urls([settings.SITE_URL.rstrip("/") + path for path in paths])
+    return pagecache.pagecache_purge_urls([settings.SITE_URL.rstrip("/") + path for path in paths])
 
 
 def digest_send_test(

@@ -36,12 +36,14 @@ from wagtail.contrib.routable_page.models import RoutablePageMixin, path
 from wagtail.contrib.settings.models import BaseSiteSetting, register_setting
 from wagtail.fields import RichTextField, StreamField
 from wagtail.models import Orderable, Page
+from wagtail.rich_text import expand_db_html
 from wagtail.search import index
 from wagtail.snippets.models import register_snippet
 from wagtail.url_routing import RouteResult
 
 from crosspost.lib.html import truncate_paragraphs
 from crosspost.pagecache import mark_cacheable
+from newsroom import seo
 from newsroom.blocks import RICH_TEXT_FEATURES, BodyBlock
 from newsroom.feeds import feed_response
 from newsroom.licences import Licence, RepostMode, SearchPolicy, default_repost_mode
@@ -623,9 +625,7 @@ class ArticlePage(CacheablePage, Page):
     @property
     def original(self) -> dict | None:
         """The original a repost is based on (schema.org NewsArticle), as the JSON-LD has it."""
-        from newsroom.seo import original_object
-
-        return original_object(self)
+        return seo.original_object(self)
 
     @cached_property
     def correction_list(self) -> list:
@@ -636,42 +636,30 @@ class ArticlePage(CacheablePage, Page):
     @property
     def correction_notes(self) -> list[dict]:
         """The live corrections, oldest first: kind, date and text (HTML)."""
-        from wagtail.rich_text import expand_db_html
-
         return [{"kind": c.kind, "date": c.date.isoformat(), "text": expand_db_html(c.text)}
                 for c in self.correction_list]
 
     def translatable_notes(self) -> list[tuple[str, str]]:
         """(slot, HTML) of each correction, for the translation memory."""
-        from wagtail.rich_text import expand_db_html
-
         return [(f"correction_{c.uid.hex}", expand_db_html(c.text)) for c in self.correction_list]
 
     @property
     def effective_search_policy(self) -> str:
-        from newsroom.seo import search_policy
-
-        return search_policy(self)
+        return seo.search_policy(self)
 
     def json_ld(self, request: HttpRequest | None = None) -> dict:
-        from newsroom.seo import article_json_ld
-
-        return article_json_ld(self, request)
+        return seo.article_json_ld(self, request)
 
     def serve(self, request: HttpRequest, *args: Any, **kwargs: Any) -> HttpResponse:
-        from newsroom.seo import NEWS_NOINDEX, robots_for_news
-
         response = super().serve(request, *args, **kwargs)
-        if robots_for_news(self):
-            response.headers["X-Robots-Tag"] = NEWS_NOINDEX
+        if seo.robots_for_news(self):
+            response.headers["X-Robots-Tag"] = seo.NEWS_NOINDEX
         return response
 
     def get_context(self, request: HttpRequest, *args: Any, **kwargs: Any) -> dict:
-        from newsroom.seo import canonical_href, robots_for_news
-
         context = super().get_context(request, *args, **kwargs)
-        context["canonical_url"] = canonical_href(self, request)
-        context["news_noindex"] = robots_for_news(self)
+        context["canonical_url"] = seo.canonical_href(self, request)
+        context["news_noindex"] = seo.robots_for_news(self)
         # The rest is fetched when the template first reads it: not at all when the pieces that
         # show it are already rendered for this version of the page (templatetags/rendercache.py).
         context["json_ld"] = once(lambda: self.json_ld(request))

@@ -21,10 +21,14 @@ import logging
 from collections.abc import Callable
 from dataclasses import dataclass
 
+from django.conf import settings
 from django.db import transaction
+from django.utils import timezone
 from wagtail.models import Page
 
 from crosspost.lib.leases import backoff
+from newsroom.models import ArticlePage
+from newsroom.services import corrections_newly_live, pagecache_purge_for_correction, pagecache_purge_for_page
 
 log = logging.getLogger(__name__)
 
@@ -32,7 +36,9 @@ MAX_STEP_ATTEMPTS = 6  # 30 s … 16 min between tries, then the failure stays i
 
 
 # --- the steps ------------------------------------------------------------------------------------
-# Each takes the page (its specific instance) and does one app's job.
+# Each takes the page (its specific instance) and does one app's job. Other apps' services are
+# imported inside their step: those apps import newsroom at module level, never the reverse
+# (docs/architecture.md), so loading newsroom never loads the whole project.
 
 def _search_index(page: Page) -> None:
     from search.services import articles_index
@@ -47,8 +53,6 @@ def _search_unindex(page: Page) -> None:
 
 
 def _translations_request(page: Page) -> None:
-    from django.conf import settings
-
     from translation.jobs import translation_request_many
 
     if settings.CROSSPOST_PRETRANSLATE:
@@ -56,15 +60,11 @@ def _translations_request(page: Page) -> None:
 
 
 def _pagecache_purge_article(page: Page) -> None:
-    from newsroom.services import pagecache_purge_for_page
-
     # After commit: a reader arriving in between must not re-cache the old version.
     transaction.on_commit(lambda: pagecache_purge_for_page(page))
 
 
 def _pagecache_purge_corrected(page: Page) -> None:
-    from newsroom.services import pagecache_purge_for_correction
-
     transaction.on_commit(lambda: pagecache_purge_for_correction(page))
 
 
@@ -152,8 +152,6 @@ EVENTS: dict[str, tuple[Step, ...]] = {
 # --- running them ---------------------------------------------------------------------------------
 
 def _is_article(page: Page) -> bool:
-    from newsroom.models import ArticlePage
-
     return isinstance(page, ArticlePage)
 
 
@@ -177,9 +175,7 @@ def pipeline_run(*, event: str, page: Page, only: str | None = None, attempt: in
 
 
 def _retry_later(*, event: str, page_id: int, step: str, attempt: int) -> None:
-    from django.utils import timezone
-
-    from newsroom.tasks import publish_step_retry
+    from newsroom.tasks import publish_step_retry  # newsroom.tasks imports this module
 
     task = publish_step_retry
     if not task.get_backend().supports_defer:
@@ -206,8 +202,6 @@ def page_published(*, page: Page) -> list[str]:
     if not _is_article(page):
         return pipeline_run(event="page_changed", page=page)
     failed = article_published(page=page)
-    from newsroom.services import corrections_newly_live
-
     if corrections_newly_live(page=page):
         failed += article_corrected(page=page)
     return failed

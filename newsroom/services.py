@@ -11,6 +11,7 @@ from django.db import transaction
 from django.utils import translation
 from django.utils.html import escape
 from django.utils.text import slugify
+from wagtail.contrib.frontend_cache.utils import PurgeBatch
 from wagtail.coreutils import get_supported_content_language_variant
 from wagtail.models import (
     Collection,
@@ -22,7 +23,16 @@ from wagtail.models import (
     Site,
 )
 
-from newsroom.models import AuthorPage, HomePage, IndexPage
+from crosspost import pagecache
+from newsroom.models import (
+    AnnouncedCorrection,
+    ArticleCorrection,
+    ArticlePage,
+    AuthorPage,
+    HomePage,
+    IndexPage,
+    SectionPage,
+)
 
 # (slug, title, intro) of the folders under the home page; their slugs are the public URL prefixes.
 SECTIONS = [
@@ -164,8 +174,6 @@ def pages_showing(page: Page) -> list[Page]:
     theme blocks) and its newest PAGECACHE_PURGE_ARTICLES articles (their bylines and section
     links). Anything else shows on its own page and its parent's.
     """
-    from newsroom.models import ArticlePage, AuthorPage, SectionPage
-
     page = page.specific
     shown = [page]
     parent = page.get_parent()
@@ -189,14 +197,10 @@ def pagecache_purge_pages(pages: list[Page], *, languages: list[str] | None = No
     Through Wagtail's frontend cache seam, so a CDN configured in WAGTAILFRONTENDCACHE gets the
     same URLs as our own page cache. Returns how many URLs were purged.
     """
-    from wagtail.contrib.frontend_cache.utils import PurgeBatch
-
-    from crosspost.pagecache import pagecache_purge_urls
-
     batch = PurgeBatch()
     with translation.override(settings.LANGUAGE_CODE):  # the unprefixed URLs; languages come after
         batch.add_pages(pages)
-    return pagecache_purge_urls(batch.urls, languages=languages)
+    return pagecache.pagecache_purge_urls(batch.urls, languages=languages)
 
 
 def pagecache_purge_for_page(page: Page, *, languages: list[str] | None = None) -> int:
@@ -212,8 +216,6 @@ CORRECTIONS_PATHS = ("/corrections/", "/corrections/feed/rss/", "/corrections/fe
 def corrections_newly_live(*, page: Page) -> list:
     """The article's live corrections never seen live before, now marked seen (the claim is the
     unique insert, so two publishes at once announce a note once)."""
-    from newsroom.models import AnnouncedCorrection
-
     fresh = []
     for note in page.specific.corrections.all():
         _, created = AnnouncedCorrection.objects.get_or_create(uid=note.uid, defaults={"article_id": page.pk})
@@ -224,17 +226,14 @@ def corrections_newly_live(*, page: Page) -> list:
 
 def pagecache_purge_for_correction(page: Page) -> int:
     """The pages that show the article (in every language) and the corrections listing and feeds."""
-    from crosspost.pagecache import pagecache_purge_urls
-
-    return pagecache_purge_for_page(page) + pagecache_purge_urls(settings.SITE_URL + p for p in CORRECTIONS_PATHS)
+    corrections = pagecache.pagecache_purge_urls(settings.SITE_URL + p for p in CORRECTIONS_PATHS)
+    return pagecache_purge_for_page(page) + corrections
 
 
 @transaction.atomic
 def article_add_correction(*, page: Page, kind: str, text: str, user=None):
     """Add a dated note (plain text; blank lines part paragraphs) to the article's latest revision
     and publish it, which runs `article_corrected`."""
-    from newsroom.models import ArticleCorrection
-
     if kind not in ArticleCorrection.Kind.values:
         raise ValueError(f"unknown kind of note: {kind!r}")
     if not text.strip():

@@ -240,8 +240,9 @@ def sitemap_index(request: HttpRequest) -> HttpResponse:
             items.append(SitemapIndexItem(url if number == 1 else f"{url}?p={number}", lastmod))
     items.append(SitemapIndexItem(settings.SITE_URL + reverse("sitemap_news"), None))
     response = TemplateResponse(request, "sitemap_index.xml", {"sitemaps": items}, content_type="application/xml")
-    if newest and None not in newest:
-        response.headers["Last-Modified"] = http_date(max(newest).timestamp())
+    dated = [lastmod for lastmod in newest if lastmod is not None]
+    if newest and len(dated) == len(newest):  # every part dated, else the index has no date either
+        response.headers["Last-Modified"] = http_date(max(dated).timestamp())
     return response
 
 

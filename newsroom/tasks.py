@@ -9,7 +9,7 @@ from wagtail.models import Page
 @task()
 def publish_step_retry(event: str, page_id: int, step: str, attempt: int) -> list[str]:
     """Run one failed step of the publish pipeline again (newsroom/publishing.py)."""
-    from newsroom.publishing import pipeline_run
+    from newsroom.publishing import pipeline_run  # publishing imports this module to queue retries
 
     page = Page.objects.filter(pk=page_id).first()
     if page is None:

@@ -17,6 +17,8 @@ from typing import Any
 from django.db import connection
 from django.utils.functional import cached_property
 
+from newsroom.models import ArticlePage
+
 RANK_WINDOW = 1000
 MAX_TERMS = 12
 # Results are counted up to here ("more than 1,000 articles match"): counting every match of a
@@ -198,8 +200,6 @@ class ArticleSearch:
         return ids
 
     def __getitem__(self, item: slice) -> list:
-        from newsroom.models import ArticlePage
-
         if not isinstance(item, slice):
             raise TypeError("ArticleSearch only supports slicing")
         start = item.start or 0

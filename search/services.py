@@ -7,6 +7,7 @@ from collections.abc import Iterable, Iterator
 from django.db import connection, transaction
 from django.utils.html import strip_tags
 
+from newsroom.models import ArticlePage
 from search.models import ArticleSearchEntry
 
 # PostgreSQL's weighted vector: title A, dek and bylines B, body C. 'simple' does no stemming,
@@ -82,8 +83,6 @@ def _batches(queryset, size: int) -> Iterator[list]:
 
 def search_index_rebuild(*, batch_size: int = 1000) -> int:
     """Index every live article from scratch; returns how many are indexed."""
-    from newsroom.models import ArticlePage
-
     ArticleSearchEntry.objects.all().delete()
     count = 0
     live = ArticlePage.objects.live().prefetch_related("article_authors__author")

@@ -14,7 +14,9 @@ pytestmark = pytest.mark.django_db
 
 def _link(client) -> str:
     client.post("/membership/sign-in/", {"email": "ada@example.org"})
-    return re.search(r"http://testserver(/membership/sign-in/\S+/)", mail.outbox[-1].body).group(1)
+    link = re.search(r"http://testserver(/membership/sign-in/\S+/)", mail.outbox[-1].body)
+    assert link, mail.outbox[-1].body
+    return link.group(1)
 
 
 def test_a_sign_in_link_opens_one_session_only(tier):

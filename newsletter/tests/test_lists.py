@@ -34,7 +34,9 @@ def text_of(message) -> str:
 
 
 def path_in(message, fragment: str) -> str:
-    return re.search(rf"http://testserver(\S*{fragment}\S*)", text_of(message)).group(1)
+    link = re.search(rf"http://testserver(\S*{fragment}\S*)", text_of(message))
+    assert link, text_of(message)
+    return link.group(1)
 
 
 def form_post(client: Client, path: str, data: dict | None = None, *, button: str = ""):
@@ -114,7 +116,9 @@ def test_one_click_unsubscribe_leaves_only_the_list_that_sent_the_mail(smtp, lis
     assert services.digest_send(digest=digest, workers=1)["sent"] == 1
     (mail,) = smtp.to(reader.email)
     assert "Climate weekly" in text_of(mail)
-    link = re.fullmatch(r"<(.+)>", mail["List-Unsubscribe"]).group(1).removeprefix("http://testserver")
+    header = re.fullmatch(r"<(.+)>", mail["List-Unsubscribe"])
+    assert header, mail["List-Unsubscribe"]
+    link = header.group(1).removeprefix("http://testserver")
 
     # RFC 8058: the mail client POSTs this body, with no cookie and no CSRF token.
     response = Client(enforce_csrf_checks=True).post(link, {"List-Unsubscribe": "One-Click"})

@@ -199,8 +199,8 @@ def test_the_daily_task_builds_and_sends_todays_digest(smtp, digest, confirmed_s
 
     settings.NEWSLETTER_WORKERS = 1
     confirmed_subscribers(1)
-    result = send_daily_digest.enqueue(date=digest.date.isoformat())
-    assert result.return_value["sent"] == 1
+    result = send_daily_digest.enqueue(date=digest.date.isoformat()).return_value
+    assert result is not None and result["sent"] == 1
     assert Subscriber.objects.get().deliveries.get().status == "sent"
 
 
@@ -224,5 +224,6 @@ def test_an_interrupted_send_is_resumed_by_the_resume_task(smtp, settings, diges
     services.digest_send(digest=digest, workers=1)
     settings.EMAIL_PORT = smtp.port
     assert digest.date == timezone.localdate()
-    assert resume_digest.enqueue().return_value["sent"] == 3
+    resumed = resume_digest.enqueue().return_value
+    assert resumed is not None and resumed["sent"] == 3
     assert resume_digest.enqueue().return_value is None
