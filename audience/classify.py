@@ -10,6 +10,7 @@ from __future__ import annotations
 
 import functools
 import re
+from collections.abc import Set as AbstractSet
 from urllib.parse import urlsplit
 
 _BOT = re.compile(
@@ -74,8 +75,8 @@ def _matches(host: str, names: tuple[str, ...]) -> bool:
     return False
 
 
-def referrer_class(host: str, *, campaign: str = "", own_hosts: set[str] = frozenset(),
-                   republishers: set[str] = frozenset()) -> str:
+def referrer_class(host: str, *, campaign: str = "", own_hosts: AbstractSet[str] = frozenset(),
+                   republishers: AbstractSet[str] = frozenset()) -> str:
     """The class of a referrer host; `campaign` is the page's utm_source/utm_medium, if any."""
     campaign = campaign.lower()
     if "newsletter" in campaign or "email" in campaign or "digest" in campaign:

@@ -237,7 +237,7 @@ def top_articles(span: Range, *, limit: int = TOP) -> list[dict]:
     from newsroom.models import ArticlePage
 
     rows = [{"article_id": int(r["value"]), "views": r["views"]}
-            for r in top_values(span, DailyBreakdown.Dimension.ARTICLE, limit=limit) if r["value"].isdigit()]
+            for r in top_values(span, str(DailyBreakdown.Dimension.ARTICLE), limit=limit) if r["value"].isdigit()]
     pages = ArticlePage.objects.filter(pk__in=[r["article_id"] for r in rows]).select_related("publication")
     found = {page.pk: page for page in pages.only("id", "title", "url_path", "publication__name")}
     return [{"article_id": r["article_id"], "title": found[r["article_id"]].title if r["article_id"] in found
@@ -251,7 +251,7 @@ def breakdown(span: Range, dimension: str, *, limit: int = TOP) -> list[dict]:
 
 
 def own_and_reposts(span: Range) -> list[dict]:
-    return [{"kind": r["value"], "views": r["views"]} for r in breakdown(span, DailyBreakdown.Dimension.KIND)]
+    return [{"kind": r["value"], "views": r["views"]} for r in breakdown(span, str(DailyBreakdown.Dimension.KIND))]
 
 
 def _titled(span: Range, dimension: str, *, key: str, label: str, limit: int = TOP) -> list[dict]:
@@ -266,7 +266,7 @@ def _titled(span: Range, dimension: str, *, key: str, label: str, limit: int = T
 
 
 def per_author(span: Range, *, limit: int = TOP) -> list[dict]:
-    return _titled(span, DailyBreakdown.Dimension.AUTHOR, key="author_id", label="author", limit=limit)
+    return _titled(span, str(DailyBreakdown.Dimension.AUTHOR), key="author_id", label="author", limit=limit)
 
 
 def per_section(span: Range, dimension: str, *, limit: int = TOP) -> list[dict]:
@@ -286,14 +286,14 @@ def audience_report(*, days: int = 30, today: datetime.date | None = None) -> di
         "visitor_days": sum(d["visitors"] for d in series),
         "days": series,
         "top_articles": top_articles(span),
-        "referrers": breakdown(span, DailyBreakdown.Dimension.REFERRER),
-        "referring_sites": breakdown(span, DailyBreakdown.Dimension.DOMAIN),
-        "languages": breakdown(span, DailyBreakdown.Dimension.LANGUAGE),
-        "devices": breakdown(span, DailyBreakdown.Dimension.DEVICE),
-        "countries": breakdown(span, DailyBreakdown.Dimension.COUNTRY),
+        "referrers": breakdown(span, str(DailyBreakdown.Dimension.REFERRER)),
+        "referring_sites": breakdown(span, str(DailyBreakdown.Dimension.DOMAIN)),
+        "languages": breakdown(span, str(DailyBreakdown.Dimension.LANGUAGE)),
+        "devices": breakdown(span, str(DailyBreakdown.Dimension.DEVICE)),
+        "countries": breakdown(span, str(DailyBreakdown.Dimension.COUNTRY)),
         "own_and_reposts": own_and_reposts(span),
         "authors": per_author(span),
-        "regions": per_section(span, DailyBreakdown.Dimension.REGION),
-        "themes": per_section(span, DailyBreakdown.Dimension.THEME),
-        "dossiers": per_section(span, DailyBreakdown.Dimension.DOSSIER),
+        "regions": per_section(span, str(DailyBreakdown.Dimension.REGION)),
+        "themes": per_section(span, str(DailyBreakdown.Dimension.THEME)),
+        "dossiers": per_section(span, str(DailyBreakdown.Dimension.DOSSIER)),
     }

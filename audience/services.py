@@ -104,7 +104,7 @@ def counts_write(*, site: dict[datetime.date, int], articles: dict[tuple[datetim
     """Add counts to the daily rows, to each article's all-language row and to the monthly rows."""
     breakdown = Counter(breakdown)
     for (day, article_id, _), n in articles.items():
-        breakdown[(day, DailyBreakdown.Dimension.ARTICLE.value, str(article_id))] += n
+        breakdown[(day, str(DailyBreakdown.Dimension.ARTICLE), str(article_id))] += n
     months: Counter = Counter()
     for (day, dimension, value), n in breakdown.items():
         months[(day.replace(day=1), dimension, value)] += n

@@ -24,7 +24,7 @@ from pathlib import Path
 
 ROOT = Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(ROOT))
-from bench.sites import free_port, print_tree_memory, wait_for  # noqa: E402
+from bench.sites import free_port, print_tree_memory, tree_memory, wait_for  # noqa: E402
 
 # Each wrk thread counts responses by status class; done() adds the threads' counts up.
 LUA = """
@@ -66,15 +66,6 @@ def tree_pids(pid: int) -> list[int]:
     for child in map(int, out):
         pids += tree_pids(child)
     return pids
-
-
-def process_name(pid: int) -> str:
-    try:
-        argv = Path(f"/proc/{pid}/cmdline").read_bytes().split(b"\0")
-    except FileNotFoundError:
-        return "?"
-    words = [Path(a.decode()).name for a in argv if a][:4]
-    return " ".join(words)[:48]
 
 
 def rss_kib(pid: int) -> int:
@@ -128,7 +119,7 @@ def main() -> None:
                 samples.append({pid: rss_kib(pid) for pid in tree_pids(server.pid)})
                 stop.wait(5)
 
-        names = {pid: process_name(pid) for pid in tree_pids(server.pid)}
+        names = {pid: label for pid, label, _, _ in tree_memory(server.pid)}
         sampler = threading.Thread(target=sample, daemon=True)
         sampler.start()
         out = subprocess.run(["wrk", "-t2", f"-c{args.connections}", f"-d{args.seconds}s", "--timeout", "10s",

@@ -158,24 +158,27 @@ def process_label(pid: int) -> str:
     return " ".join(words)[:60]
 
 
+CHILD_LABELS = {"cp-worker": "task worker and scheduler"}
+
+
 def tree_memory(pid: int) -> list[tuple[int, str, float, float]]:
     """(pid, what it is, RSS MiB, PSS MiB) for a process and all its descendants.
 
-    `crosspost serve`'s children are forks of it and share its command line, so they are named by
-    their place in the tree: the web server is the child with children (its Granian workers).
+    `crosspost serve`'s children are forks of it and share its command line; each names itself
+    (/proc/<pid>/comm: cp-web-1, cp-web-2, cp-worker), which is what they are labelled by.
     """
     rows = []
-    root_label = process_label(pid)
-    for child in [pid, *tree(pid)[1:]]:
+    for child in tree(pid):
         label = process_label(child)
-        if label == root_label and child != pid:
-            parent = int(Path(f"/proc/{child}/stat").read_text().rsplit(")", 1)[1].split()[1])
-            if parent != pid:
-                label = "web worker (Granian)"
-            elif len(tree(child)) > 1:
-                label = "web server (Granian's master)"
+        if child != pid:
+            try:
+                comm = Path(f"/proc/{child}/comm").read_text().strip()
+            except FileNotFoundError:
+                comm = ""
+            if comm.startswith("cp-web-"):
+                label = f"web worker {comm.removeprefix('cp-web-')} (Granian)"
             else:
-                label = "task worker and scheduler"
+                label = CHILD_LABELS.get(comm, label)
         rows.append((child, label, *memory_mib(child)))
     return rows
 
@@ -186,5 +189,9 @@ def print_tree_memory(title: str, pid: int) -> tuple[float, float]:
     for p, label, rss, pss in rows:
         print(f"    {rss:7.1f} MiB RSS {pss:7.1f} MiB PSS  pid {p} {label}")
     total_rss, total_pss = sum(r[2] for r in rows), sum(r[3] for r in rows)
+    web = [r for r in rows if r[1].startswith("web worker")]
+    if web:
+        print(f"    {sum(r[2] for r in web):7.1f} MiB RSS {sum(r[3] for r in web):7.1f} MiB PSS  "
+              f"the web workers ({len(web)})")
     print(f"    {total_rss:7.1f} MiB RSS {total_pss:7.1f} MiB PSS  whole tree ({len(rows)} processes)")
     return total_rss, total_pss

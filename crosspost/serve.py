@@ -1,27 +1,32 @@
-"""`crosspost serve`: Granian and one task worker (with the scheduler in it), kept running.
+"""`crosspost serve`: Granian's web workers and one task worker (with the scheduler in it), kept running.
 
 This is what `make run` runs. Memory: this process loads Django and the site once (the URL
-conf, the templates' tags, every model) and moves it out of the garbage collector's reach; the web
-server and the task worker are *forked* from it, and Granian forks its workers from the web
-server, so all of them share those pages instead of each loading its own copy. The scheduler is a
-thread of the worker (`crosspost worker --scheduler`) rather than a process of its own. Nothing
-here opens a database connection or starts a thread before forking.
+conf, the templates' tags, every model) and moves it out of the garbage collector's reach; the
+web workers and the task worker are *forked* from it, so all of them share those pages instead of
+each loading its own copy. This process is also the web server's master: it binds the socket and
+forks Granian's workers itself, so there is no Granian master process holding a fourth copy of
+the site (about 115 MiB of RSS). The scheduler is a thread of the worker (`crosspost worker
+--scheduler`) rather than a process of its own. Nothing here opens a database connection or
+starts a thread before forking, so no child inherits a connection or a lock held by a thread it
+does not have. Each child names itself (`ps -o pid,comm`: cp-web-1, cp-web-2, cp-worker).
 
 Stopping: on SIGTERM or SIGINT each child gets SIGTERM exactly once, then up to `stop_timeout`
-seconds to finish (the task worker finishes the task it is running; Granian finishes its
+seconds to finish (the task worker finishes the task it is running; a web worker finishes its
 requests), then SIGKILL. django-tasks' worker treats a *second* SIGTERM as "abandon the task and
 mark it FAILED", so the signal is never repeated. The children run in their own process group:
 Ctrl-C in a terminal reaches only this process, which passes it on once. A second Ctrl-C skips the
 rest of the wait.
 
 A child that dies is started again, after a pause that doubles while it keeps dying within
-seconds of starting; after `GIVE_UP_AFTER` quick deaths in a row (a port already in use, a broken
-configuration) everything stops and `serve` exits with that child's code.
+seconds of starting; after `GIVE_UP_AFTER` quick deaths in a row (a broken configuration)
+everything stops and `serve` exits with that child's code. A port already in use fails at once,
+before any child starts: this process binds it.
 """
 
 from __future__ import annotations
 
 import argparse
+import functools
 import os
 import signal
 import subprocess
@@ -40,10 +45,21 @@ def _log(message: str) -> None:
     print(f"crosspost serve: {message}", file=sys.stderr, flush=True)
 
 
+def _set_process_title(title: str) -> None:
+    """Name this process as `ps -o comm`, top and /proc/<pid>/comm show it (Linux; elsewhere a no-op)."""
+    try:
+        import ctypes
+
+        libc = ctypes.CDLL(None, use_errno=True)
+        libc.prctl(15, title.encode()[:15], 0, 0, 0)  # 15: PR_SET_NAME
+    except (OSError, AttributeError):
+        pass
+
+
 class Forked:
     """A child forked from this process running `target`, with the part of Popen's API we use."""
 
-    def __init__(self, target: Callable[[], object], *, nice: int = 0) -> None:
+    def __init__(self, target: Callable[[], object], *, nice: int = 0, title: str = "") -> None:
         sys.stdout.flush()
         sys.stderr.flush()
         pid = os.fork()
@@ -51,6 +67,8 @@ class Forked:
             code = 1
             try:
                 os.setpgid(0, 0)
+                if title:
+                    _set_process_title(title)
                 signal.signal(signal.SIGTERM, signal.SIG_DFL)
                 signal.signal(signal.SIGINT, signal.SIG_DFL)
                 if nice:
@@ -94,6 +112,7 @@ class Child:
     argv: list[str] | None = None
     target: Callable[[], object] | None = None
     nice: int = 0
+    title: str = ""  # the forked child's process name
     process: subprocess.Popen | Forked | None = None
     started_at: float = 0.0
     quick_deaths: int = 0
@@ -102,8 +121,9 @@ class Child:
 
     def start(self) -> None:
         if self.target is not None:
-            self.process = Forked(self.target, nice=self.nice)
+            self.process = Forked(self.target, nice=self.nice, title=self.title)
         else:
+            assert self.argv is not None, "a child is a command or a function"
             # process_group=0: a terminal's Ctrl-C (sent to the foreground group) stays with us.
             self.process = subprocess.Popen(self.argv, env=self.env, process_group=0)
         self.started_at = time.monotonic()
@@ -111,6 +131,12 @@ class Child:
 
     def running(self) -> bool:
         return self.process is not None and self.process.poll() is None
+
+    @property
+    def started(self) -> subprocess.Popen | Forked:
+        """The process, once `start` has run (the supervisor starts every child before watching)."""
+        assert self.process is not None, f"the {self.name} was never started"
+        return self.process
 
 
 class Supervisor:
@@ -145,7 +171,7 @@ class Supervisor:
                     _log(f"starting the {child.name} again")
                     child.start()
                 continue
-            code = child.process.poll()
+            code = child.started.poll()
             if code is None:
                 continue
             if now - child.started_at < QUICK_DEATH_SECONDS:
@@ -165,7 +191,7 @@ class Supervisor:
     def stop(self) -> None:
         running = [child for child in self.children if child.running()]
         for child in running:
-            child.process.send_signal(signal.SIGTERM)
+            child.started.send_signal(signal.SIGTERM)
         signals_seen = self.signals
         deadline = time.monotonic() + self.stop_timeout
         while any(child.running() for child in running) and time.monotonic() < deadline:
@@ -177,10 +203,10 @@ class Supervisor:
             if child.running():
                 _log(f"the {child.name} did not stop within {self.stop_timeout:.0f} s; killing it")
                 try:
-                    os.killpg(child.process.pid, signal.SIGKILL)  # its own workers too
+                    os.killpg(child.started.pid, signal.SIGKILL)  # its own workers too
                 except ProcessLookupError:
                     pass
-            child.process.wait()
+            child.started.wait()
 
 
 def preload() -> Callable:
@@ -194,18 +220,57 @@ def preload() -> Callable:
     return application
 
 
-def run_web(application: Callable, *, host: str, port: int, workers: int, threads: int) -> None:
-    from granian.constants import Interfaces
-    from granian.server import Server
+def web_server(*, host: str, port: int, workers: int, threads: int, access_log: bool):
+    """Granian configured as `crosspost serve` runs it, with its socket bound by this process.
 
-    server = Server(
+    Granian's master would fork its workers from a process of its own; this process forks them
+    instead (`run_web_worker`), which uses Granian's worker entry point as its master does, so the
+    version is pinned in requirements.txt and tests/test_serve.py serves real requests through it.
+    """
+    from granian.constants import HTTPModes, Interfaces, RuntimeModes
+    from granian.server import MPServer
+
+    server = MPServer(
         "crosspost.wsgi:application", address=host, port=port, interface=Interfaces.WSGI, workers=workers,
-        blocking_threads=threads, websockets=False, log_access=True,
-        # A worker stuck in a request (a frozen database) must not hold a restart for ever.
-        workers_kill_timeout=10,
+        blocking_threads=threads, websockets=False, log_access=access_log,
+        runtime_mode=RuntimeModes.mt,  # what Granian picks for WSGI
+        # Two Rust threads per worker for the sockets and HTTP: with one, a page-cache hit waited on
+        # it (bench/pagecache.py: about a quarter more hits/s at two, full renders unchanged).
+        runtime_threads=min(2, os.cpu_count() or 1),
+        # Browsers speak HTTP/2 only over TLS, which nginx or a load balancer ends: no sniffing for it.
+        http=HTTPModes.http1,
     )
-    # Granian forks its workers from this process, which already holds the application.
-    server.serve(target_loader=lambda target: application)
+    _check_port_free(host, port)
+    server._init_shared_socket()
+    return server
+
+
+class PortInUse(Exception):
+    pass
+
+
+def _check_port_free(host: str, port: int) -> None:
+    """Fail when something already listens on the port.
+
+    Granian's workers bind with SO_REUSEPORT, which lets a second `crosspost serve` (another
+    checkout, another database) bind the same port and silently take half the requests. A plain
+    bind, without that option, is refused while anything listens there.
+    """
+    import socket
+
+    family = socket.AF_INET6 if ":" in host else socket.AF_INET
+    with socket.socket(family, socket.SOCK_STREAM) as probe:
+        probe.setsockopt(socket.SOL_SOCKET, socket.SO_REUSEADDR, 1)  # a closed connection's TIME_WAIT is no owner
+        try:
+            probe.bind((host, port))
+        except OSError as exc:
+            raise PortInUse(f"cannot listen on {host}:{port}: {exc.strerror}") from None
+
+
+def run_web_worker(server, index: int, application: Callable) -> None:
+    """Serve on the shared socket in this (forked) process until SIGTERM, then finish the requests in flight."""
+    worker = server._spawn_worker(idx=index, target=server._spawn_wsgi_worker, callback_loader=lambda: application)
+    worker.inner.run()  # the worker's function, run here rather than in a process of its own
 
 
 def run_worker() -> None:
@@ -222,23 +287,38 @@ def parser() -> argparse.ArgumentParser:
 
 
 def add_arguments(parser) -> None:
+    from crosspost.lib.env import envbool
+
     parser.add_argument("--host", default=os.environ.get("HOST", "127.0.0.1"))
     parser.add_argument("--port", type=int, default=int(os.environ.get("PORT", "8000")))
     parser.add_argument("--workers", type=int, default=int(os.environ.get("WEB_CONCURRENCY", "2")))
     parser.add_argument("--threads", type=int, default=int(os.environ.get("WEB_THREADS", "4")))
+    # Off by default, as in Granian and gunicorn: a log line costs 11 us of Python per request
+    # under the GIL, and with it page-cache hits ran at 0.40 of nginx instead of 0.68.
+    parser.add_argument("--access-log", action=argparse.BooleanOptionalAction,
+                        default=envbool("ACCESS_LOG"),
+                        help="Log every request to the standard output (default: off; ACCESS_LOG=1 turns it on).")
     parser.add_argument("--no-worker", action="store_true", help="Do not start the task worker and the scheduler.")
     parser.add_argument("--stop-timeout", type=float, default=30.0,
                         help="Seconds the children get to finish after SIGTERM before they are killed.")
 
 
-def serve(*, host: str, port: int, workers: int, threads: int, no_worker: bool, stop_timeout: float) -> int:
+def serve(*, host: str, port: int, workers: int, threads: int, no_worker: bool, stop_timeout: float,
+          access_log: bool = False) -> int:
+    try:
+        server = web_server(host=host, port=port, workers=workers, threads=threads, access_log=access_log)
+    except PortInUse as exc:
+        _log(f"{exc} (is another `crosspost serve` running? --port or PORT picks another)")
+        return 1
     application = preload()
-    web = Child("web server", target=lambda: run_web(application, host=host, port=port, workers=workers,
-                                                     threads=threads))
-    children = [web]
+    children = [
+        Child(f"web worker {n + 1}", target=functools.partial(run_web_worker, server, n, application),
+              title=f"cp-web-{n + 1}")
+        for n in range(server.workers)
+    ]
     if not no_worker:
         # Background work waits while readers are being answered on a small machine.
-        children.append(Child("task worker", target=run_worker, nice=10))
+        children.append(Child("task worker", target=run_worker, nice=10, title="cp-worker"))
     print(f"Crosspost is serving on http://{host}:{port}/ (admin at /admin/). Ctrl-C stops it.", flush=True)
     return Supervisor(children, stop_timeout=stop_timeout).run()
 

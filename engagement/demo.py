@@ -60,3 +60,11 @@ def engagement_demo_load() -> None:
         article=article, page_url="",
         defaults={"domain": "", "views": 97, "first_seen": now - datetime.timedelta(days=3), "last_seen": now},
     )
+    # More sites than the dashboard's per-site chart draws, so its "other sites" line shows too.
+    for page_url, views in (("https://valley-post.example/news/strike/", 412), ("https://tidewater.example/?p=88", 160),
+                            ("https://harbour-blog.example/strike-ends/", 41)):
+        Republication.objects.get_or_create(
+            article=article, page_url=page_url,
+            defaults={"domain": page_url.split("/")[2], "views": views,
+                      "first_seen": now - datetime.timedelta(days=3), "last_seen": now},
+        )

@@ -17,6 +17,7 @@ from django.http import HttpRequest, HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
 from django.template.response import TemplateResponse
 from django.utils import timezone
+from django.utils.http import urlencode
 from django.utils.translation import gettext_lazy as _
 from django.views.decorators.http import require_http_methods
 from wagtail.admin.auth import permission_required
@@ -129,14 +130,16 @@ def permission_request_answer(*, request_id: int, approve: bool, message: str = 
     return True
 
 
-def republications(*, article_id: int | None = None) -> QuerySet[Republication]:
+def republications(*, article_id: int | None = None, domain: str | None = None) -> QuerySet[Republication]:
     rows = Republication.objects.select_related("article", "partner").order_by("-views", "-last_seen")
     if article_id is not None:
         rows = rows.filter(article_id=article_id)
+    if domain is not None:
+        rows = rows.filter(domain=domain)
     return rows
 
 
-def republication_rows(*, article_id: int | None = None) -> list[dict]:
+def republication_rows(*, article_id: int | None = None, domain: str | None = None) -> list[dict]:
     return [
         {
             "article_id": r.article_id,
@@ -148,37 +151,77 @@ def republication_rows(*, article_id: int | None = None) -> list[dict]:
             "first_seen": r.first_seen.isoformat(),
             "last_seen": r.last_seen.isoformat(),
         }
-        for r in republications(article_id=article_id)
+        for r in republications(article_id=article_id, domain=domain)
     ]
 
 
-def republication_report(*, days: int = 30, article_id: int | None = None,
+# Sites drawn as their own line in the per-site chart; the rest add up to "other". Three plus
+# "other" keeps every line in its own colour (crosspost.lib.charts has four).
+TOP_DOMAINS_CHARTED = 3
+NO_REFERRER = "(no referrer)"
+OTHER_DOMAINS = "other sites"  # a space, so no host name can take it
+
+
+def domain_label(domain: str) -> str:
+    return domain or NO_REFERRER
+
+
+def republication_report(*, days: int = 30, article_id: int | None = None, domain: str | None = None,
                          today: datetime.date | None = None) -> dict:
-    """Views of republished copies per day, and the top articles, sites and partners, from daily rows."""
+    """Views of republished copies per day, overall and for the top sites, and the top articles,
+    sites and partners, from daily rows: at most seven queries whatever the period or the number of sites."""
     end = today or timezone.localdate()
     start = end - datetime.timedelta(days=max(days, 1) - 1)
     rows = DailyRepublicationViews.objects.filter(day__range=(start, end))
     if article_id is not None:
         rows = rows.filter(article_id=article_id)
+    if domain is not None:
+        rows = rows.filter(domain=domain)
+    dates = [start + datetime.timedelta(days=n) for n in range((end - start).days + 1)]
     per_day = dict(rows.values_list("day").annotate(views=Sum("views")).order_by())
-    series = [{"day": (start + datetime.timedelta(days=n)).isoformat(),
-               "views": per_day.get(start + datetime.timedelta(days=n), 0)} for n in range((end - start).days + 1)]
+    series = [{"day": day.isoformat(), "views": per_day.get(day, 0)} for day in dates]
     articles = list(rows.values("article_id").annotate(views=Sum("views")).order_by("-views", "article_id")[:20])
     titles = dict(ArticlePage.objects.filter(pk__in=[a["article_id"] for a in articles]).values_list("pk", "title"))
     partners_rows = list(rows.exclude(partner_pk=0).values("partner_pk").annotate(views=Sum("views"))
                          .order_by("-views")[:20])
     names = dict(Partner.objects.filter(pk__in=[p["partner_pk"] for p in partners_rows]).values_list("pk", "name"))
+    domains = list(rows.values("domain").annotate(views=Sum("views")).order_by("-views", "domain")[:20])
     return {
         "from": start.isoformat(), "to": end.isoformat(),
         "views": sum(d["views"] for d in series),
         "days": series,
+        "domain_days": _domain_days(rows, dates, per_day, [d["domain"] for d in domains[:TOP_DOMAINS_CHARTED]]),
         "articles": [{"article_id": a["article_id"], "title": titles.get(a["article_id"], "(deleted article)"),
                       "views": a["views"]} for a in articles],
-        "domains": [{"domain": d["domain"] or "(no referrer)", "views": d["views"]} for d in
-                    rows.values("domain").annotate(views=Sum("views")).order_by("-views", "domain")[:20]],
+        "domains": [{"domain": domain_label(d["domain"]), "views": d["views"]} for d in domains],
         "partners": [{"partner": names.get(p["partner_pk"], "(deleted partner)"), "views": p["views"]}
                      for p in partners_rows],
     }
+
+
+def _domain_days(rows: QuerySet[DailyRepublicationViews], dates: list[datetime.date],
+                 per_day: dict[datetime.date, int], top: list[str]) -> dict:
+    """Views per day for each of the `top` sites, and "other" as the day's total less theirs.
+
+    One query however many sites there are: the rest is what the day's total (already read)
+    leaves, so no second pass over the long tail of domains.
+    """
+    counted: dict[tuple[datetime.date, str], int] = {
+        (day, domain): views for day, domain, views in
+        rows.filter(domain__in=top).values_list("day", "domain").annotate(views=Sum("views")).order_by()
+    } if top else {}
+    names = [domain_label(d) for d in top]
+    lines = {day: [counted.get((day, d), 0) for d in top] for day in dates}
+    rest = {day: per_day.get(day, 0) - sum(views) for day, views in lines.items()}
+    # When every view is in a line already, an "other sites" line at zero would only mislead.
+    other = any(rest.values())
+    if other:
+        names.append(OTHER_DOMAINS)
+        for day, views in lines.items():
+            views.append(rest[day])
+    table: list[dict[str, str | int]] = [{"day": day.isoformat(), **dict(zip(names, views, strict=True))}
+                                         for day, views in lines.items()]
+    return {"names": names, "rows": table, "other": other}
 
 
 class PermissionRequestForm(HoneypotMixin, NoLineBreaksMixin, forms.ModelForm):
@@ -252,27 +295,49 @@ def admin_permission_request(request: HttpRequest, pk: int) -> HttpResponse:
 
 
 REPUBLICATION_RANGES = (7, 30, 90, 365)
-REPUBLICATION_TABLES = ("days", "articles", "domains", "partners", "pages")
+REPUBLICATION_TABLES = ("days", "domain_days", "articles", "domains", "partners", "pages")
+
+
+def domain_param(value: str) -> str | None:
+    """A site to filter by, as the pixel stores it (a lower-case host); None for none or junk."""
+    value = value.strip().lower()
+    # Control characters (NUL above all, which PostgreSQL refuses) never occur in a host name.
+    return value if value and len(value) <= 255 and value.isprintable() else None
 
 
 @permission_required(VIEW_REPUBLICATIONS)
 def admin_republications(request: HttpRequest) -> HttpResponse:
     """Views of republished copies over time, top articles, sites and partners, and every page seen."""
     article_id = row_id(request.GET.get("article", ""))
+    domain = domain_param(request.GET.get("domain", ""))
     days = row_id(request.GET.get("days", "")) or 30
     days = days if days in REPUBLICATION_RANGES else 30
-    report = republication_report(days=days, article_id=article_id)
-    rows = republications(article_id=article_id)
+    report = republication_report(days=days, article_id=article_id, domain=domain)
+    rows = republications(article_id=article_id, domain=domain)
     if request.GET.get("format") == "csv":
         table = request.GET.get("table", "days")
         table = table if table in REPUBLICATION_TABLES else "days"
-        data = republication_rows(article_id=article_id) if table == "pages" else report[table]
+        if table == "pages":
+            data = republication_rows(article_id=article_id, domain=domain)
+        elif table == "domain_days":
+            data = report["domain_days"]["rows"]
+        else:
+            data = report[table]
         return csv_response(data, f"republications-{table}-{days}d-{report['to']}.csv")
     page = Paginator(rows, 100).get_page(request.GET.get("p"))
     article = rows.first().article if article_id and rows.exists() else None
-    chart = line_chart([d["day"][5:] for d in report["days"]], [("Views", [d["views"] for d in report["days"]])],
-                       title=f"Views of republished copies per day, {report['from']} to {report['to']}")
+    labels = [d["day"][5:] for d in report["days"]]
+    period = f"{report['from']} to {report['to']}"
+    chart = line_chart(labels, [("Views", [d["views"] for d in report["days"]])],
+                       title=f"Views of republished copies per day, {period}")
+    per_site = report["domain_days"]
+    domain_chart = line_chart(labels, [(name, [row[name] for row in per_site["rows"]]) for name in per_site["names"]],
+                              title=f"Views per day for the top sites ({', '.join(per_site['names'])}), {period}")
+    # Links keep the article and site the editor chose; each adds the period and its own parameters.
+    filters = urlencode({k: v for k, v in (("article", article_id), ("domain", domain)) if v})
     return TemplateResponse(request, "engagement/admin/republications.html", {
-        "page": page, "article_id": article_id, "article": article, "report": report, "chart": chart,
-        "days": days, "ranges": REPUBLICATION_RANGES,
+        "page": page, "article_id": article_id, "article": article, "domain": domain, "report": report,
+        "chart": chart, "domain_chart": domain_chart if per_site["names"] and not domain else None,
+        "per_site": per_site, "days": days, "ranges": REPUBLICATION_RANGES, "filters": filters,
+        "no_referrer": NO_REFERRER,
     })

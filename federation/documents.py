@@ -7,10 +7,12 @@ its page, the site's actor is the home page, each answering JSON or HTML by the 
 
 from __future__ import annotations
 
+import mimetypes
 from html import escape
 from typing import Any
 from urllib.parse import urlsplit
 
+import lxml.html
 from django.conf import settings
 from django.utils import translation
 from django.utils.text import slugify
@@ -71,7 +73,19 @@ def acct(actor: LocalActor) -> str:
     return f"{actor.username}@{site_host()}"
 
 
-def _image(url: str, media_type: str = "image/jpeg") -> dict[str, str]:
+def absolute_links(html_text: str) -> str:
+    """Our HTML with relative links made absolute: a server shows it on its own host, where
+    `/articles/…` is not ours (Mastodon drops such links)."""
+    if not html_text.strip():
+        return html_text
+    root = lxml.html.fragment_fromstring(html_text, create_parent="div")
+    root.make_links_absolute(settings.SITE_URL + "/", resolve_base_href=False)
+    return (root.text or "") + "".join(lxml.html.tostring(child, encoding="unicode") for child in root)
+
+
+def _image(url: str) -> dict[str, str]:
+    # Renditions keep their original's format (a PNG portrait stays PNG): the type follows the file.
+    media_type = mimetypes.guess_type(urlsplit(url).path)[0] or "application/octet-stream"
     return {"type": "Image", "mediaType": media_type, "url": absolute(url)}
 
 
@@ -94,7 +108,10 @@ def actor_document(actor: LocalActor) -> dict[str, Any]:
     }
     if actor.kind == LocalActor.Kind.AUTHOR:
         author = actor.author
-        doc.update(type="Person", name=author.title, summary=str(author.bio or ""))
+        from wagtail.rich_text import expand_db_html
+
+        # The bio is stored in Wagtail's database format; servers get the HTML readers see.
+        doc.update(type="Person", name=author.title, summary=absolute_links(expand_db_html(author.bio or "")))
         if author.photo_id:
             rendition = author.photo.get_rendition("fill-400x400")
             doc["icon"] = _image(rendition.url)
@@ -104,7 +121,7 @@ def actor_document(actor: LocalActor) -> dict[str, Any]:
     else:
         doc.update(type="Organization", name=settings.SITE_NAME,
                    summary=f"<p>{escape(_tagline())}</p>" if _tagline() else "")
-        doc["icon"] = _image("/static/crosspost/favicon.svg", "image/svg+xml")
+        doc["icon"] = _image("/static/crosspost/favicon.svg")
     return doc
 
 
@@ -146,17 +163,20 @@ def _content(article, body_html: str, translated: dict[str, str] | None = None) 
         parts.append(line + ".</p>")
     parts.append(body_html)
     parts.append(_notes(article, translated))
-    return "".join(parts)
+    return absolute_links("".join(parts))
 
 
 def _content_map(article) -> dict[str, str]:
     """The body in its own language and in every language whose translation is complete."""
-    from translation.selectors import page_translation
+    from translation.selectors import page_translated_languages, page_translation
 
     source = article.language or settings.LANGUAGE_CODE
     found = {source: _content(article, article.body_html())}
+    # One query finds the languages holding the main text; only those can be complete, so the
+    # others (most of LANGUAGES) cost nothing.
+    candidates = page_translated_languages(article)
     for code, _name in settings.LANGUAGES:
-        if code == source:
+        if code == source or code not in candidates:
             continue
         tr = page_translation(article, code)
         if tr.state == "complete" and tr.total:

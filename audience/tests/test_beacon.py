@@ -157,6 +157,7 @@ def test_a_batch_is_written_once_even_when_two_flushers_read_it(client, article)
     beacon(client, article)
     beacon(client, article)
     batch = counters.counters_push()
+    assert batch is not None
     store = counters.store()
     # A flusher that died after committing left the batch in the store: the next one skips it.
     first = counters_flush()

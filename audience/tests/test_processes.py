@@ -38,11 +38,11 @@ def shared_database(article, tmp_path):
         connection.connection.backup(target)
         target.close()
 
-        def query(sql):
+        def query_file(sql):
             with sqlite3.connect(path) as db:
                 return db.execute(sql).fetchall()
 
-        yield f"sqlite:///{path}", query
+        yield f"sqlite:///{path}", query_file
         return
     db = connection.settings_dict
     auth = db["USER"] + (f":{db['PASSWORD']}" if db["PASSWORD"] else "")
@@ -84,7 +84,7 @@ def send_beacon(port: int, article_id: int, *, ip_ua: str, language: str = "en",
 
 
 def test_two_web_processes_and_a_separate_worker_count_every_view(article, shared_database, tmp_path):
-    from crosspost.lib.counters import store
+    from crosspost.lib.counters import FileStore, store
 
     database_url, query = shared_database
     env = environment(database_url, tmp_path / "var")
@@ -100,7 +100,7 @@ def test_two_web_processes_and_a_separate_worker_count_every_view(article, share
         statuses += [send_beacon(ports[1], article.pk, ip_ua="reader-b", referrer="https://duckduckgo.com/")]
         assert set(statuses) == {204}
         # Each process hands its counts to the shared store within a push interval (1 s here).
-        shared = store() if settings.COUNTERS_REDIS_URL else type(store())(tmp_path / "var" / "counters")
+        shared = store() if settings.COUNTERS_REDIS_URL else FileStore(tmp_path / "var" / "counters")
         deadline = time.monotonic() + 30
         while len({name.split("-")[-2] for name in shared.batch_names()}) < 2 and time.monotonic() < deadline:
             time.sleep(0.2)

@@ -56,13 +56,17 @@ def line_chart(labels: Sequence[str], series: Sequence[tuple[str, Sequence[float
         if i < len(labels):
             parts.append(format_html('<text x="{}" y="{}" font-size="11" text-anchor="middle" fill="#444">{}</text>',
                                      _n(x(i)), height - 8, labels[i]))
+    legend_x = left + 8
     for n, (name, values) in enumerate(series):
         colour = COLOURS[n % len(COLOURS)]
         points = " ".join(f"{x(i):.1f},{y(v):.1f}" for i, v in enumerate(values))
         parts.append(format_html('<polyline fill="none" stroke="{}" stroke-width="2" points="{}"><title>{}</title>'
                                  '</polyline>', colour, points, name))
         parts.append(format_html('<text x="{}" y="{}" font-size="12" fill="{}">{}</text>',
-                                 left + 8 + 120 * n, top + 12, colour, name))
+                                 legend_x, top + 12, colour, name))
+        # Each name gets the room it takes (about 7 units a character at this size), so long
+        # ones such as site names do not run into the next; short ones keep the old spacing.
+        legend_x += max(120, 7 * len(name) + 16)
     parts.append(mark_safe("</svg>"))  # noqa: S308 - a constant
     return mark_safe("".join(str(p) for p in parts))  # noqa: S308 - every part above is escaped
 

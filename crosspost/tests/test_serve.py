@@ -1,16 +1,19 @@
 """`crosspost serve` stops each child once, waits, then kills; and starts again a child that died.
 
 The supervisor runs in a subprocess (it installs signal handlers) with tiny Python children that
-write down what happens to them; the last test runs the real `crosspost serve` with its task worker.
+write down what happens to them; the last tests run the real `crosspost serve`: its web workers
+and its task worker are its own children (no Granian master in between).
 """
 
 import os
 import signal
+import socket
 import sqlite3
 import subprocess
 import sys
 import textwrap
 import time
+from collections.abc import Callable
 from pathlib import Path
 
 import pytest
@@ -19,7 +22,7 @@ from django.utils import timezone
 from django_tasks.base import TaskResultStatus
 from django_tasks_db.models import DBTaskResult
 
-from crosspost.lib.localnet import free_port
+from crosspost.lib.localnet import free_port, wait_for
 
 # Real processes and a real peer, independent of the database under test: one CI pass is enough.
 pytestmark = pytest.mark.once
@@ -72,6 +75,11 @@ def wait_until(condition, seconds: float = 20) -> None:
         time.sleep(0.05)
 
 
+def _stderr(process: subprocess.Popen) -> str:
+    assert process.stderr is not None, "started with stderr=PIPE"
+    return process.stderr.read()
+
+
 def lines(log: Path) -> list[str]:
     return log.read_text().split() if log.exists() else []
 
@@ -100,7 +108,7 @@ def test_a_child_that_ignores_sigterm_is_killed_after_the_timeout(tmp_path):
     supervisor.send_signal(signal.SIGTERM)
     assert supervisor.wait(timeout=20) == 0
     assert time.monotonic() - started < 5
-    assert "did not stop within" in supervisor.stderr.read()
+    assert "did not stop within" in _stderr(supervisor)
     assert "finished" not in lines(log)
 
 
@@ -110,17 +118,17 @@ def test_a_child_that_dies_is_started_again(tmp_path):
     supervisor.send_signal(signal.SIGTERM)
     assert supervisor.wait(timeout=20) == 0
     assert lines(log) == ["started", "started", "sigterm", "finished"]
-    assert "exited with code 3; restarting it" in supervisor.stderr.read()
+    assert "exited with code 3; restarting it" in _stderr(supervisor)
 
 
 def test_a_child_that_keeps_dying_as_it_starts_ends_serving_with_its_code(tmp_path):
     supervisor, log = supervise(tmp_path, "die-always", give_up_after=2)
     assert supervisor.wait(timeout=20) == 3
     assert lines(log) == ["started", "started"]
-    assert "2 times in a row" in supervisor.stderr.read()
+    assert "2 times in a row" in _stderr(supervisor)
 
 
-def _database_for_subprocesses(tmp_path: Path) -> tuple[str, callable]:
+def _database_for_subprocesses(tmp_path: Path) -> tuple[str, Callable[[object], str]]:
     """A URL the real server can use for the test database, and a way to read a task's status."""
     if connection.vendor == "sqlite":
         path = tmp_path / "site.sqlite3"
@@ -129,7 +137,7 @@ def _database_for_subprocesses(tmp_path: Path) -> tuple[str, callable]:
         connection.connection.backup(target)
         target.close()
 
-        def status(task_id) -> str:
+        def status(task_id: object) -> str:
             with sqlite3.connect(path) as db:
                 return db.execute(f"select status from {DBTaskResult._meta.db_table} where id = ?",
                                   (str(task_id).replace("-", ""),)).fetchone()[0]
@@ -141,6 +149,18 @@ def _database_for_subprocesses(tmp_path: Path) -> tuple[str, callable]:
     return url, lambda task_id: DBTaskResult.objects.get(pk=task_id).status
 
 
+def _serve(tmp_path: Path, url: str, *args: str, **popen) -> subprocess.Popen:
+    env = {**os.environ, "DJANGO_SETTINGS_MODULE": "crosspost.settings", "DATABASE_URL": url,
+           "CROSSPOST_VAR_DIR": str(tmp_path), "PYTHONPATH": str(Path(__file__).resolve().parents[2])}
+    return subprocess.Popen([sys.executable, "-m", "crosspost.cli", "serve", *args], env=env, **popen)
+
+
+def _children(pid: int) -> dict[str, int]:
+    """A process's children by the name each gave itself (/proc/<pid>/comm)."""
+    out = subprocess.run(["ps", "-o", "pid=,comm=", "--ppid", str(pid)], capture_output=True, text=True).stdout
+    return {name: int(child) for child, name in (line.split(None, 1) for line in out.splitlines())}
+
+
 @pytest.mark.django_db(transaction=True)
 def test_stopping_crosspost_serve_lets_the_running_task_finish(tmp_path):
     task = DBTaskResult.objects.create(
@@ -149,10 +169,8 @@ def test_stopping_crosspost_serve_lets_the_running_task_finish(tmp_path):
         run_after=timezone.now(),
     )
     url, status = _database_for_subprocesses(tmp_path)
-    env = {**os.environ, "DJANGO_SETTINGS_MODULE": "crosspost.settings", "DATABASE_URL": url,
-           "CROSSPOST_VAR_DIR": str(tmp_path), "PYTHONPATH": str(Path(__file__).resolve().parents[2])}
-    server = subprocess.Popen([sys.executable, "-m", "crosspost.cli", "serve", "--port", str(free_port()),
-                               "--workers", "1"], env=env, stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)
+    server = _serve(tmp_path, url, "--port", str(free_port()), "--workers", "1",
+                    stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)
     try:
         wait_until(lambda: status(task.pk) == TaskResultStatus.RUNNING, seconds=60)
         server.send_signal(signal.SIGTERM)
@@ -161,3 +179,59 @@ def test_stopping_crosspost_serve_lets_the_running_task_finish(tmp_path):
         if server.poll() is None:
             server.kill()
     assert status(task.pk) == TaskResultStatus.SUCCESSFUL
+
+
+@pytest.mark.django_db(transaction=True)
+def test_crosspost_serve_forks_its_web_workers_itself_and_replaces_one_that_dies(tmp_path):
+    url, _ = _database_for_subprocesses(tmp_path)
+    port = free_port()
+    server = _serve(tmp_path, url, "--port", str(port), "--workers", "2", stdout=subprocess.DEVNULL,
+                    stderr=subprocess.DEVNULL)
+    try:
+        wait_for(f"http://127.0.0.1:{port}/healthz")
+        wait_until(lambda: sorted(_children(server.pid)) == ["cp-web-1", "cp-web-2", "cp-worker"])
+        children = _children(server.pid)
+        # One process fewer holding the site: no Granian master, the web workers have no children.
+        assert all(_children(pid) == {} for pid in children.values())
+
+        os.kill(children["cp-web-1"], signal.SIGKILL)
+        wait_until(lambda: _children(server.pid).get("cp-web-1") not in (None, children["cp-web-1"]))
+        replaced = _children(server.pid)
+        assert replaced["cp-web-2"] == children["cp-web-2"]
+        for _ in range(10):  # connections spread over both workers, the new one included
+            wait_for(f"http://127.0.0.1:{port}/healthz", seconds=10)
+
+        server.send_signal(signal.SIGTERM)
+        assert server.wait(timeout=40) == 0
+        assert not any(Path(f"/proc/{pid}").exists() for pid in replaced.values())  # stopped, not orphaned
+    finally:
+        if server.poll() is None:
+            server.kill()
+
+
+def test_crosspost_serve_refuses_a_port_another_server_listens_on(tmp_path):
+    with socket.socket() as other:
+        # As another `crosspost serve` would bind it: the option would let a second one share it.
+        other.setsockopt(socket.SOL_SOCKET, socket.SO_REUSEPORT, 1)
+        other.bind(("127.0.0.1", 0))
+        other.listen()
+        port = other.getsockname()[1]
+        server = _serve(tmp_path, f"sqlite:///{tmp_path}/db.sqlite3", "--port", str(port),
+                        stdout=subprocess.DEVNULL, stderr=subprocess.PIPE, text=True)
+        try:
+            assert server.wait(timeout=60) == 1
+        finally:
+            if server.poll() is None:
+                server.kill()
+    assert f"cannot listen on 127.0.0.1:{port}" in _stderr(server)
+
+
+def test_crosspost_serve_logs_requests_only_when_asked(monkeypatch):
+    from crosspost import serve
+
+    monkeypatch.delenv("ACCESS_LOG", raising=False)
+    assert serve.parser().parse_args([]).access_log is False
+    assert serve.parser().parse_args(["--access-log"]).access_log is True
+    monkeypatch.setenv("ACCESS_LOG", "1")
+    assert serve.parser().parse_args([]).access_log is True
+    assert serve.parser().parse_args(["--no-access-log"]).access_log is False

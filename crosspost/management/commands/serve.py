@@ -20,6 +20,6 @@ class Command(BaseCommand):
         serve.add_arguments(parser)
 
     def handle(self, *args, host: str, port: int, workers: int, threads: int, no_worker: bool,
-               stop_timeout: float, **options) -> None:
+               stop_timeout: float, access_log: bool, **options) -> None:
         sys.exit(serve.serve(host=host, port=port, workers=workers, threads=threads, no_worker=no_worker,
-                             stop_timeout=stop_timeout))
+                             stop_timeout=stop_timeout, access_log=access_log))
