@@ -2,6 +2,8 @@
 or build differently: other hosts, other ports, plain http in production, stray query strings,
 and pages rendered for a SITE_URL the site no longer has."""
 
+import re
+
 import pytest
 from django.core.management import call_command
 
@@ -35,8 +37,11 @@ def test_another_port_cannot_write_its_address_into_the_cached_sitemap(reader, m
         assert b"9999" not in body, path
     _, headers, body = reader.get("/sitemap.xml")
     assert headers["X-Cache"] == "hit"
-    assert b"<loc>http://testserver/sitemap-articles.xml</loc>" in body and b"9999" not in body
-    _, _, articles = reader.get("/sitemap-articles.xml")
+    # The part holding the article goes by its id (p=2 past SITEMAP_PAGE_SIZE, as on PostgreSQL after
+    # tests that import many articles): read it from the index rather than assume the first.
+    part = re.search(rb"<loc>http://testserver(/sitemap-articles\.xml(?:\?p=\d+)?)</loc>", body)
+    assert part is not None and b"9999" not in body
+    _, _, articles = reader.get(part.group(1).decode())
     assert b"<loc>http://testserver/articles/mapped-story/</loc>" in articles
 
 
