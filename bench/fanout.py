@@ -89,10 +89,14 @@ def receive(port: int, keys: dict[str, str], good, bad) -> None:
         def log_message(self, *args) -> None:
             pass
 
-    server = ThreadingHTTPServer(("0.0.0.0", port), Handler)
-    server.daemon_threads = True
-    server.request_queue_size = 512
-    server.serve_forever()
+    class Server(ThreadingHTTPServer):
+        # A class attribute, read when the socket starts listening: set on the instance after
+        # construction it came too late, and the default backlog of 5 overflowed under the
+        # fan-out's connection rate (each dropped SYN is retried a second later by the kernel).
+        request_queue_size = 4096
+        daemon_threads = True
+
+    Server(("0.0.0.0", port), Handler).serve_forever()
 
 
 def page_load(base: str, paths: list[str], seconds: int, workdir: Path) -> float:

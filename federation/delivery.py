@@ -147,14 +147,15 @@ class _Pace:
             time.sleep(start - now)
 
 
-def _post(delivery: Delivery, body: bytes, actor: LocalActor, pace: _Pace) -> tuple[int, str]:
-    """(status, error) of one POST; status 0 for a failure without an HTTP answer."""
+def _post(delivery: Delivery, body: tuple[bytes, str], actor: LocalActor, pace: _Pace) -> tuple[int, str]:
+    """(status, error) of one POST of (body, its Digest header); status 0 for a failure without an HTTP answer."""
     pace.wait()
-    headers = httpsig.request_sign(method="POST", url=delivery.inbox, body=body, key_id=documents.key_id(actor),
-                                   private_key_pem=actor.private_key_pem)
+    content, digest = body
+    headers = httpsig.request_sign(method="POST", url=delivery.inbox, body=content, key_id=documents.key_id(actor),
+                                   private_key_pem=actor.private_key_pem, digest=digest)
     headers["Accept"] = documents.ACTIVITY_JSON
     try:
-        result = safe_fetch.post(delivery.inbox, body, content_type=documents.ACTIVITY_JSON, headers=headers)
+        result = safe_fetch.post(delivery.inbox, content, content_type=documents.ACTIVITY_JSON, headers=headers)
         return result.status, ""
     except safe_fetch.HTTPStatusError as exc:
         return exc.status, str(exc)[:300]
@@ -186,7 +187,7 @@ def deliveries_run(*, batch_size: int | None = None, max_seconds: float = 60.0) 
             # A batch is mostly one activity to many inboxes: load each body once, not once per row.
             activities = {a.pk: a for a in Activity.objects.filter(pk__in={d.activity_id for d in batch})
                           .select_related("actor__author")}
-            bodies = {pk: bytes(a.body) for pk, a in activities.items()}
+            bodies = {pk: (bytes(a.body), httpsig.digest_header(bytes(a.body))) for pk, a in activities.items()}
             for delivery in batch:
                 delivery.activity = activities[delivery.activity_id]
             results = list(pool.map(_post, batch, [bodies[d.activity_id] for d in batch], [d.activity.actor for d in batch],

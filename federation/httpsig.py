@@ -82,15 +82,19 @@ def _signing_string(names: list[str], method: str, target: str, headers: Mapping
 
 
 def request_sign(*, method: str, url: str, body: bytes | None, key_id: str, private_key_pem: str,
-                 now: datetime.datetime | None = None) -> dict[str, str]:
-    """The headers that sign a request to `url`: Host, Date, Digest (with a body) and Signature."""
+                 now: datetime.datetime | None = None, digest: str = "") -> dict[str, str]:
+    """The headers that sign a request to `url`: Host, Date, Digest (with a body) and Signature.
+
+    `digest` is `digest_header(body)` when the caller already has it (a fan-out sends one body
+    to thousands of inboxes).
+    """
     parts = urlsplit(url)
     target = (parts.path or "/") + (f"?{parts.query}" if parts.query else "")
     now = now or datetime.datetime.now(datetime.UTC)
     headers = {"host": parts.netloc, "date": format_datetime(now.astimezone(datetime.UTC), usegmt=True)}
     names = ["(request-target)", "host", "date"]
     if body is not None:
-        headers["digest"] = digest_header(body)
+        headers["digest"] = digest or digest_header(body)
         names.append("digest")
     from cryptography.hazmat.primitives import hashes
     from cryptography.hazmat.primitives.asymmetric import padding

@@ -12,7 +12,9 @@ Every failure is a `FetchError` subclass whose message is one line fit for an ed
 
 from __future__ import annotations
 
+import heapq
 import ipaddress
+import os
 import socket
 import threading
 import time
@@ -191,6 +193,62 @@ def _expire(sock: socket.socket, expired: threading.Event) -> None:
         pass
 
 
+class _Watchdog:
+    """One thread per process that cuts sockets at their deadlines.
+
+    A thread per connection (threading.Timer) cost more than the request itself in a fan-out of
+    hundreds a second: starting a thread waits for it to take the GIL. Here arming is a heap
+    push, cancelling a dict removal; the thread sleeps until the earliest live deadline.
+    """
+
+    def __init__(self) -> None:
+        self.lock = threading.Condition()
+        self.heap: list[tuple[float, int]] = []
+        self.live: dict[int, tuple[socket.socket, threading.Event]] = {}
+        self.serial = 0
+        self.thread: threading.Thread | None = None
+
+    def arm(self, deadline: float, sock: socket.socket, expired: threading.Event) -> int:
+        with self.lock:
+            self.serial += 1
+            self.live[self.serial] = (sock, expired)
+            heapq.heappush(self.heap, (deadline, self.serial))
+            if self.thread is None:
+                self.thread = threading.Thread(target=self._run, name="safe-fetch-watchdog", daemon=True)
+                self.thread.start()
+            elif self.heap[0][1] == self.serial:
+                self.lock.notify()  # the new deadline is the earliest: wake up sooner
+            return self.serial
+
+    def cancel(self, token: int) -> None:
+        with self.lock:
+            self.live.pop(token, None)  # its heap entry is skipped when it comes up
+
+    def _run(self) -> None:
+        with self.lock:
+            while True:
+                while self.heap and self.heap[0][1] not in self.live:
+                    heapq.heappop(self.heap)
+                if not self.heap:
+                    self.lock.wait()
+                    continue
+                wait = self.heap[0][0] - time.monotonic()
+                if wait > 0:
+                    self.lock.wait(wait)
+                    continue
+                _deadline, token = heapq.heappop(self.heap)
+                sock, expired = self.live.pop(token)
+                _expire(sock, expired)
+
+    def after_fork(self) -> None:
+        # The thread does not exist in a forked child; its sockets are the parent's business.
+        self.__init__()  # type: ignore[misc]
+
+
+_watchdog = _Watchdog()
+os.register_at_fork(after_in_child=_watchdog.after_fork)
+
+
 class _Guarded:
     """Mixed into urllib3's connections: check the peer, and cut the socket at the deadline.
 
@@ -199,16 +257,13 @@ class _Guarded:
     """
 
     deadline: float = 0.0
-    watchdogs: list[threading.Timer]
+    watchdogs: list[int]
     expired: threading.Event
 
     def _new_conn(self) -> socket.socket:
         sock = super()._new_conn()  # type: ignore[misc]
         _check_peer(sock, self.host)  # type: ignore[attr-defined]
-        watchdog = threading.Timer(max(self.deadline - time.monotonic(), 0), _expire, [sock, self.expired])
-        watchdog.daemon = True
-        watchdog.start()
-        self.watchdogs.append(watchdog)
+        self.watchdogs.append(_watchdog.arm(self.deadline, sock, self.expired))
         return sock
 
 
@@ -222,7 +277,7 @@ class _GuardedHTTPSConnection(_Guarded, HTTPSConnection):
 
 class _GuardedPool:
     deadline: float = 0.0
-    watchdogs: list[threading.Timer]
+    watchdogs: list[int]
     expired: threading.Event
 
     def _new_conn(self):
@@ -231,8 +286,8 @@ class _GuardedPool:
         return conn
 
     def close(self) -> None:
-        for watchdog in self.watchdogs:
-            watchdog.cancel()
+        for token in self.watchdogs:
+            _watchdog.cancel(token)
         super().close()  # type: ignore[misc]
 
 

@@ -1,4 +1,6 @@
+import os
 import socket
+import threading
 import time
 
 import pytest
@@ -284,3 +286,42 @@ def test_a_refused_connection_is_reported_as_refused_not_as_a_timeout(fetch_sett
         safe_fetch.post(url, b"{}", content_type="application/json")
     with pytest.raises(safe_fetch.ConnectionFailed, match="ConnectionRefusedError"):
         fetch(url)
+
+
+def test_fetches_share_one_watchdog_thread_and_leave_nothing_armed(web):
+    url = web.route("/many", Reply("<p>again</p>"))
+    for _ in range(30):
+        assert fetch(url).status == 200
+    watchdogs = [t for t in threading.enumerate() if t.name == "safe-fetch-watchdog"]
+    assert len(watchdogs) == 1
+    assert safe_fetch._watchdog.live == {}
+
+
+def test_the_watchdog_wakes_for_a_deadline_earlier_than_the_one_it_sleeps_on():
+    late, soon = socket.socketpair(), socket.socketpair()
+    late_expired, soon_expired = threading.Event(), threading.Event()
+    token = safe_fetch._watchdog.arm(time.monotonic() + 60, late[0], late_expired)
+    time.sleep(0.05)  # the watchdog is now asleep until the late deadline
+    safe_fetch._watchdog.arm(time.monotonic() + 0.2, soon[0], soon_expired)
+    assert soon_expired.wait(2)
+    assert soon[1].recv(10) == b""  # shut down: the other end reads end-of-file
+    assert not late_expired.is_set()
+    safe_fetch._watchdog.cancel(token)
+    for pair in (late, soon):
+        for end in pair:
+            end.close()
+
+
+def test_a_forked_process_gets_a_watchdog_of_its_own():
+    parent_pair = socket.socketpair()
+    token = safe_fetch._watchdog.arm(time.monotonic() + 60, parent_pair[0], threading.Event())  # the parent's thread runs
+    pid = os.fork()
+    if pid == 0:  # the child: the parent's thread is not here, so a deadline needs a new one
+        pair, expired = socket.socketpair(), threading.Event()
+        safe_fetch._watchdog.arm(time.monotonic() + 0.1, pair[0], expired)
+        os._exit(0 if expired.wait(3) else 1)
+    _, status = os.waitpid(pid, 0)
+    safe_fetch._watchdog.cancel(token)
+    for end in parent_pair:
+        end.close()
+    assert os.waitstatus_to_exitcode(status) == 0
