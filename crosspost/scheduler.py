@@ -49,6 +49,7 @@ class Job:
 def default_jobs() -> list[Job]:
     return [
         Job("ingest.tasks.poll_feeds", every=datetime.timedelta(minutes=settings.CROSSPOST_FEED_POLL_MINUTES)),
+        # The day's issues, and on NEWSLETTER_ROUNDUP_WEEKDAY the weekly round-ups (one per list per week).
         Job("newsletter.tasks.send_daily_digest", daily_at=settings.NEWSLETTER_SEND_TIME),
         # Finishes a send whose worker died mid-way; does nothing when there is none.
         Job("newsletter.tasks.resume_digest", every=datetime.timedelta(minutes=5)),

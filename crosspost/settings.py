@@ -14,7 +14,7 @@ import dj_database_url
 from django.core.exceptions import ImproperlyConfigured
 
 from crosspost.lib.client import parse_networks
-from crosspost.lib.env import envbool, envfloat, envint, envlist, envstr
+from crosspost.lib.env import envbool, envfloat, envint, envlist, envstr, envweekday
 
 BASE_DIR = Path(__file__).resolve().parent.parent
 VAR_DIR = Path(envstr("CROSSPOST_VAR_DIR", str(BASE_DIR / "var")))
@@ -376,6 +376,8 @@ try:
         raise ValueError
 except ValueError:
     raise ImproperlyConfigured(f"NEWSLETTER_SEND_TIME must be HH:MM, got {NEWSLETTER_SEND_TIME!r}") from None
+# The day readers on "weekly" get each list's round-up (at NEWSLETTER_SEND_TIME): monday … sunday or 0-6.
+NEWSLETTER_ROUNDUP_WEEKDAY = envweekday("NEWSLETTER_ROUNDUP_WEEKDAY", 0)
 # Shared secret the mail provider's bounce/complaint webhook sends; empty disables the webhook.
 NEWSLETTER_WEBHOOK_SECRET = envstr("NEWSLETTER_WEBHOOK_SECRET")
 NEWSLETTER_WORKERS = envint("NEWSLETTER_WORKERS", 2)

@@ -1,4 +1,5 @@
-"""Demo data: two newsletters, the next daily digest's selection, a few readers in different states.
+"""Demo data: two newsletters, the next daily digest's selection, a few readers in different states
+(one of them on the daily digest's weekly round-up).
 
 The daily digest is *held*: the scheduler's first run, right after the demo loads, would otherwise
 send the selection at once and leave *Newsletter → Digest preview* showing "0 articles" to a
@@ -13,6 +14,8 @@ from newsletter.models import Newsletter, Subscriber, Subscription
 from newsletter.services import selection_add
 from newsroom.models import ArticlePage, ThemePage
 
+# Lucien reads the daily digest as a weekly round-up (the preference centre's "How often").
+_WEEKLY_READERS = {"lecteur@example.org"}
 _READERS = [
     ("reader.one@example.org", "Amina", "en", Subscriber.Status.CONFIRMED, ("daily", "weekly")),
     ("lecteur@example.org", "Lucien", "fr", Subscriber.Status.CONFIRMED, ("daily",)),
@@ -49,6 +52,7 @@ def newsletter_demo_load() -> None:
             "unsubscribed_at": now if status == Subscriber.Status.UNSUBSCRIBED else None,
         })
         for slug in slugs:
+            frequency = Subscription.Frequency.WEEKLY if email in _WEEKLY_READERS else Subscription.Frequency.EVERY
             Subscription.objects.get_or_create(subscriber=reader, newsletter=lists[slug], defaults={
                 "confirmed_at": now if status != Subscriber.Status.PENDING else None,
-                "unsubscribed_at": now if status == Subscriber.Status.UNSUBSCRIBED else None})
+                "unsubscribed_at": now if status == Subscriber.Status.UNSUBSCRIBED else None, "frequency": frequency})

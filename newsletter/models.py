@@ -1,8 +1,10 @@
 """Who gets which newsletter, what goes in it, and what happened to each copy sent.
 
 A Newsletter is a list (the daily digest, a weekly per theme, …) with a schedule and a selection
-rule. A Subscriber opts in twice (form, then confirm link) to one or more lists (Subscription).
-Each issue is a Digest of the articles the list's rule picked since the previous one. A Delivery
+rule. A Subscriber opts in twice (form, then confirm link) to one or more lists (Subscription),
+each with a frequency: every issue, or one weekly round-up of the list's issues. Each issue is a
+Digest of the articles the list's rule picked since the previous one; a round-up is a Digest too
+(kind "roundup"), of the articles of the list's issues since the previous round-up. A Delivery
 row per (digest, subscriber) is the send's memory: workers claim rows with a conditional UPDATE,
 so a crash, a re-run or a second sender never mails anyone twice (see sending.py).
 """
@@ -13,6 +15,7 @@ from django.conf import settings
 from django.core.exceptions import ValidationError
 from django.db import models
 from django.utils import timezone
+from django.utils.translation import gettext_lazy as _
 
 
 def email_key(address: str) -> str:
@@ -113,7 +116,12 @@ class Newsletter(models.Model):
 
 
 class Subscription(models.Model):
-    """One reader on one list: asked for (confirmed_at empty until they confirm), or left."""
+    """One reader on one list: asked for (confirmed_at empty until they confirm), or left, and how
+    often: every issue, or a weekly round-up instead (a weekly list's readers get its issue)."""
+
+    class Frequency(models.TextChoices):
+        EVERY = "every", _("Every issue")
+        WEEKLY = "weekly", _("One weekly round-up")
 
     subscriber = models.ForeignKey("Subscriber", on_delete=models.CASCADE, related_name="subscriptions")
     newsletter = models.ForeignKey(Newsletter, on_delete=models.CASCADE, related_name="subscriptions")
@@ -123,6 +131,7 @@ class Subscription(models.Model):
     unsubscribed_from = models.ForeignKey(
         "Digest", null=True, blank=True, on_delete=models.SET_NULL, related_name="unsubscribes",
         help_text="the issue whose unsubscribe link the reader used")
+    frequency = models.CharField(max_length=10, choices=Frequency.choices, default=Frequency.EVERY)
 
     class Meta:
         constraints = [models.UniqueConstraint(fields=["subscriber", "newsletter"], name="unique_subscription")]
@@ -152,11 +161,30 @@ class Selection(models.Model):
         return f"{self.article} ({self.selected_at:%Y-%m-%d %H:%M})"
 
 
+def digest_period(kind: str, date) -> str:
+    """What makes a digest unique within its list: an issue's day, a round-up's ISO week.
+
+    Keying round-ups by week, not day, means one per list per week even if NEWSLETTER_ROUNDUP_WEEKDAY
+    changes mid-week or two schedulers disagree about the day.
+    """
+    if kind == Digest.Kind.ROUNDUP:
+        year, week, _weekday = date.isocalendar()
+        return f"{year}-W{week:02d}"
+    return date.isoformat()
+
+
 class Digest(models.Model):
-    """One issue of a newsletter: the articles selected in (since, until], frozen when it is built."""
+    """One issue of a newsletter, the articles selected in (since, until], frozen when it is built;
+    or a weekly round-up of the list's issues dated in [since, until), for its weekly readers."""
+
+    class Kind(models.TextChoices):
+        ISSUE = "issue", "Issue"
+        ROUNDUP = "roundup", "Weekly round-up"
 
     newsletter = models.ForeignKey(Newsletter, on_delete=models.CASCADE, related_name="digests")
+    kind = models.CharField(max_length=10, choices=Kind.choices, default=Kind.ISSUE)
     date = models.DateField()
+    period = models.CharField(max_length=10, editable=False, help_text="an issue's day, a round-up's ISO week")
     since = models.DateTimeField(null=True, blank=True)
     until = models.DateTimeField()
     created_at = models.DateTimeField(default=timezone.now)
@@ -166,10 +194,27 @@ class Digest(models.Model):
 
     class Meta:
         ordering = ["-date", "-pk"]
-        constraints = [models.UniqueConstraint(fields=["newsletter", "date"], name="unique_digest_per_day")]
+        constraints = [
+            models.UniqueConstraint(fields=["newsletter", "kind", "period"], name="unique_digest_per_period")]
 
     def __str__(self) -> str:
-        return f"{self.newsletter} {self.date}"
+        roundup = " round-up" if self.kind == self.Kind.ROUNDUP else ""
+        return f"{self.newsletter}{roundup} {self.date}"
+
+    def save(self, *args, **kwargs) -> None:
+        # Derived like Subscriber.email_key, so the unique key cannot drift from kind and date.
+        self.period = digest_period(self.kind, self.date)
+        super().save(*args, **kwargs)
+
+    def frequencies(self) -> list[str]:
+        """Which readers of the list this digest goes to: issues to "every", round-ups to "weekly".
+        A weekly list's issue is already its round-up, so it goes to both and nobody is left out."""
+        every, weekly = str(Subscription.Frequency.EVERY), str(Subscription.Frequency.WEEKLY)
+        if self.kind == self.Kind.ROUNDUP:
+            return [weekly]
+        if self.newsletter.schedule == Newsletter.Schedule.WEEKLY:
+            return [every, weekly]
+        return [every]
 
 
 class DigestClick(models.Model):

@@ -130,6 +130,7 @@ def digest_context(
         "site_name": settings.SITE_NAME,
         "site_url": home,
         "newsletter_name": newsletter.name if newsletter else "",
+        "roundup": digest is not None and digest.kind == Digest.Kind.ROUNDUP,
         "unsubscribe_url": unsubscribe,
         "preferences_url": preferences,
         "open_pixel": open_pixel,
@@ -176,8 +177,10 @@ def digest_prepare(*, articles: list[ArticlePage], date: Any, language: str,
 
 def digest_message_id(digest: Digest, subscriber_id: int) -> str:
     # The same ID for a re-sent copy lets mail systems drop the duplicate after a crash.
+    # A round-up made the day of an issue of its list must not share that issue's ID.
     slug = "" if digest.newsletter.slug == "daily" else f"{digest.newsletter.slug}-"
-    return mail.message_id(f"digest-{slug}{digest.date:%Y%m%d}-{subscriber_id}")
+    kind = "roundup-" if digest.kind == Digest.Kind.ROUNDUP else ""
+    return mail.message_id(f"digest-{kind}{slug}{digest.date:%Y%m%d}-{subscriber_id}")
 
 
 def _list_names(newsletters: list[Newsletter]) -> str:

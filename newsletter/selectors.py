@@ -16,8 +16,12 @@ from newsletter.models import Delivery, Digest, DigestClick, Newsletter
 
 
 def archive_sent() -> QuerySet[Digest]:
-    """Issues of public lists that went out with at least one article, newest first."""
-    return (Digest.objects.filter(newsletter__public=True, recipients_ready_at__isnull=False,
+    """Issues of public lists that went out with at least one article, newest first.
+
+    Round-ups are not in the archive: each repeats issues already there, and an archive page is
+    addressed by list and day, which on a round-up's day is that day's issue.
+    """
+    return (Digest.objects.filter(newsletter__public=True, kind=Digest.Kind.ISSUE, recipients_ready_at__isnull=False,
                                   items__isnull=False).distinct().select_related("newsletter").order_by("-date", "-pk"))
 
 

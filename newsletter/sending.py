@@ -38,7 +38,9 @@ SUBSCRIPTION = Subscription._meta.db_table
 
 
 def deliveries_create(digest: Digest) -> None:
-    """A pending Delivery for every confirmed subscriber, once per digest, in one statement."""
+    """A pending Delivery for every confirmed subscriber of the list who gets this kind of digest
+    (Digest.frequencies: issues or round-ups), once per digest, in one statement."""
+    frequencies = digest.frequencies()
     with transaction.atomic():
         first = Digest.objects.filter(pk=digest.pk, recipients_ready_at__isnull=True).update(
             recipients_ready_at=timezone.now()
@@ -50,9 +52,10 @@ def deliveries_create(digest: Digest) -> None:
                 f"INSERT INTO {DELIVERY} (digest_id, subscriber_id, status, attempts, claimed_by, error, bounced, "
                 f"complained) SELECT %s, s.id, 'pending', 0, '', '', %s, %s FROM {SUBSCRIBER} s "
                 f"JOIN {SUBSCRIPTION} l ON l.subscriber_id = s.id AND l.newsletter_id = %s "
-                "AND l.confirmed_at IS NOT NULL AND l.unsubscribed_at IS NULL WHERE s.status = 'confirmed' "
+                "AND l.confirmed_at IS NOT NULL AND l.unsubscribed_at IS NULL "
+                f"AND l.frequency IN ({', '.join(['%s'] * len(frequencies))}) WHERE s.status = 'confirmed' "
                 "ON CONFLICT (digest_id, subscriber_id) DO NOTHING",
-                [digest.pk, False, False, digest.newsletter_id],
+                [digest.pk, False, False, digest.newsletter_id, *frequencies],
             )
 
 
@@ -149,6 +152,7 @@ class Batch:
 
     def __init__(self, digest: Digest) -> None:
         self.digest = digest
+        self.frequencies = digest.frequencies()
         self.articles = rendering.digest_articles(digest)
         self.prepared: dict[str, mail.PreparedMessage | None] = {}
         self.links: dict[str, tuple[Any, Any]] = {}
@@ -240,12 +244,14 @@ def work(batch: Batch, *, batch_size: int, parent: int | None = None) -> Counter
 
 def _send_batch(batch: Batch, conn: mail.BulkConnection, recorder: Recorder,
                 claimed: list[tuple[int, int]]) -> Counter:
-    # Who is still on the list now: a reader who left it or bounced since the rows were made is skipped.
+    # Who is still on the list now: a reader who left it, bounced or changed how often they get it
+    # since the rows were made is skipped (they get the other kind of digest instead).
     readers = {
         row[0]: row[1:]
         for row in Subscriber.objects.filter(
             id__in=[sub for _, sub in claimed], status=Subscriber.Status.CONFIRMED,
             subscriptions__newsletter_id=batch.digest.newsletter_id, subscriptions__unsubscribed_at__isnull=True,
+            subscriptions__frequency__in=batch.frequencies,
         ).values_list("id", "email", "language")
     }
     attempts = dict(Delivery.objects.filter(pk__in=[d for d, _ in claimed]).values_list("id", "attempts"))

@@ -32,12 +32,14 @@ from newsletter.models import (
     Selection,
     Subscriber,
     Subscription,
+    digest_period,
     email_clean,
     email_key,
 )
 from newsroom.models import ArticlePage
 
 S = Subscriber.Status
+ISSUE, ROUNDUP = str(Digest.Kind.ISSUE), str(Digest.Kind.ROUNDUP)
 CONFIRM_MAX_AGE = 7 * 24 * 3600
 log = logging.getLogger(__name__)
 
@@ -231,6 +233,12 @@ def subscriber_lists(*, subscriber: Subscriber) -> list[Newsletter]:
         subscriptions__unsubscribed_at__isnull=True))
 
 
+def subscriber_frequencies(*, subscriber: Subscriber) -> dict[int, str]:
+    """How often the reader gets each list they are on (list id → "every" or "weekly")."""
+    return dict(Subscription.objects.filter(subscriber=subscriber, unsubscribed_at__isnull=True)
+                .values_list("newsletter_id", "frequency"))
+
+
 def _left_everything(subscriber: Subscriber, now: datetime.datetime) -> None:
     if not Subscription.objects.filter(subscriber=subscriber, unsubscribed_at__isnull=True).exists():
         Subscriber.objects.filter(pk=subscriber.pk).exclude(
@@ -253,15 +261,21 @@ def subscriber_unsubscribe(
 
 
 def subscriber_preferences_update(
-    *, subscriber: Subscriber, newsletters: Iterable[Newsletter], language: str
+    *, subscriber: Subscriber, newsletters: Iterable[Newsletter], language: str,
+    frequencies: dict[int, str] | None = None,
 ) -> None:
-    """What the preference centre saves: exactly these lists, in this language.
+    """What the preference centre saves: exactly these lists, in this language, each as often as
+    `frequencies` (list id → "every" or "weekly") says; a list it does not name keeps its frequency.
 
     The signed link came to the reader's own inbox, so lists chosen here need no second
     confirmation. Choosing none leaves every list.
     """
     now = timezone.now()
     chosen = {n.pk for n in newsletters}
+    for newsletter_id, frequency in (frequencies or {}).items():
+        if frequency not in Subscription.Frequency.values:
+            raise ValueError(f"not a frequency: {frequency!r}")
+        Subscription.objects.filter(subscriber=subscriber, newsletter_id=newsletter_id).update(frequency=frequency)
     Subscriber.objects.filter(pk=subscriber.pk).update(language=language_or_default(language), updated_at=now)
     Subscription.objects.filter(subscriber=subscriber, unsubscribed_at__isnull=True).exclude(
         newsletter__in=chosen).update(unsubscribed_at=now)
@@ -269,7 +283,8 @@ def subscriber_preferences_update(
         Subscription.objects.update_or_create(
             subscriber=subscriber, newsletter_id=newsletter_id,
             defaults={"unsubscribed_at": None, "unsubscribed_from": None, "confirmed_at": now},
-            create_defaults={"confirmed_at": now})
+            create_defaults={"confirmed_at": now,
+                             "frequency": (frequencies or {}).get(newsletter_id, Subscription.Frequency.EVERY)})
     if chosen:
         Subscriber.objects.filter(pk=subscriber.pk).exclude(status=S.CONFIRMED).update(
             status=S.CONFIRMED, confirmed_at=now, unsubscribed_at=None, updated_at=now)
@@ -415,7 +430,8 @@ def selection_remove(*, article: ArticlePage, newsletter: Newsletter | None = No
 
 
 def last_digest_until(newsletter: Newsletter | None = None) -> datetime.datetime | None:
-    digests = Digest.objects.filter(newsletter=newsletter or newsletter_default())
+    # Round-ups repeat issues; only issues mark how far the list's selections have been sent.
+    digests = Digest.objects.filter(newsletter=newsletter or newsletter_default(), kind=ISSUE)
     return digests.order_by("-until").values_list("until", flat=True).first()
 
 
@@ -453,7 +469,7 @@ def selections_pending(
 def digest_build(*, date: datetime.date, newsletter: Newsletter | None = None) -> Digest:
     """The list's issue for `date`, built from what its rule picked since the previous one. Idempotent."""
     newsletter = newsletter or newsletter_default()
-    existing = Digest.objects.filter(newsletter=newsletter, date=date).first()
+    existing = Digest.objects.filter(newsletter=newsletter, kind=ISSUE, date=date).first()
     if existing is not None:
         return existing
     until = timezone.now()
@@ -466,8 +482,53 @@ def digest_build(*, date: datetime.date, newsletter: Newsletter | None = None) -
                 DigestArticle(digest=digest, article=article, position=n) for n, article in enumerate(articles)
             )
     except IntegrityError:  # another process built it first
-        return Digest.objects.get(newsletter=newsletter, date=date)
+        return Digest.objects.get(newsletter=newsletter, kind=ISSUE, date=date)
     return digest
+
+
+# A list with no round-up for longer (it was weekly until now) does not get a month of issues at once.
+ROUNDUP_MAX_DAYS = 28
+
+
+def _day_start(day: datetime.date) -> datetime.datetime:
+    return timezone.make_aware(datetime.datetime.combine(day, datetime.time.min))
+
+
+def roundup_build(*, date: datetime.date, newsletter: Newsletter) -> Digest:
+    """The list's weekly round-up made on `date`: the articles of its issues dated from the previous
+    round-up's day (for the first, the 7 days before) to the day before `date`. Idempotent.
+
+    Not the ISO week: with a Friday round-up that would be last week's Monday to Sunday, not the
+    week just gone. From the previous round-up rather than a fixed 7 days, so every issue is in
+    exactly one round-up even after a week the scheduler missed or a change of weekday. One per
+    list per ISO week (the unique period key), however many schedulers run at once.
+    """
+    period = digest_period(ROUNDUP, date)
+    existing = Digest.objects.filter(newsletter=newsletter, kind=ROUNDUP, period=period).first()
+    if existing is not None:
+        return existing
+    previous = (Digest.objects.filter(newsletter=newsletter, kind=ROUNDUP, date__lt=date)
+                .order_by("-date").values_list("date", flat=True).first())
+    since = max(previous or date - datetime.timedelta(days=7), date - datetime.timedelta(days=ROUNDUP_MAX_DAYS))
+    items = DigestArticle.objects.filter(
+        digest__newsletter=newsletter, digest__kind=ISSUE, digest__date__gte=since, digest__date__lt=date,
+        article__live=True).order_by("digest__date", "digest_id", "position")
+    ids = list(dict.fromkeys(items.values_list("article_id", flat=True)))
+    try:
+        with transaction.atomic():
+            digest = Digest.objects.create(newsletter=newsletter, kind=ROUNDUP, date=date,
+                                           since=_day_start(since), until=_day_start(date))
+            DigestArticle.objects.bulk_create(
+                DigestArticle(digest=digest, article_id=article_id, position=n) for n, article_id in enumerate(ids))
+    except IntegrityError:  # another scheduler built this week's round-up first
+        return Digest.objects.get(newsletter=newsletter, kind=ROUNDUP, period=period)
+    return digest
+
+
+def roundup_lists() -> list[Newsletter]:
+    """The lists that have a round-up: not the weekly ones, whose issue already is one (their
+    weekly readers get that issue)."""
+    return list(Newsletter.objects.exclude(schedule=Newsletter.Schedule.WEEKLY))
 
 
 def digest_send(*, digest: Digest, workers: int = 2, batch_size: int | None = None) -> dict[str, Any]:
@@ -475,9 +536,10 @@ def digest_send(*, digest: Digest, workers: int = 2, batch_size: int | None = No
     result = sending.run(digest, workers=workers, batch_size=batch_size or settings.NEWSLETTER_BATCH_SIZE)
     result["date"] = digest.date.isoformat()
     result["newsletter"] = digest.newsletter.slug
+    result["kind"] = digest.kind
     result["articles"] = digest.items.count()
     result["recipients"] = Delivery.objects.filter(digest=digest).count()
-    if result["sent"]:
+    if result["sent"] and digest.kind == ISSUE:  # round-ups have no archive page
         digest_pages_purge(digest=digest)
     return result
 
@@ -528,20 +590,32 @@ def results_merge(results: dict[str, dict[str, Any]], date: datetime.date) -> di
     return merged
 
 
+def _result_key(digest: Digest) -> str:
+    return f"{digest.newsletter.slug} round-up" if digest.kind == ROUNDUP else digest.newsletter.slug
+
+
 def daily_digest_send(
-    *, date: datetime.date | None = None, workers: int | None = None, newsletter: Newsletter | None = None
+    *, date: datetime.date | None = None, workers: int | None = None, newsletter: Newsletter | None = None,
+    batch_size: int | None = None, roundups: bool | None = None,
 ) -> dict[str, Any]:
-    """What the schedule runs: build and send the issue of every list due on `date` (site time).
+    """What the schedule runs: build and send the issue of every list due on `date` (site time)
+    and, on NEWSLETTER_ROUNDUP_WEEKDAY, every list's weekly round-up.
 
     A list an editor holds waits (the demo's, until someone has looked at it). With `newsletter`,
-    that list alone, whatever its schedule.
+    that list's issue alone, whatever its schedule. `roundups` True sends only round-ups, whatever
+    the day; False only issues.
     """
     date = date or timezone.localdate()
-    lists = [newsletter] if newsletter else [n for n in Newsletter.objects.all() if n.is_due(date)]
-    results = {}
-    for item in lists:
-        digest = digest_build(date=date, newsletter=item)
-        results[item.slug] = digest_send(digest=digest, workers=workers or settings.NEWSLETTER_WORKERS)
+    roundup_day = newsletter is None and date.weekday() == settings.NEWSLETTER_ROUNDUP_WEEKDAY
+    digests = []
+    if roundups is not True:
+        lists = [newsletter] if newsletter else [n for n in Newsletter.objects.all() if n.is_due(date)]
+        digests += [digest_build(date=date, newsletter=item) for item in lists]
+    if roundups or (roundups is None and roundup_day):
+        lists = [n for n in roundup_lists() if newsletter is None or n.pk == newsletter.pk]
+        digests += [roundup_build(date=date, newsletter=item) for item in lists]
+    results = {_result_key(digest): digest_send(digest=digest, workers=workers or settings.NEWSLETTER_WORKERS,
+                                                batch_size=batch_size) for digest in digests}
     return results_merge(results, date)
 
 
@@ -564,7 +638,7 @@ def digest_resume(*, date: datetime.date | None = None) -> dict[str, Any] | None
     if not digests:
         return None
     return results_merge(
-        {d.newsletter.slug: digest_send(digest=d, workers=settings.NEWSLETTER_WORKERS) for d in digests}, date)
+        {_result_key(d): digest_send(digest=d, workers=settings.NEWSLETTER_WORKERS) for d in digests}, date)
 
 
 # ---- what worked: clicks and opens --------------------------------------------------------------

@@ -88,22 +88,25 @@ def unsubscribe(request: HttpRequest, token: str) -> HttpResponse:
 @never_cache
 @require_http_methods(["GET", "POST"])
 def preferences(request: HttpRequest, token: str) -> HttpResponse:
-    """The preference centre: a signed link in every mail; lists and language."""
+    """The preference centre: a signed link in every mail; lists, how often, and language."""
     subscriber = services.subscriber_from_token(token, salt=PREFERENCES_SALT)
     if subscriber is None:
         return render(request, "newsletter/message.html", {"kind": "bad_link"}, status=400)
     subscribed = services.subscriber_lists(subscriber=subscriber)
+    frequencies = services.subscriber_frequencies(subscriber=subscriber)
     if request.method == "GET":
-        form = PreferencesForm(subscribed=subscribed, initial={"lists": subscribed, "language": subscriber.language})
+        form = PreferencesForm(subscribed=subscribed, frequencies=frequencies,
+                               initial={"lists": subscribed, "language": subscriber.language})
         return render(request, "newsletter/preferences.html", {"form": form, "subscriber": subscriber})
-    form = PreferencesForm(request.POST, subscribed=subscribed)
+    form = PreferencesForm(request.POST, subscribed=subscribed, frequencies=frequencies)
     if not form.is_valid():
         return render(request, "newsletter/preferences.html", {"form": form, "subscriber": subscriber}, status=400)
     lists = [] if "leave_all" in request.POST else form.cleaned_data["lists"]
     services.subscriber_preferences_update(subscriber=subscriber, newsletters=lists,
-                                           language=form.cleaned_data["language"])
+                                           language=form.cleaned_data["language"], frequencies=form.frequencies())
     subscriber.refresh_from_db()
-    form = PreferencesForm(subscribed=lists, initial={"lists": lists, "language": subscriber.language})
+    form = PreferencesForm(subscribed=lists, frequencies=services.subscriber_frequencies(subscriber=subscriber),
+                           initial={"lists": lists, "language": subscriber.language})
     return render(request, "newsletter/preferences.html", {"form": form, "subscriber": subscriber, "saved": True})
 
 

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from django import forms
+from django.db.models import Count, Prefetch, Q
 from django.forms import modelform_factory
 from django.urls import path, reverse
 from django.utils.http import urlencode
@@ -10,19 +11,29 @@ from wagtail import hooks
 from wagtail.admin.forms import WagtailAdminModelForm
 from wagtail.admin.menu import MenuItem
 from wagtail.admin.ui.menus.pages import PageMenuItem
+from wagtail.admin.ui.tables import Column
 from wagtail.admin.views.generic.models import IndexView
 from wagtail.admin.viewsets.base import ViewSet, ViewSetGroup
 from wagtail.admin.viewsets.model import ModelViewSet
 
 from crosspost.lib.spreadsheet import csv_safe
 from newsletter import admin_views
-from newsletter.models import Newsletter, Selection, Subscriber
+from newsletter.models import Newsletter, Selection, Subscriber, Subscription
 from newsletter.services import subscriber_lists_set
 
 
 class SubscriberIndexView(IndexView):
     # Names and addresses are typed by readers; Wagtail's CSV export writes them as they are.
     custom_value_preprocess = {**IndexView.custom_value_preprocess, str: {IndexView.FORMAT_CSV: csv_safe}}
+
+    def get_base_queryset(self):
+        # One query for every row's lists, not one per reader.
+        active = Subscription.objects.filter(unsubscribed_at__isnull=True).select_related("newsletter")
+        return super().get_base_queryset().prefetch_related(Prefetch("subscriptions", queryset=active, to_attr="active"))
+
+
+def _lists_with_frequency(subscriber: Subscriber) -> str:
+    return ", ".join(f"{s.newsletter.name} ({s.get_frequency_display()})" for s in getattr(subscriber, "active", []))
 
 
 class SubscriberForm(WagtailAdminModelForm):
@@ -49,7 +60,9 @@ class SubscriberViewSet(ModelViewSet):
     index_view_class = SubscriberIndexView
     icon = "user"
     menu_label = "Subscribers"
-    list_display = ["email", "name", "language", "status", "created_at", "confirmed_at"]
+    list_display = ["email", "name", "language", "status",
+                    Column("lists", label="Lists (how often)", accessor=_lists_with_frequency),
+                    "created_at", "confirmed_at"]
     list_filter = ["status", "language"]
     search_fields = ["email", "name"]
     form_fields = ["email", "name", "language", "status"]
@@ -61,11 +74,25 @@ class SubscriberViewSet(ModelViewSet):
     list_export = ["email", "name", "language", "status", "created_at", "confirmed_at"]
 
 
+class NewsletterIndexView(IndexView):
+    def get_base_queryset(self):
+        # Readers who get the list, by frequency; a weekly list's "weekly" readers get its issue.
+        reading = Q(subscriptions__confirmed_at__isnull=False, subscriptions__unsubscribed_at__isnull=True,
+                    subscriptions__subscriber__status=Subscriber.Status.CONFIRMED)
+        every, weekly = Subscription.Frequency.EVERY, Subscription.Frequency.WEEKLY
+        return super().get_base_queryset().annotate(
+            every_readers=Count("subscriptions", filter=reading & Q(subscriptions__frequency=every)),
+            weekly_readers=Count("subscriptions", filter=reading & Q(subscriptions__frequency=weekly)))
+
+
 class NewsletterListViewSet(ModelViewSet):
     model = Newsletter
+    index_view_class = NewsletterIndexView
     icon = "list-ul"
     menu_label = "Lists"
-    list_display = ["name", "slug", "schedule", "rule", "public", "held"]
+    list_display = ["name", "slug", "schedule", "rule", "public", "held",
+                    Column("every_readers", label="Readers: every issue", sort_key="every_readers"),
+                    Column("weekly_readers", label="Readers: weekly round-up", sort_key="weekly_readers")]
     form_fields = ["name", "slug", "description", "schedule", "weekday", "rule", "section", "public",
                    "open_tracking", "held", "position"]
     ordering = ["position", "pk"]

@@ -58,3 +58,22 @@ def envlist(name: str, default: list[str] | None = None) -> list[str]:
     if raw is None:
         return list(default or [])
     return [item.strip() for item in raw.split(",") if item.strip()]
+
+
+WEEKDAYS = ["monday", "tuesday", "wednesday", "thursday", "friday", "saturday", "sunday"]
+
+
+def envweekday(name: str, default: int) -> int:
+    """A day of the week as Python counts them (Monday 0 … Sunday 6), given as a name or a number.
+
+    Numbers are Python's, not cron's (where 0 is Sunday): "0" and "monday" are the same day.
+    """
+    raw = os.environ.get(name)
+    if raw is None or raw.strip() == "":
+        return default
+    value = raw.strip().lower()
+    if value in WEEKDAYS:
+        return WEEKDAYS.index(value)
+    if value.isdigit() and int(value) < 7:
+        return int(value)
+    raise ImproperlyConfigured(f"{name} must be a weekday name (monday … sunday) or 0-6 with Monday 0, got {raw!r}")

@@ -1,6 +1,6 @@
-"""A reader joins two newsletters with one confirmation, then changes them in the preference
-centre reached from the welcome mail, and at last leaves them all; every page on the way has no
-serious axe violation."""
+"""A reader joins two newsletters with one confirmation, then changes them, and how often the
+daily one comes, in the preference centre reached from the welcome mail, and at last leaves them
+all; every page on the way has no serious axe violation."""
 
 import re
 
@@ -54,6 +54,12 @@ def test_a_reader_picks_two_newsletters_then_changes_them_in_the_preference_cent
     boxes = p.locator("main input[name=lists]")
     assert [boxes.nth(n).is_checked() for n in range(boxes.count())] == [True] * boxes.count()
     assert violations(p) == [], "preference centre"
+    how_often = require(p.locator("main fieldset.newsletter-frequency"), "How often",
+                        "no fieldset.newsletter-frequency in the preference centre")
+    assert how_often.count() == 1, "the demo's weekly list is weekly already: only the daily one has a choice"
+    assert how_often.locator("legend").inner_text().strip() != ""
+    assert how_often.locator("input[type=radio][value=every]").is_checked(), "a new sign-up gets every issue"
+    how_often.get_by_label("One weekly round-up").check()  # only the English catalogue exists so far
     boxes.nth(1).uncheck()
     p.locator("main select[name=language]").select_option("fr")
     p.get_by_role("button", name=re.compile("Save|Enregistrer")).click()
@@ -62,6 +68,7 @@ def test_a_reader_picks_two_newsletters_then_changes_them_in_the_preference_cent
     boxes = p.locator("main input[name=lists]")
     assert boxes.nth(0).is_checked() and not boxes.nth(1).is_checked()
     assert p.locator("main select[name=language]").input_value() == "fr"
+    assert p.locator("main fieldset.newsletter-frequency input[value=weekly]").is_checked()
     assert violations(p) == [], "preference centre after saving"
 
     p.get_by_role("button", name="Unsubscribe from everything").click()

@@ -139,6 +139,18 @@ class ScratchDB:
         with psycopg.connect(**self.pg) as conn:
             return conn.execute(sql).fetchall()
 
+    def execute(self, sql: str) -> None:
+        if self.vendor == "sqlite":
+            import sqlite3
+
+            with sqlite3.connect(self.path) as conn:
+                conn.execute(sql)
+            return
+        import psycopg
+
+        with psycopg.connect(**self.pg) as conn:
+            conn.execute(sql)
+
     def env(self, sink_port: int, tmp_path) -> dict:
         import os
 

@@ -1,7 +1,8 @@
 """`crosspost newsletter import|export|send|bounce`: the newsletter from a shell.
 
 The daily send is scheduled by `crosspost scheduler` (NEWSLETTER_SEND_TIME), which enqueues
-newsletter.tasks.send_daily_digest for the task workers.
+newsletter.tasks.send_daily_digest for the task workers; on NEWSLETTER_ROUNDUP_WEEKDAY it sends the
+weekly round-ups too, as `send` does.
 """
 
 from __future__ import annotations
@@ -36,10 +37,13 @@ class Command(BaseCommand):
         imp.add_argument("--confirmed", action="store_true", help="The list already opted in elsewhere.")
         exp = sub.add_parser("export", help="Write all subscribers as CSV (to FILE or standard output).")
         exp.add_argument("file", nargs="?", default="-")
-        send = sub.add_parser("send", help="Send the digest of a day (default today) to every confirmed reader.")
+        send = sub.add_parser("send", help="Send the digests of a day (default today) to every confirmed reader.")
         send.add_argument("--date", type=_date, default=None)
         send.add_argument("--list", dest="slug", default="",
                           help="Send this newsletter (its slug) whatever its schedule; default: every list due that day.")
+        send.add_argument("--roundup", action="store_true",
+                          help="Send the weekly round-ups of that day (of --list, or of every list that has one), "
+                               "whatever NEWSLETTER_ROUNDUP_WEEKDAY says, and no issue.")
         send.add_argument("--json", action="store_true", help="Print the outcome as one JSON object.")
         send.add_argument("--workers", type=int, default=settings.NEWSLETTER_WORKERS)
         send.add_argument("--batch-size", type=int, default=settings.NEWSLETTER_BATCH_SIZE)
@@ -86,23 +90,20 @@ class Command(BaseCommand):
             if handle is not self.stdout:
                 handle.close()
 
-    def do_send(self, *, date, json: bool, workers: int, batch_size: int, slug: str, **options) -> None:
+    def do_send(self, *, date, json: bool, workers: int, batch_size: int, slug: str, roundup: bool,
+                **options) -> None:
         from newsletter.models import Newsletter
 
         day = date or timezone.localdate()
+        newsletter = None
         if slug:
             newsletter = Newsletter.objects.filter(slug=slug).first()
             if newsletter is None:
                 raise CommandError(f"No newsletter {slug!r}; lists: "
                                    + ", ".join(Newsletter.objects.values_list("slug", flat=True)))
-            lists = [newsletter]
-        else:
-            lists = [n for n in Newsletter.objects.all() if n.is_due(day)]
-        results = {}
-        for newsletter in lists:
-            digest = services.digest_build(date=day, newsletter=newsletter)
-            results[newsletter.slug] = services.digest_send(digest=digest, workers=workers, batch_size=batch_size)
-        result = services.results_merge(results, day)
+        result = services.daily_digest_send(date=day, workers=workers, batch_size=batch_size, newsletter=newsletter,
+                                            roundups=True if roundup else None)
+        results = result["lists"]
         if json:
             self.stdout.write(_json(result))
         else:
