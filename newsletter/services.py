@@ -527,8 +527,13 @@ def roundup_build(*, date: datetime.date, newsletter: Newsletter) -> Digest:
 
 def roundup_lists() -> list[Newsletter]:
     """The lists that have a round-up: not the weekly ones, whose issue already is one (their
-    weekly readers get that issue)."""
-    return list(Newsletter.objects.exclude(schedule=Newsletter.Schedule.WEEKLY))
+    weekly readers get that issue), and only those with a weekly reader, so the Digests screen is
+    not a column of empty round-ups. A list's first weekly reader gets the 7 days before."""
+    weekly = Subscription.objects.filter(
+        frequency=Subscription.Frequency.WEEKLY, unsubscribed_at__isnull=True, confirmed_at__isnull=False,
+        subscriber__status=S.CONFIRMED)
+    return list(Newsletter.objects.exclude(schedule=Newsletter.Schedule.WEEKLY)
+                .filter(pk__in=weekly.values("newsletter_id")))
 
 
 def digest_send(*, digest: Digest, workers: int = 2, batch_size: int | None = None) -> dict[str, Any]:

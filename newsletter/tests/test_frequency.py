@@ -59,6 +59,17 @@ def test_a_roundup_is_built_once_a_week_on_the_configured_weekday(smtp, make_art
     assert len(smtp.to("weekly0@example.org")) == 1
 
 
+def test_a_list_with_no_weekly_reader_gets_no_roundup(smtp, make_article, confirmed_subscribers):
+    readers(confirmed_subscribers, 1, prefix="every", frequency=EVERY)
+    issue_with(make_article, "Ports reopen", WEDNESDAY_BEFORE)
+    services.daily_digest_send(date=MONDAY)
+    assert not roundups().exists()
+
+    readers(confirmed_subscribers, 1, prefix="weekly", frequency=WEEKLY)
+    services.daily_digest_send(date=MONDAY)
+    assert [a.title for a in roundups().get().articles.all()] == ["Ports reopen"]
+
+
 def test_the_weekday_setting_moves_the_roundup(smtp, settings, make_article, confirmed_subscribers):
     settings.NEWSLETTER_ROUNDUP_WEEKDAY = 4
     readers(confirmed_subscribers, 1, prefix="weekly", frequency=WEEKLY)
