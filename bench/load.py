@@ -24,7 +24,7 @@ from pathlib import Path
 
 ROOT = Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(ROOT))
-from bench.sites import free_port, print_tree_memory, tree_memory, wait_for  # noqa: E402
+from bench.sites import MemoryCgroup, free_port, print_cgroup_memory, print_tree_memory, tree_memory, wait_for  # noqa: E402
 
 # Each wrk thread counts responses by status class; done() adds the threads' counts up.
 LUA = """
@@ -102,8 +102,10 @@ def main() -> None:
                              env=env, check=True, capture_output=True, text=True).stdout.strip().splitlines()[-1]
     paths = ["/", article, "/search/?q=water", "/feed/rss/", "/search/?q=election&page=1", "/fr/"]
     port = free_port()
+    cgroup = MemoryCgroup.create("crosspost-load")
     server = subprocess.Popen([crosspost, "serve", "--port", str(port), *([] if args.as_make_run else ["--no-worker"])], env=env,
-                              stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL, start_new_session=True)
+                              stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL, start_new_session=True,
+                              preexec_fn=cgroup.enter if cgroup else None)
     samples: list[dict[int, int]] = []
     stop = threading.Event()
     try:
@@ -146,12 +148,15 @@ def main() -> None:
                   f"pid {pid} {names.get(pid, '')}")
             grew = grew or (mid and end - mid > 50)
         print_tree_memory("at the end (PSS splits the pages the forked processes share)", server.pid)
+        print_cgroup_memory(cgroup)
         if args.check and (classes[3] or classes[4] or sum(socket_errors) or grew):
             raise SystemExit("load check failed: 4xx/5xx, socket errors or memory growth (see above)")
     finally:
         stop.set()
         os.killpg(server.pid, signal.SIGTERM)
         server.wait(timeout=20)
+        if cgroup:
+            cgroup.remove()
         shutil.rmtree(scratch, ignore_errors=True)
 
 

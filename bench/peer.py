@@ -150,13 +150,14 @@ def main() -> None:
     site = Path(tempfile.mkdtemp(prefix="crosspost-peer-site-"))
     site.chmod(0o755)  # nginx workers run as an unprivileged user and must read the page
     ghost = crosspost = nginx = None
+    cgroup = sites.MemoryCgroup.create("crosspost-peer")
     try:
         env = sites.demo_site(site)
         article = sites.newest_article(env)
         ghost = Ghost(node, ghost_folder, sites.free_port())
         ghost_article = ghost.publish(**article_for_ghost(env, article))
         port = sites.free_port()
-        crosspost = sites.start_crosspost({**env, "PAGECACHE_ENABLED": "0"}, port)
+        crosspost = sites.start_crosspost({**env, "PAGECACHE_ENABLED": "0"}, port, cgroup=cgroup)
         ours = f"http://127.0.0.1:{port}"
         theirs = ghost.base
         for url in (ours + article, ours + "/", theirs + ghost_article, theirs + "/"):
@@ -173,6 +174,7 @@ def main() -> None:
         print("\nMemory after the full-render rounds:")
         ghost_rss, _ = sites.print_tree_memory("Ghost", ghost.process.pid)
         ours_rss, ours_pss = sites.print_tree_memory("Crosspost (crosspost serve)", crosspost.pid)
+        ours_charged = sites.print_cgroup_memory(cgroup)
         sites.stop(crosspost)
         sites.stop(ghost.process)
 
@@ -200,7 +202,9 @@ def main() -> None:
         print("|---|---|---|---|---|")
         print(row("Ghost, article", "ghost article", full, f"{ghost_rss:.0f} MiB (one process)"))
         print(row("Crosspost, article, full render (page cache bypassed)", "crosspost article", full,
-                  f"{ours_rss:.0f} MiB RSS / {ours_pss:.0f} MiB PSS (whole `crosspost serve` tree)"))
+                  f"{ours_rss:.0f} MiB RSS / {ours_pss:.0f} MiB PSS"
+                  + (f" / {ours_charged:.0f} MiB charged to its cgroup" if ours_charged is not None else "")
+                  + " (whole `crosspost serve` tree)"))
         print(row("Ghost, home", "ghost home", full))
         print(row("Crosspost, home, full render", "crosspost home", full))
         print(row("Crosspost, article, page-cache hit", "crosspost hit", hits))
@@ -214,6 +218,8 @@ def main() -> None:
         sites.stop(crosspost)
         if ghost:
             sites.stop(ghost.process)
+        if cgroup:
+            cgroup.remove()
         shutil.rmtree(site, ignore_errors=True)
 
 
