@@ -140,6 +140,8 @@ def main() -> None:
     parser.add_argument("--rounds", type=int, default=3)
     parser.add_argument("--seconds", type=int, default=10)
     parser.add_argument("--connections", type=int, default=32)
+    parser.add_argument("--web-workers", type=int, default=int(os.environ.get("WEB_CONCURRENCY", "2")),
+                        help="Crosspost's web processes (default: WEB_CONCURRENCY, else 2, as `make run`).")
     args = parser.parse_args()
     for tool in ("wrk", "nginx", "npm", "make", "g++"):
         if not shutil.which(tool):
@@ -157,7 +159,8 @@ def main() -> None:
         ghost = Ghost(node, ghost_folder, sites.free_port())
         ghost_article = ghost.publish(**article_for_ghost(env, article))
         port = sites.free_port()
-        crosspost = sites.start_crosspost({**env, "PAGECACHE_ENABLED": "0"}, port, cgroup=cgroup)
+        crosspost = sites.start_crosspost({**env, "PAGECACHE_ENABLED": "0"}, port, workers=args.web_workers,
+                                           cgroup=cgroup)
         ours = f"http://127.0.0.1:{port}"
         theirs = ghost.base
         for url in (ours + article, ours + "/", theirs + ghost_article, theirs + "/"):
@@ -178,7 +181,7 @@ def main() -> None:
         sites.stop(crosspost)
         sites.stop(ghost.process)
 
-        crosspost = sites.start_crosspost(env, port)
+        crosspost = sites.start_crosspost(env, port, workers=args.web_workers)
         nginx_port = sites.free_port()
         (site / "nginx" / "html").mkdir(parents=True)
         (site / "nginx" / "html" / "article.html").write_bytes(urllib.request.urlopen(ours + article).read())
@@ -197,7 +200,8 @@ def main() -> None:
             return f"| {label} | {rps:,.1f} ({spread}) | {latency[key]:.1f} ms | {errors} | {memory} |"
 
         print(f"\nwrk -t2 -c{args.connections} -d{args.seconds}s, {args.rounds} alternating rounds, median "
-              f"(each round in brackets); Ghost {GHOST_VERSION} on Node {NODE_MAJOR}, SQLite, production mode")
+              f"(each round in brackets); Ghost {GHOST_VERSION} on Node {NODE_MAJOR}, SQLite, production mode; "
+              f"Crosspost with {args.web_workers} web workers")
         print("| | req/s | single request, median | errors | resident memory |")
         print("|---|---|---|---|---|")
         print(row("Ghost, article", "ghost article", full, f"{ghost_rss:.0f} MiB (one process)"))
