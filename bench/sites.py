@@ -244,8 +244,9 @@ CHILD_LABELS = {"cp-worker": "task worker and scheduler"}
 def tree_memory(pid: int) -> list[tuple[int, str, float, float]]:
     """(pid, what it is, RSS MiB, PSS MiB) for a process and all its descendants.
 
-    `crosspost serve`'s children are forks of it and share its command line; each names itself
-    (/proc/<pid>/comm: cp-web-1, cp-web-2, cp-worker), which is what they are labelled by.
+    `crosspost serve`'s children are forks of it and keep its command line (a replacement started
+    after a crash has its own); each names itself (/proc/<pid>/comm: cp-web-1, cp-web-2, cp-worker),
+    which is what they are labelled by.
     """
     rows = []
     for child in tree(pid):
@@ -273,7 +274,7 @@ def print_tree_memory(title: str, pid: int) -> tuple[float, float]:
     if web:
         print(f"    {sum(r[2] for r in web):7.1f} MiB RSS {sum(r[3] for r in web):7.1f} MiB PSS  "
               f"the web workers ({len(web)})")
-        server = web + rows[:1]  # with `crosspost serve`, their master (it also supervises the task worker)
+        server = web + rows[:1]  # with `crosspost serve`, their master: the supervisor it hands over to
         print(f"    {sum(r[2] for r in server):7.1f} MiB RSS {sum(r[3] for r in server):7.1f} MiB PSS  "
               "the web server: the web workers and their master")
     print(f"    {total_rss:7.1f} MiB RSS {total_pss:7.1f} MiB PSS  whole tree ({len(rows)} processes)")

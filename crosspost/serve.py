@@ -17,16 +17,29 @@ mark it FAILED", so the signal is never repeated. The children run in their own 
 Ctrl-C in a terminal reaches only this process, which passes it on once. A second Ctrl-C skips the
 rest of the wait.
 
+Once its children run, this process hands over to a small supervisor: it replaces itself
+(`exec`, same pid, same children) with `python -m crosspost.serve supervise`, a Python that never
+imports Django. The copy of the site it loaded is then held only by the children: the pages each
+child had already written to (its own copies are what it uses) would otherwise stay in this
+process as originals nobody reads, about 30 MiB after a few minutes of traffic, and the shared
+pages are split between three processes instead of four (bench/load.py; README, "Performance").
+SIGTERM and SIGINT are blocked across the exec, so a signal that comes in between waits for the
+supervisor's handlers rather than killing a supervisor whose children would run on unwatched.
+
 A child that dies is started again, after a pause that doubles while it keeps dying within
 seconds of starting; after `GIVE_UP_AFTER` quick deaths in a row (a broken configuration)
-everything stops and `serve` exits with that child's code. A port already in use fails at once,
-before any child starts: this process binds it.
+everything stops and `serve` exits with that child's code. The supervisor holds no copy of the
+site to fork from, so a replacement is a fresh process (`python -m crosspost.serve web-worker 1`,
+`... task-worker`) that loads the site itself: it shares no pages with its siblings, which costs
+memory only after a crash. A port already in use fails at once, before any child starts: this
+process checks it.
 """
 
 from __future__ import annotations
 
 import argparse
 import functools
+import json
 import os
 import signal
 import subprocess
@@ -35,10 +48,15 @@ import time
 import traceback
 from collections.abc import Callable
 from dataclasses import dataclass, field
+from pathlib import Path
 
 QUICK_DEATH_SECONDS = 10.0  # a child that dies sooner than this after starting counts as failing
 GIVE_UP_AFTER = 5
+TASK_WORKER_NICE = 10  # background work waits while readers are being answered on a small machine
 _POLL_SECONDS = 0.2
+_STOP_SIGNALS = {signal.SIGTERM, signal.SIGINT}
+_HANDOVER_ENV = "CROSSPOST_SERVE_CHILDREN"  # the children the supervisor takes over (JSON)
+_SUPERVISOR_TITLE = "cp-serve"
 
 
 def _log(message: str) -> None:
@@ -56,8 +74,33 @@ def _set_process_title(title: str) -> None:
         pass
 
 
-class Forked:
-    """A child forked from this process running `target`, with the part of Popen's API we use."""
+class Running:
+    """A child process of this one, by pid, with the part of Popen's API we use."""
+
+    def __init__(self, pid: int) -> None:
+        self.pid = pid
+        self.returncode: int | None = None
+
+    def poll(self) -> int | None:
+        if self.returncode is None:
+            pid, status = os.waitpid(self.pid, os.WNOHANG)
+            if pid:
+                self.returncode = os.waitstatus_to_exitcode(status)
+        return self.returncode
+
+    def wait(self) -> int:
+        if self.returncode is None:
+            _, status = os.waitpid(self.pid, 0)
+            self.returncode = os.waitstatus_to_exitcode(status)
+        return self.returncode
+
+    def send_signal(self, signum: int) -> None:
+        if self.returncode is None:
+            os.kill(self.pid, signum)
+
+
+class Forked(Running):
+    """A child forked from this process running `target`."""
 
     def __init__(self, target: Callable[[], object], *, nice: int = 0, title: str = "") -> None:
         sys.stdout.flush()
@@ -83,25 +126,7 @@ class Forked:
                 sys.stdout.flush()
                 sys.stderr.flush()
                 os._exit(code)
-        self.pid = pid
-        self.returncode: int | None = None
-
-    def poll(self) -> int | None:
-        if self.returncode is None:
-            pid, status = os.waitpid(self.pid, os.WNOHANG)
-            if pid:
-                self.returncode = os.waitstatus_to_exitcode(status)
-        return self.returncode
-
-    def wait(self) -> int:
-        if self.returncode is None:
-            _, status = os.waitpid(self.pid, 0)
-            self.returncode = os.waitstatus_to_exitcode(status)
-        return self.returncode
-
-    def send_signal(self, signum: int) -> None:
-        if self.returncode is None:
-            os.kill(self.pid, signum)
+        super().__init__(pid)
 
 
 @dataclass
@@ -113,7 +138,10 @@ class Child:
     target: Callable[[], object] | None = None
     nice: int = 0
     title: str = ""  # the forked child's process name
-    process: subprocess.Popen | Forked | None = None
+    # The command that starts a forked child again once its supervisor holds no copy of the site to
+    # fork from (after the hand-over); a child without one keeps the supervisor from handing over.
+    fresh_argv: list[str] | None = None
+    process: subprocess.Popen | Running | None = None
     started_at: float = 0.0
     quick_deaths: int = 0
     restart_at: float | None = None
@@ -133,16 +161,17 @@ class Child:
         return self.process is not None and self.process.poll() is None
 
     @property
-    def started(self) -> subprocess.Popen | Forked:
+    def started(self) -> subprocess.Popen | Running:
         """The process, once `start` has run (the supervisor starts every child before watching)."""
         assert self.process is not None, f"the {self.name} was never started"
         return self.process
 
 
 class Supervisor:
-    def __init__(self, children: list[Child], *, stop_timeout: float = 30.0) -> None:
+    def __init__(self, children: list[Child], *, stop_timeout: float = 30.0, hand_over: bool = False) -> None:
         self.children = children
         self.stop_timeout = stop_timeout
+        self.hand_over = hand_over
         self.signals = 0
         self.exit_code = 0
 
@@ -153,14 +182,40 @@ class Supervisor:
     def run(self) -> int:
         signal.signal(signal.SIGTERM, self._on_signal)
         signal.signal(signal.SIGINT, self._on_signal)
+        # Blocked only across a hand-over's exec; what came in meanwhile is delivered here.
+        signal.pthread_sigmask(signal.SIG_UNBLOCK, _STOP_SIGNALS)
         for child in self.children:
-            child.start()
+            if child.process is None:  # handed over children are running already
+                child.start()
+        if self.hand_over:
+            self._hand_over()  # returns only when the exec failed
         while not self.signals:
             if not self._watch():
                 break
             time.sleep(_POLL_SECONDS)
         self.stop()
         return self.exit_code
+
+    def _hand_over(self) -> None:
+        """Become `python -m crosspost.serve supervise`, keeping this pid and these children."""
+        if any(child.fresh_argv is None for child in self.children):
+            return
+        handed = [{"name": child.name, "pid": child.started.pid, "started_at": child.started_at,
+                   "argv": child.fresh_argv} for child in self.children]
+        root = str(Path(__file__).resolve().parents[1])  # where `crosspost` imports from
+        env = {**os.environ, _HANDOVER_ENV: json.dumps({"stop_timeout": self.stop_timeout, "children": handed}),
+               "PYTHONPATH": os.pathsep.join(filter(None, [root, os.environ.get("PYTHONPATH")]))}
+        sys.stdout.flush()
+        sys.stderr.flush()
+        signal.pthread_sigmask(signal.SIG_BLOCK, _STOP_SIGNALS)
+        if self.signals:  # asked to stop before the block: stop from here
+            signal.pthread_sigmask(signal.SIG_UNBLOCK, _STOP_SIGNALS)
+            return
+        try:
+            os.execve(sys.executable, [sys.executable, "-m", "crosspost.serve", "supervise"], env)
+        except OSError as exc:
+            signal.pthread_sigmask(signal.SIG_UNBLOCK, _STOP_SIGNALS)
+            _log(f"cannot start the small supervisor ({exc}); supervising from this process")
 
     def _watch(self) -> bool:
         """Restart what died; False when a child keeps dying and serving should end."""
@@ -220,7 +275,7 @@ def preload() -> Callable:
     return application
 
 
-def web_server(*, host: str, port: int, workers: int, threads: int, access_log: bool):
+def web_server(*, host: str, port: int, workers: int, threads: int, access_log: bool, check_port: bool = True):
     """Granian configured as `crosspost serve` runs it, with its socket bound by this process.
 
     Granian's master would fork its workers from a process of its own; this process forks them
@@ -240,7 +295,8 @@ def web_server(*, host: str, port: int, workers: int, threads: int, access_log: 
         # Browsers speak HTTP/2 only over TLS, which nginx or a load balancer ends: no sniffing for it.
         http=HTTPModes.http1,
     )
-    _check_port_free(host, port)
+    if check_port:  # not for a replacement worker: its siblings listen there
+        _check_port_free(host, port)
     server._init_shared_socket()
     return server
 
@@ -311,17 +367,81 @@ def serve(*, host: str, port: int, workers: int, threads: int, no_worker: bool, 
         _log(f"{exc} (is another `crosspost serve` running? --port or PORT picks another)")
         return 1
     application = preload()
+    fresh = [sys.executable, "-m", "crosspost.serve"]
+    web_options = ["--host", host, "--port", str(port), "--workers", str(server.workers), "--threads", str(threads),
+                   "--access-log" if access_log else "--no-access-log"]
     children = [
         Child(f"web worker {n + 1}", target=functools.partial(run_web_worker, server, n, application),
-              title=f"cp-web-{n + 1}")
+              title=f"cp-web-{n + 1}", fresh_argv=[*fresh, "web-worker", str(n + 1), *web_options])
         for n in range(server.workers)
     ]
     if not no_worker:
-        # Background work waits while readers are being answered on a small machine.
-        children.append(Child("task worker", target=run_worker, nice=10, title="cp-worker"))
+        children.append(Child("task worker", target=run_worker, nice=TASK_WORKER_NICE, title="cp-worker",
+                              fresh_argv=[*fresh, "task-worker"]))
     print(f"Crosspost is serving on http://{host}:{port}/ (admin at /admin/). Ctrl-C stops it.", flush=True)
-    return Supervisor(children, stop_timeout=stop_timeout).run()
+    return Supervisor(children, stop_timeout=stop_timeout, hand_over=True).run()
+
+
+def supervise_handed_over() -> int:
+    """The small supervisor: watch the children `serve` forked, by pid, and start fresh ones as needed."""
+    _set_process_title(_SUPERVISOR_TITLE)
+    handed = json.loads(os.environ.pop(_HANDOVER_ENV))
+    children = [Child(child["name"], argv=child["argv"], process=Running(child["pid"]), started_at=child["started_at"])
+                for child in handed["children"]]
+    return Supervisor(children, stop_timeout=handed["stop_timeout"]).run()
+
+
+def run_fresh_web_worker(number: int, *, host: str, port: int, workers: int, threads: int, access_log: bool) -> None:
+    """A web worker started again by the small supervisor: it loads the site itself."""
+    _set_process_title(f"cp-web-{number}")
+    signal.signal(signal.SIGINT, signal.SIG_DFL)  # as a forked one: stopped by SIGTERM from the supervisor only
+    server = web_server(host=host, port=port, workers=workers, threads=threads, access_log=access_log,
+                        check_port=False)
+    run_web_worker(server, number - 1, preload())
+
+
+def run_fresh_task_worker() -> None:
+    _set_process_title("cp-worker")
+    signal.signal(signal.SIGINT, signal.SIG_DFL)
+    os.nice(TASK_WORKER_NICE)
+    preload()
+    run_worker()
+
+
+def _child_parser() -> argparse.ArgumentParser:
+    parser = argparse.ArgumentParser(prog="python -m crosspost.serve",
+                                     description="The processes `crosspost serve` runs after it has handed over.")
+    roles = parser.add_subparsers(dest="role", required=True)
+    roles.add_parser("supervise", help="Watch the children handed over in $" + _HANDOVER_ENV + ".")
+    web = roles.add_parser("web-worker", help="Serve as web worker NUMBER (from 1) on the shared port.")
+    web.add_argument("number", type=int)
+    web.add_argument("--host", required=True)
+    web.add_argument("--port", type=int, required=True)
+    web.add_argument("--workers", type=int, required=True)
+    web.add_argument("--threads", type=int, required=True)
+    web.add_argument("--access-log", action=argparse.BooleanOptionalAction, default=False)
+    roles.add_parser("task-worker", help="Run the task worker with the scheduler thread.")
+    return parser
+
+
+def child_main(argv: list[str]) -> int:
+    parser = _child_parser()
+    options = vars(parser.parse_args(argv))
+    role = options.pop("role")
+    if role == "supervise":
+        if _HANDOVER_ENV not in os.environ:
+            parser.error("`supervise` takes over the children of `crosspost serve`, which starts it; run that")
+        return supervise_handed_over()
+    if role == "web-worker":
+        run_fresh_web_worker(options.pop("number"), **options)
+    else:
+        run_fresh_task_worker()
+    return 0
 
 
 def main(argv: list[str]) -> None:
     sys.exit(serve(**vars(parser().parse_args(argv))))
+
+
+if __name__ == "__main__":
+    sys.exit(child_main(sys.argv[1:]))

@@ -1,8 +1,10 @@
 """`crosspost serve` stops each child once, waits, then kills; and starts again a child that died.
 
 The supervisor runs in a subprocess (it installs signal handlers) with tiny Python children that
-write down what happens to them; the last tests run the real `crosspost serve`: its web workers
-and its task worker are its own children (no Granian master in between).
+write down what happens to them, run as commands or, as `crosspost serve` runs its own, forked by
+a supervisor that then hands over to `python -m crosspost.serve supervise`; the last tests run the
+real `crosspost serve`: its web workers and its task worker are its own children (no Granian
+master in between).
 """
 
 import os
@@ -67,6 +69,29 @@ def supervise(tmp_path: Path, mode: str, *, stop_timeout: float = 10, give_up_af
                             start_new_session=True), log
 
 
+def supervise_forked(tmp_path: Path, mode: str) -> tuple[subprocess.Popen, Path]:
+    """As `crosspost serve` runs its children: forked from the supervisor, which then hands over."""
+    (tmp_path / "child.py").write_text(CHILD)
+    log = tmp_path / "child.log"
+    argv = [sys.executable, str(tmp_path / "child.py"), str(log), mode]
+    script = textwrap.dedent(f"""
+        import runpy, sys
+        from crosspost import serve
+        def forked_child():
+            sys.argv = {argv[1:]!r}
+            runpy.run_path(sys.argv[0], run_name="__main__")
+        child = serve.Child("test child", target=forked_child, fresh_argv={argv!r})
+        sys.exit(serve.Supervisor([child], stop_timeout=10, hand_over=True).run())
+    """)
+    return subprocess.Popen([sys.executable, "-c", script], stderr=subprocess.PIPE, text=True,
+                            start_new_session=True), log
+
+
+def _handed_over(pid: int) -> bool:
+    argv = Path(f"/proc/{pid}/cmdline").read_bytes().split(b"\0")
+    return argv[1:4] == [b"-m", b"crosspost.serve", b"supervise"]
+
+
 def wait_until(condition, seconds: float = 20) -> None:
     deadline = time.monotonic() + seconds
     while not condition():
@@ -128,6 +153,26 @@ def test_a_child_that_keeps_dying_as_it_starts_ends_serving_with_its_code(tmp_pa
     assert "2 times in a row" in _stderr(supervisor)
 
 
+def test_the_supervisor_hands_over_to_one_without_the_site_and_it_starts_a_child_again_from_its_command(tmp_path):
+    supervisor, log = supervise_forked(tmp_path, "die-first-time")
+    wait_until(lambda: lines(log).count("started") == 2)
+    assert _handed_over(supervisor.pid)  # the same pid, now `python -m crosspost.serve supervise`
+    supervisor.send_signal(signal.SIGTERM)
+    assert supervisor.wait(timeout=20) == 0
+    assert lines(log) == ["started", "started", "sigterm", "finished"]
+    assert "exited with code 3; restarting it" in _stderr(supervisor)
+
+
+def test_a_sigterm_that_comes_during_the_hand_over_stops_every_child_once(tmp_path):
+    # Sent as soon as the forked child runs, which is while the supervisor execs or just after:
+    # either way the signal is neither lost nor fatal to a supervisor whose child would run on.
+    supervisor, log = supervise_forked(tmp_path, "forced-exit-on-second")
+    wait_until(lambda: "started" in lines(log), seconds=20)
+    supervisor.send_signal(signal.SIGTERM)
+    assert supervisor.wait(timeout=20) == 0
+    assert lines(log) == ["started", "sigterm", "finished"]
+
+
 def _database_for_subprocesses(tmp_path: Path) -> tuple[str, Callable[[object], str]]:
     """A URL the real server can use for the test database, and a way to read a task's status."""
     if connection.vendor == "sqlite":
@@ -153,6 +198,11 @@ def _serve(tmp_path: Path, url: str, *args: str, **popen) -> subprocess.Popen:
     env = {**os.environ, "DJANGO_SETTINGS_MODULE": "crosspost.settings", "DATABASE_URL": url,
            "CROSSPOST_VAR_DIR": str(tmp_path), "PYTHONPATH": str(Path(__file__).resolve().parents[2])}
     return subprocess.Popen([sys.executable, "-m", "crosspost.cli", "serve", *args], env=env, **popen)
+
+
+def _resident_mib(pid: int) -> float:
+    status = Path(f"/proc/{pid}/status").read_text()
+    return int(status.split("VmRSS:")[1].split()[0]) / 1024
 
 
 def _children(pid: int) -> dict[str, int]:
@@ -182,7 +232,7 @@ def test_stopping_crosspost_serve_lets_the_running_task_finish(tmp_path):
 
 
 @pytest.mark.django_db(transaction=True)
-def test_crosspost_serve_forks_its_web_workers_itself_and_replaces_one_that_dies(tmp_path):
+def test_crosspost_serve_forks_its_children_itself_hands_over_and_replaces_one_that_dies(tmp_path):
     url, _ = _database_for_subprocesses(tmp_path)
     port = free_port()
     server = _serve(tmp_path, url, "--port", str(port), "--workers", "2", stdout=subprocess.DEVNULL,
@@ -193,13 +243,25 @@ def test_crosspost_serve_forks_its_web_workers_itself_and_replaces_one_that_dies
         children = _children(server.pid)
         # One process fewer holding the site: no Granian master, the web workers have no children.
         assert all(_children(pid) == {} for pid in children.values())
+        # And the supervisor, once they run, holds none of it: no Granian, no Django, a few MiB.
+        wait_until(lambda: _handed_over(server.pid))
+        assert "_granian" not in Path(f"/proc/{server.pid}/maps").read_text()
+        assert _resident_mib(server.pid) < 40
 
         os.kill(children["cp-web-1"], signal.SIGKILL)
         wait_until(lambda: _children(server.pid).get("cp-web-1") not in (None, children["cp-web-1"]))
         replaced = _children(server.pid)
         assert replaced["cp-web-2"] == children["cp-web-2"]
+        # Started fresh (the supervisor has no site to fork from), it loads the site itself.
+        assert b"web-worker\x001" in Path(f"/proc/{replaced['cp-web-1']}/cmdline").read_bytes()
         for _ in range(10):  # connections spread over both workers, the new one included
             wait_for(f"http://127.0.0.1:{port}/healthz", seconds=10)
+        os.kill(children["cp-worker"], signal.SIGKILL)
+        wait_until(lambda: _children(server.pid).get("cp-worker") not in (None, children["cp-worker"]))
+        replaced = _children(server.pid)
+        assert b"task-worker" in Path(f"/proc/{replaced['cp-worker']}/cmdline").read_bytes()
+        # Still behind the readers: ten steps nicer than the web workers.
+        assert os.getpriority(os.PRIO_PROCESS, replaced["cp-worker"]) == min(19, os.getpriority(os.PRIO_PROCESS, server.pid) + 10)
 
         server.send_signal(signal.SIGTERM)
         assert server.wait(timeout=40) == 0
