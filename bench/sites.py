@@ -179,7 +179,7 @@ class MemoryCgroup:
         try:
             return {key: int(value) for key, value in
                     (line.split() for line in (self.path / "memory.stat").read_text().splitlines())}
-        except (FileNotFoundError, OSError, ValueError):
+        except (OSError, ValueError):  # gone, or not the format this reads
             return {}
 
     def resident_mib(self) -> tuple[float, float, float]:
